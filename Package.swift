@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+// sfulab: a configuration-driven SFU tuning lab. Module layout and dependency direction: ../shared/DESIGN.md
+import PackageDescription
+
+let package = Package(
+    name: "sfulab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sfulab", targets: ["sfulab"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Harness", targets: ["Harness"]),
+        .library(name: "Tuner", targets: ["Tuner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config; `providers` names the Debian packages.
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
+
+        // RTP/RTCP wire formats: parsers and builders, no state, no I/O.
+        .target(name: "RTP"),
+        // Sans-IO SFU core: never opens a socket, never reads a clock, never draws unseeded randomness.
+        .target(name: "Engine", dependencies: ["RTP"]),
+        // Real media: libopus and libvpx encoders/decoders, workload files.
+        .target(name: "Media", dependencies: ["RTP", "COpus", "CVPX"]),
+        // Virtual-time scheduler, network emulator, simulated participants, metric collectors.
+        .target(name: "Harness", dependencies: [
+            "Engine", "RTP", "Media",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // Profiles, experiments, sweeps, statistics, reports.
+        .target(name: "Tuner", dependencies: [
+            "Harness", "Engine",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Thin command-line front end.
+        .executableTarget(name: "sfulab", dependencies: [
+            "Tuner", "Harness", "Engine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "NativeLibrariesTests", dependencies: ["CSRTP", "COpenSSL", "COpus", "CVPX"]),
+        .testTarget(name: "RTPTests", dependencies: [
+            "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP"]),
+        .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
+    ]
+)

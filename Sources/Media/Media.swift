@@ -1,0 +1,1 @@
+// Recorded workloads and real codecs (libopus, libvpx) live here.

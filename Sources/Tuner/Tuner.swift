@@ -1,0 +1,1 @@
+// Profiles, experiments, sweeps, statistics and reports live here.
