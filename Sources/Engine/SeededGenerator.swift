@@ -1,0 +1,67 @@
+/// A small, fast, seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
+///
+/// Every random draw in the engine and the harness comes from one of these, handed in by the
+/// caller, so that a simulated run is reproducible bit for bit from its seed.
+/// Reference: Blackman & Vigna, "Scrambled linear pseudorandom number generators" (2021).
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
+    private var s0: UInt64
+    private var s1: UInt64
+    private var s2: UInt64
+    private var s3: UInt64
+
+    /// Creates a generator whose whole sequence is determined by `seed`.
+    public init(seed: UInt64) {
+        var splitMix = seed
+        func next() -> UInt64 {
+            splitMix &+= 0x9E37_79B9_7F4A_7C15
+            var z = splitMix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = next()
+        s1 = next()
+        s2 = next()
+        s3 = next()
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// A uniform draw in [0, 1).
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A standard normal draw (Box-Muller; one of the pair is discarded to stay stateless).
+    public mutating func nextGaussian() -> Double {
+        var u1 = nextUnit()
+        while u1 <= .leastNormalMagnitude { u1 = nextUnit() }
+        let u2 = nextUnit()
+        return (-2 * _log(u1)).squareRoot() * _cos(2 * .pi * u2)
+    }
+
+    /// A child generator for an independent stream (for example one per link), derived from this one.
+    public mutating func split() -> SeededGenerator {
+        SeededGenerator(seed: next())
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+#else
+import Foundation
+@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
+#endif
