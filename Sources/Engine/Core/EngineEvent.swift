@@ -1,0 +1,26 @@
+/// Something the engine reports to its owner (the application, the harness or the server).
+public enum EngineEvent: Sendable, Hashable {
+    /// The layers a simulcast/SVC consumer forwards changed (nil: nothing forwarded).
+    case consumerLayersChanged(ConsumerID, ConsumerLayers?)
+    /// A consumer's stream score changed (0...10, mediasoup semantics).
+    case consumerScore(ConsumerID, Int)
+    /// The engine asked a producer for a key frame (PLI or FIR sent upstream).
+    case keyFrameRequested(ProducerID, ssrc: UInt32)
+    /// Audio levels of the loudest producers over the last interval, loudest first.
+    case audioLevels(ObserverID, [AudioVolume])
+    /// No producer was above the threshold over the last interval.
+    case silence(ObserverID)
+    /// The active speaker changed.
+    case dominantSpeaker(ObserverID, ProducerID)
+}
+
+/// One producer's audio volume over an observer interval, in dBov (0 loudest, -127 silent).
+public struct AudioVolume: Sendable, Hashable {
+    public var producer: ProducerID
+    public var volume: Int
+
+    public init(producer: ProducerID, volume: Int) {
+        self.producer = producer
+        self.volume = volume
+    }
+}

@@ -1,0 +1,150 @@
+import RTP
+
+/// Receive-side loss detection and NACK scheduling for one RTP stream (RFC 4585 generic NACK),
+/// with mediasoup `NackGenerator` semantics: missing sequence numbers are requested at once,
+/// then again every round-trip time up to `maxRetries`; when too many are missing the list is
+/// cleared and a key frame is requested instead.
+struct NackGenerator {
+    struct Item {
+        var sequence: Int64
+        var sentAt: Instant?
+        var retries: Int
+    }
+
+    /// What one received packet caused.
+    struct Outcome {
+        /// Sequence numbers to NACK now (extended); empty most of the time.
+        var nackNow: [UInt16] = []
+        /// The missing list overflowed: ask for a key frame instead.
+        var requestKeyFrame = false
+    }
+
+    let settings: NackSettings
+    private var unwrapper = SequenceNumberUnwrapper()
+    private var highest: Int64?
+    private var items: [Item] = []
+    private var keyFrames: [Int64] = []
+    private var lastCheck: Instant = .zero
+    private(set) var rtt: Duration
+
+    /// Packets NACKed at least once and later received (recovered or merely reordered).
+    private(set) var recoveredCount = 0
+    /// Packets given up on after `maxRetries` or for age.
+    private(set) var abandonedCount = 0
+
+    init(settings: NackSettings) {
+        self.settings = settings
+        rtt = .milliseconds(settings.defaultRtt)
+        items.reserveCapacity(settings.maxNackPackets)
+    }
+
+    var pendingCount: Int { items.count }
+
+    mutating func updateRTT(_ value: Duration) { rtt = value }
+
+    /// Records a received packet. `isRecovered` marks RTX-recovered packets.
+    mutating func received(sequence: UInt16, isKeyFrame: Bool, now: Instant) -> Outcome {
+        var outcome = Outcome()
+        let extended = unwrapper.unwrap(sequence)
+        guard let last = highest else {
+            highest = extended
+            if isKeyFrame { keyFrames.append(extended) }
+            return outcome
+        }
+        if extended <= last {
+            // Out of order or retransmitted: no longer missing.
+            if let index = items.firstIndex(where: { $0.sequence == extended }) {
+                items.remove(at: index)
+                recoveredCount += 1
+            }
+            return outcome
+        }
+        if isKeyFrame { keyFrames.append(extended) }
+        trimKeyFrames(newest: extended)
+        if extended > last + 1 && settings.enabled {
+            let firstMissing = max(last + 1, extended - Int64(settings.maxPacketAge))
+            let missing = extended - firstMissing
+            if items.count + Int(missing) > settings.maxNackPackets {
+                // Too many holes: drop requests older than the last key frame, else give up.
+                removeItemsBeforeLastKeyFrame()
+                if items.count + Int(missing) > settings.maxNackPackets {
+                    abandonedCount += items.count
+                    items.removeAll(keepingCapacity: true)
+                    outcome.requestKeyFrame = true
+                    highest = extended
+                    return outcome
+                }
+            }
+            var sequence = firstMissing
+            while sequence < extended {
+                items.append(Item(sequence: sequence, sentAt: now, retries: 1))
+                outcome.nackNow.append(UInt16(truncatingIfNeeded: sequence))
+                sequence += 1
+            }
+        }
+        highest = extended
+        removeTooOld(newest: extended)
+        return outcome
+    }
+
+    /// Sequence numbers due for another request at `now`; abandons the exhausted ones.
+    mutating func due(now: Instant) -> (nack: [UInt16], requestKeyFrame: Bool) {
+        lastCheck = now
+        var nack: [UInt16] = []
+        var giveUp = false
+        var index = 0
+        while index < items.count {
+            var item = items[index]
+            if let sentAt = item.sentAt, now - sentAt < rtt {
+                index += 1
+                continue
+            }
+            if item.retries >= settings.maxRetries {
+                items.remove(at: index)
+                abandonedCount += 1
+                giveUp = true
+                continue
+            }
+            item.retries += 1
+            item.sentAt = now
+            items[index] = item
+            nack.append(UInt16(truncatingIfNeeded: item.sequence))
+            index += 1
+        }
+        // mediasoup asks for a key frame when it gives up on a packet of a video stream.
+        return (nack, giveUp)
+    }
+
+    /// When the next retry is due, if anything is pending: the earliest item due, but no sooner
+    /// than one timer period (`timerInterval`) after the previous check.
+    func nextDeadline() -> Instant? {
+        var earliest: Instant?
+        for item in items {
+            let due = (item.sentAt ?? .zero) + rtt
+            if earliest == nil || due < earliest! { earliest = due }
+        }
+        guard let earliest else { return nil }
+        return max(earliest, lastCheck + .milliseconds(settings.timerInterval))
+    }
+
+    private mutating func removeTooOld(newest: Int64) {
+        let oldest = newest - Int64(settings.maxPacketAge)
+        let before = items.count
+        items.removeAll { $0.sequence < oldest }
+        abandonedCount += before - items.count
+    }
+
+    private mutating func trimKeyFrames(newest: Int64) {
+        let oldest = newest - Int64(settings.maxPacketAge)
+        if let first = keyFrames.first, first < oldest {
+            keyFrames.removeAll { $0 < oldest }
+        }
+    }
+
+    private mutating func removeItemsBeforeLastKeyFrame() {
+        guard let lastKeyFrame = keyFrames.last else { return }
+        let before = items.count
+        items.removeAll { $0.sequence < lastKeyFrame }
+        abandonedCount += before - items.count
+    }
+}
