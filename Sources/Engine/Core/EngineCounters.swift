@@ -1,0 +1,39 @@
+/// Why the engine dropped an incoming datagram or packet.
+public enum DropReason: Int, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case unknownTransport, notRTPOrRTCP, malformedRTP, malformedRTCP, unknownSSRC
+    case unknownPayloadType, tooLarge, malformedRTX
+
+    public var description: String {
+        switch self {
+        case .unknownTransport: "unknownTransport"
+        case .notRTPOrRTCP: "notRTPOrRTCP"
+        case .malformedRTP: "malformedRTP"
+        case .malformedRTCP: "malformedRTCP"
+        case .unknownSSRC: "unknownSSRC"
+        case .unknownPayloadType: "unknownPayloadType"
+        case .tooLarge: "tooLarge"
+        case .malformedRTX: "malformedRTX"
+        }
+    }
+}
+
+/// Running totals of what the engine did; every drop is counted by reason.
+public struct EngineCounters: Sendable, Hashable {
+    public var datagramsReceived = 0
+    public var rtpPacketsReceived = 0
+    public var rtcpPacketsReceived = 0
+    public var rtxPacketsReceived = 0
+    /// Packet copies sent to consumers (one per consumer per forwarded packet).
+    public var packetsForwarded = 0
+    public var retransmissionsSent = 0
+    public var nacksSent = 0
+    public var keyFrameRequestsSent = 0
+    public var rtcpPacketsSent = 0
+    public private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
+
+    public init() {}
+
+    public mutating func drop(_ reason: DropReason) { drops[reason.rawValue] += 1 }
+    public func dropped(_ reason: DropReason) -> Int { drops[reason.rawValue] }
+    public var totalDropped: Int { drops.reduce(0, +) }
+}

@@ -1,0 +1,81 @@
+extension Engine {
+    /// Distributes a transport's available outgoing bitrate across its simulcast consumers by
+    /// priority, with mediasoup's semantics: every consumer first gets its lowest layer if it
+    /// fits; then, round after round, each consumer may step up `priority` layers while the
+    /// budget lasts, never above its preferred layers. Audio and single-stream consumers are
+    /// charged first at their measured rate. See docs/bitrate-allocation.md.
+    func allocate(transport: Transport, now: Instant?) {
+        let now = now ?? .zero
+        var budget = transport.availableOutgoingBitrate.bitsPerSecond
+        var layered: [Consumer] = []
+        for consumer in transport.consumers where consumer.isActive {
+            if consumer.producer.isSimulcast {
+                layered.append(consumer)
+            } else {
+                budget -= consumer.producer.streams[0].bitrate(upToTemporal: 2, now: now).bitsPerSecond
+            }
+        }
+        guard !layered.isEmpty else { return }
+        layered.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.id.rawValue < $1.id.rawValue }
+
+        var assigned = [ConsumerLayers?](repeating: nil, count: layered.count)
+        var spent = [Int64](repeating: 0, count: layered.count)
+        // Base layer for everyone, highest priority first.
+        for (index, consumer) in layered.enumerated() {
+            guard let base = nextLayer(after: nil, for: consumer, now: now) else { continue }
+            let cost = self.cost(of: base, consumer: consumer, now: now)
+            if cost <= budget {
+                assigned[index] = base
+                spent[index] = cost
+                budget -= cost
+            }
+        }
+        // Upgrade rounds: priority = steps per round.
+        var progressed = true
+        while progressed {
+            progressed = false
+            for (index, consumer) in layered.enumerated() where assigned[index] != nil {
+                for _ in 0..<consumer.priority {
+                    guard let next = nextLayer(after: assigned[index], for: consumer, now: now) else { break }
+                    let cost = self.cost(of: next, consumer: consumer, now: now)
+                    guard cost - spent[index] <= budget else { break }
+                    budget -= cost - spent[index]
+                    spent[index] = cost
+                    assigned[index] = next
+                    progressed = true
+                }
+            }
+        }
+        for (index, consumer) in layered.enumerated() {
+            let previousTarget = consumer.targetLayers
+            consumer.allowedLayers = assigned[index]
+            if consumer.targetLayers != previousTarget, let wanted = consumer.keyFrameWantedFromStream {
+                requestKeyFrame(producer: consumer.producer, stream: consumer.producer.streams[wanted], now: now)
+            }
+        }
+    }
+
+    /// The next layer up from `current` in (spatial, temporal) order, within the consumer's
+    /// preference and over streams that are sending (or not yet seen).
+    private func nextLayer(after current: ConsumerLayers?, for consumer: Consumer, now: Instant) -> ConsumerLayers? {
+        let preferred = consumer.preferredLayers
+        var spatial = current?.spatialLayer ?? 0
+        var temporal = current.map { ($0.temporalLayer ?? 0) + 1 } ?? 0
+        while spatial <= preferred.spatialLayer {
+            let stream = consumer.producer.streams[spatial]
+            let usable = stream.lastPacketAt == nil || stream.isActive(now: now)
+            let maxTemporal = spatial == preferred.spatialLayer ? (preferred.temporalLayer ?? 2) : 2
+            if usable && temporal <= maxTemporal {
+                return ConsumerLayers(spatialLayer: spatial, temporalLayer: temporal)
+            }
+            spatial += 1
+            temporal = 0
+        }
+        return nil
+    }
+
+    private func cost(of layers: ConsumerLayers, consumer: Consumer, now: Instant) -> Int64 {
+        consumer.producer.streams[layers.spatialLayer]
+            .bitrate(upToTemporal: layers.temporalLayer ?? 2, now: now).bitsPerSecond
+    }
+}

@@ -1,0 +1,204 @@
+import RTP
+
+extension Engine {
+    /// Handles one received datagram. Garbage is counted by reason and dropped.
+    public func handleDatagram(from source: Endpoint, to destination: Endpoint, bytes: UnsafeRawBufferPointer, now: Instant) {
+        output.rewindIfDrained()
+        counters.datagramsReceived += 1
+        guard let transport = transportsByPort[destination.port], transport.local == destination else {
+            counters.drop(.unknownTransport)
+            return
+        }
+        guard RTPDemux.isRTPOrRTCP(bytes) else {
+            counters.drop(.notRTPOrRTCP)
+            return
+        }
+        if transport.remote == nil { transport.remote = source }
+        if RTPDemux.isRTCP(bytes) {
+            counters.rtcpPacketsReceived += 1
+            handleRTCP(bytes, on: transport, now: now)
+        } else {
+            handleRTP(bytes, on: transport, now: now)
+        }
+    }
+
+    /// Convenience for callers holding an array.
+    public func handleDatagram(from source: Endpoint, to destination: Endpoint, bytes: [UInt8], now: Instant) {
+        bytes.withUnsafeBytes { handleDatagram(from: source, to: destination, bytes: $0, now: now) }
+    }
+
+    private func handleRTP(_ bytes: UnsafeRawBufferPointer, on transport: Transport, now: Instant) {
+        let header: RTPHeader
+        do { header = try RTPHeader(parsing: bytes) } catch {
+            counters.drop(.malformedRTP)
+            return
+        }
+        guard let incoming = transport.incoming[header.ssrc] ?? bindByRID(header, bytes, transport) else {
+            counters.drop(.unknownSSRC)
+            return
+        }
+        let producer = incoming.producer
+        if incoming.isRTX {
+            counters.rtxPacketsReceived += 1
+            guard header.payloadType == producer.inputRTXPayloadType, let ssrc = producer.streams[incoming.streamIndex].ssrc else {
+                counters.drop(.unknownPayloadType)
+                return
+            }
+            let length: Int
+            do {
+                length = try RTX.unwrap(bytes, originalSSRC: ssrc, originalPayloadType: producer.inputPayloadType, into: scratch)
+            } catch {
+                counters.drop(.malformedRTX)
+                return
+            }
+            let original = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
+            guard let recovered = try? RTPHeader(parsing: original) else {
+                counters.drop(.malformedRTX)
+                return
+            }
+            receiveMedia(original, header: recovered, producer: producer, streamIndex: incoming.streamIndex, now: now)
+            return
+        }
+        guard header.payloadType == producer.inputPayloadType else {
+            counters.drop(.unknownPayloadType)
+            return
+        }
+        counters.rtpPacketsReceived += 1
+        receiveMedia(bytes, header: header, producer: producer, streamIndex: incoming.streamIndex, now: now)
+    }
+
+    /// Binds an unknown SSRC to the producer encoding whose `rid` the packet carries (RFC 8852).
+    private func bindByRID(_ header: RTPHeader, _ bytes: UnsafeRawBufferPointer, _ transport: Transport) -> Transport.IncomingStream? {
+        guard header.extensionBlock != nil, let view = try? RTPPacketView(parsing: bytes) else { return nil }
+        let ridValue = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.rid)
+        let repairedValue = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.repairedRID)
+        guard let value = ridValue ?? repairedValue else { return nil }
+        for producer in transport.producers {
+            for stream in producer.streams {
+                guard let rid = stream.rid, SDESStringExtension.matches(value, rid) else { continue }
+                let isRTX = ridValue == nil
+                if isRTX { stream.rtxSSRC = header.ssrc } else { stream.ssrc = header.ssrc }
+                let binding = Transport.IncomingStream(producer: producer, streamIndex: stream.index, isRTX: isRTX)
+                transport.incoming[header.ssrc] = binding
+                return binding
+            }
+        }
+        return nil
+    }
+
+    /// A media packet (original or recovered from RTX) of one producer stream.
+    private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, producer: Producer, streamIndex: Int, now: Instant) {
+        let stream = producer.streams[streamIndex]
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
+        let info = MediaFrameInfo.inspect(payload: payload, mimeType: producer.codec.mimeType, isVideo: producer.isVideo)
+        stream.lastPacketAt = now
+        stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
+                                   bytes: bytes.count, now: now)
+        let layer = min(info.temporalLayer, stream.temporalRates.count - 1)
+        stream.temporalRates[layer].add(bytes: bytes.count, now: now)
+        stream.maxTemporalLayerSeen = max(stream.maxTemporalLayerSeen, layer)
+        if info.isKeyFrame { stream.keyFrames.keyFrameReceived() }
+        if producer.isVideo {
+            let outcome = stream.nack.received(sequence: header.sequenceNumber.rawValue, isKeyFrame: info.isKeyFrame, now: now)
+            if !outcome.nackNow.isEmpty { sendNack(outcome.nackNow, stream: stream, producer: producer) }
+            if outcome.requestKeyFrame { requestKeyFrame(producer: producer, stream: stream, now: now) }
+        } else if let view = try? RTPPacketView(parsing: bytes),
+                  let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.audioLevel),
+                  let level = AudioLevelExtension(extensionValue: value) {
+            producer.audioLevelSum += Int(level.levelDecibelsBelowOverload)
+            producer.audioLevelCount += 1
+        }
+        guard !producer.consumers.isEmpty, let slot = pool.store(bytes) else {
+            if bytes.count > PacketPool.slotSize { counters.drop(.tooLarge) }
+            return
+        }
+        for consumer in producer.consumers {
+            forward(slot: slot, header: header, streamIndex: streamIndex, info: info, to: consumer, now: now)
+        }
+        pool.release(slot)
+    }
+
+    private func forward(slot: Int32, header: RTPHeader, streamIndex: Int, info: MediaFrameInfo, to consumer: Consumer, now: Instant) {
+        switch consumer.decide(streamIndex: streamIndex, info: info) {
+        case .drop(let skip):
+            if skip { consumer.sequence.skip(header.sequenceNumber.rawValue) }
+        case .forward:
+            guard let outputSequence = consumer.sequence.map(header.sequenceNumber.rawValue) else { return }
+            let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
+            guard let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
+            let bytes = pool.bytes(slot)
+            output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
+                buffer.copyMemory(from: bytes)
+                let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
+                guard let view = try? RTPMutablePacketView(parsing: packet) else { return 0 }
+                view.setSSRC(consumer.parameters.ssrc)
+                view.setSequenceNumber(SequenceNumber(outputSequence))
+                view.setTimestamp(outputTimestamp)
+                view.setPayloadType(consumer.parameters.payloadType)
+                return bytes.count
+            }
+            consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
+                                          rewrite: .none, now: now, pool: pool)
+            consumer.packetsSent += 1
+            consumer.bytesSent += Int64(bytes.count)
+            consumer.lastOutputTimestamp = outputTimestamp
+            consumer.lastOutputAt = now
+            counters.packetsForwarded += 1
+            if let change = consumer.takeLayerChange() { emit(.consumerLayersChanged(consumer.id, change)) }
+        }
+        if let wanted = consumer.keyFrameWantedFromStream {
+            let stream = consumer.producer.streams[wanted]
+            requestKeyFrame(producer: consumer.producer, stream: stream, now: now)
+        }
+    }
+
+    /// Resends `sequence` of `consumer` from its retransmission buffer (RTX when negotiated).
+    func retransmit(_ sequence: UInt16, consumer: Consumer, now: Instant) {
+        guard let entry = consumer.retransmission.takeForResend(sequence: sequence, now: now, rtt: consumer.rtt),
+              let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
+        let original = pool.bytes(entry.slot)
+        let rtxSequence = consumer.rtxSequence
+        let queued = output.append(from: transport.local, to: transport.remote, capacity: original.count + 2) { buffer in
+            // Rewrite the original for this consumer, then wrap it as RTX if negotiated.
+            let rewritten = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<original.count])
+            rewritten.copyMemory(from: original)
+            guard let view = try? RTPMutablePacketView(parsing: rewritten) else { return 0 }
+            view.setSSRC(consumer.parameters.ssrc)
+            view.setSequenceNumber(SequenceNumber(entry.outputSequence))
+            view.setTimestamp(entry.outputTimestamp)
+            view.setPayloadType(consumer.parameters.payloadType)
+            if let rtxSSRC = consumer.parameters.rtxSSRC, let rtxPayloadType = consumer.parameters.rtxPayloadType {
+                return (try? RTX.wrap(UnsafeRawBufferPointer(rewritten), ssrc: rtxSSRC, payloadType: rtxPayloadType,
+                                      sequenceNumber: SequenceNumber(rtxSequence), into: buffer)) ?? 0
+            }
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rewritten))
+            return original.count
+        }
+        guard queued else { return }
+        if consumer.parameters.rtxSSRC != nil { consumer.rtxSequence &+= 1 }
+        consumer.retransmissionsSent += 1
+        counters.retransmissionsSent += 1
+    }
+
+    /// Asks every stream a consumer of `producer` waits on for a key frame (debounced).
+    func requestKeyFrames(for producer: Producer, now: Instant) {
+        var wanted = Set<Int>()
+        for consumer in producer.consumers {
+            if let stream = consumer.keyFrameWantedFromStream { wanted.insert(stream) }
+        }
+        for index in wanted.sorted() { requestKeyFrame(producer: producer, stream: producer.streams[index], now: now) }
+    }
+
+    func requestKeyFrame(producer: Producer, stream: Producer.Stream, now: Instant) {
+        guard producer.isVideo, stream.keyFrames.request(now: now) else { return }
+        sendKeyFrameRequest(producer: producer, stream: stream)
+    }
+}
+
+extension Transport {
+    /// The transport with its remote endpoint, when one is known.
+    var remoteIfKnown: (local: Endpoint, remote: Endpoint)? {
+        guard let remote else { return nil }
+        return (local, remote)
+    }
+}

@@ -1,0 +1,75 @@
+extension Engine {
+    /// Creates an audio-level observer (mediasoup `router.createAudioLevelObserver`).
+    public func createAudioLevelObserver(_ options: AudioLevelObserver.Options = .init(), now: Instant) -> ObserverID {
+        let id = ObserverID(rawValue: nextObserverID)
+        nextObserverID += 1
+        let observer = AudioLevelObserver(id: id, options: options)
+        observer.nextReportAt = now + options.interval
+        observers[id.rawValue] = observer
+        return id
+    }
+
+    /// Adds an audio producer to an observer.
+    public func addProducer(_ producer: ProducerID, toObserver observer: ObserverID) throws(ControlError) {
+        _ = try self.producer(producer)
+        guard let target = observers[observer.rawValue] else { throw .invalidParameters("no observer \(observer)") }
+        target.add(producer: producer)
+    }
+
+    /// When `handleTimeout` must be called next, if anything is scheduled.
+    public func nextDeadline() -> Instant? {
+        var earliest = nextReportAt
+        func consider(_ candidate: Instant?) {
+            guard let candidate else { return }
+            if earliest == nil || candidate < earliest! { earliest = candidate }
+        }
+        consider(nextAllocationAt)
+        for producer in producers.values {
+            for stream in producer.streams {
+                consider(stream.nack.nextDeadline())
+                consider(stream.keyFrames.nextDeadline())
+            }
+        }
+        for observer in observers.values { consider(observer.nextReportAt) }
+        return earliest
+    }
+
+    /// Runs everything due at `now`: NACK retries, key-frame request retries, RTCP reports,
+    /// bandwidth allocation, observers.
+    public func handleTimeout(now: Instant) {
+        output.rewindIfDrained()
+        for producer in producers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
+            for stream in producer.streams {
+                if let due = stream.nack.nextDeadline(), due <= now {
+                    let (nack, giveUp) = stream.nack.due(now: now)
+                    if !nack.isEmpty { sendNack(nack, stream: stream, producer: producer) }
+                    if giveUp { requestKeyFrame(producer: producer, stream: stream, now: now) }
+                }
+                if stream.keyFrames.handleTimeout(now: now) { sendKeyFrameRequest(producer: producer, stream: stream) }
+            }
+        }
+        if nextReportAt == nil || nextReportAt! <= now {
+            sendReports(now: now)
+            // RFC 3550 §6.3.5: randomise the interval (0.5...1.5 x) to avoid synchronisation.
+            let base = Double(profile.feedback.rtcp.maxVideoInterval) * (0.5 + random.nextUnit())
+            nextReportAt = now + .milliseconds(Int64(base))
+        }
+        if nextAllocationAt == nil || nextAllocationAt! <= now {
+            for transport in transports { allocate(transport: transport, now: now) }
+            nextAllocationAt = now + .seconds(1)
+        }
+        for observer in observers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
+            guard let due = observer.nextReportAt, due <= now else { continue }
+            let levels = observer.producers.compactMap { id -> (ProducerID, sum: Int, count: Int)? in
+                guard let producer = producers[id.rawValue] else { return nil }
+                defer {
+                    producer.audioLevelSum = 0
+                    producer.audioLevelCount = 0
+                }
+                return (id, producer.audioLevelSum, producer.audioLevelCount)
+            }
+            if let event = observer.report(levels: levels) { emit(event) }
+            observer.nextReportAt = now + observer.options.interval
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/// What the engine needs to know about a media packet's payload to route it: key frames,
+/// layers and frame boundaries, read from the codec's payload descriptor.
+struct MediaFrameInfo {
+    var isKeyFrame = false
+    /// Temporal layer id (0 when the codec/packet carries none).
+    var temporalLayer = 0
+    /// Spatial layer id for SVC (0 otherwise).
+    var spatialLayer = 0
+    /// First packet of a frame (VP8 S bit with partition 0; audio: always).
+    var isFrameStart = true
+    /// The packet starts a frame from which the temporal layer can be switched up.
+    var isLayerSync = false
+}
