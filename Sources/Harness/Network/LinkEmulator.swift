@@ -1,0 +1,267 @@
+import Engine
+
+/// One direction of an emulated link, sans-IO: it is handed datagrams and the time, and says when
+/// something comes out. It never reads a clock and draws randomness only from the generator it
+/// was given, so the same inputs and seed give the same deliveries, bit for bit.
+///
+/// Pipeline for each datagram, in order (docs/network-emulation.md):
+/// 1. loss (Bernoulli or Gilbert-Elliott), decided on arrival;
+/// 2. duplication: a surviving packet is copied with probability `duplication`;
+/// 3. bottleneck queue (droptail by bytes or by predicted sojourn time, or CoDel) served at a
+///    constant rate or along a bandwidth trace; unlimited links skip it;
+/// 4. propagation delay plus Gaussian jitter (clamped at zero extra delay); without `reorder`,
+///    a packet never arrives before the one that left the bottleneck before it.
+///
+/// Drive it like any `TimeoutDriven` component: `send` when the sender transmits, and at
+/// `nextDeadline()` call `poll(now:)` until it returns nil. A deadline can be internal (a packet
+/// finishing transmission, a scheduled change), in which case `poll` returns nil.
+public struct LinkEmulator<Payload>: TimeoutDriven {
+    /// The profile currently in force (changes with the schedule).
+    public private(set) var profile: LinkProfile
+    /// What the link has done so far.
+    public private(set) var counters = LinkCounters()
+
+    private var lossRandom: SeededGenerator
+    private var jitterRandom: SeededGenerator
+    private var duplicationRandom: SeededGenerator
+    private var loss: LossModel
+    private var curve: ServiceCurve
+    private var codel = CoDelController()
+    private var queue = PacketFIFO<LinkPacket<Payload>>(capacity: 256)
+    private var inService: LinkPacket<Payload>?
+    private var freeAt: Instant
+    private var levelAtFree: Double = 0
+    private var inFlight = MinHeap<InFlight>(capacity: 256)
+    private var lastDeliveryTime: Instant
+    private var sequence: UInt64 = 0
+    private var changes: [LinkChange]
+    private var nextChangeIndex = 0
+    private var traces: [String: BandwidthTrace]
+    private var traceDirectory: String?
+    private var clock: Instant
+
+    /// Creates a link in the state `profile` describes at `start`.
+    /// - Parameters:
+    ///   - generator: source of every random draw (split into loss, jitter and duplication streams,
+    ///     so changing one model does not reshuffle the others).
+    ///   - schedule: profile changes, applied in time order when virtual time reaches them.
+    ///   - traces: already-loaded traces by the name used in `LinkProfile.trace`; others are loaded
+    ///     from disk, relative to `traceDirectory` when the path is relative.
+    /// - Throws: `LinkProfileError` for out-of-range values, `TraceError` for unreadable traces.
+    public init(profile: LinkProfile, generator: SeededGenerator, start: Instant = .zero,
+                schedule: [LinkChange] = [], traces: [String: BandwidthTrace] = [:],
+                traceDirectory: String? = nil) throws {
+        var generator = generator
+        lossRandom = generator.split()
+        jitterRandom = generator.split()
+        duplicationRandom = generator.split()
+        self.profile = profile
+        self.traces = traces
+        self.traceDirectory = traceDirectory
+        clock = start
+        freeAt = start
+        lastDeliveryTime = start
+        changes = schedule.sorted { $0.at < $1.at }
+        for change in changes { try change.profile.validate() }
+        try profile.validate()
+        loss = LossModel(lossRate: profile.loss, meanBurstLength: profile.lossBurst)
+        curve = .unlimited
+        curve = try makeCurve(profile, origin: start)
+    }
+
+    /// Offers a datagram of `bytes` bytes to the link at `now` (which must not go backwards).
+    public mutating func send(_ payload: Payload, size bytes: Int, now: Instant) {
+        advance(to: now)
+        counters.sent += 1
+        counters.sentBytes += bytes
+        if loss.nextIsLost(using: &lossRandom) {
+            counters.droppedByLoss += 1
+            return
+        }
+        let packet = LinkPacket(payload: payload, bytes: bytes, sentAt: now, departedAt: now,
+                                deliveredAt: now, isDuplicate: false)
+        enqueue(packet)
+        if profile.duplication > 0 && duplicationRandom.nextUnit() < profile.duplication {
+            counters.duplicated += 1
+            var copy = packet
+            copy.isDuplicate = true
+            enqueue(copy)
+        }
+    }
+
+    /// The earliest instant at which the link has something to do: a delivery, a packet
+    /// finishing transmission, or a scheduled change. Nil when idle.
+    public func nextDeadline() -> Instant? {
+        earliestDeadline(inFlight.min?.time, inService?.departedAt,
+                         nextChangeIndex < changes.count ? changes[nextChangeIndex].at : nil)
+    }
+
+    /// Advances the link to `now` without taking deliveries out.
+    public mutating func handleTimeout(now: Instant) {
+        advance(to: now)
+    }
+
+    /// The next payload that has arrived by `now`, or nil. Call until nil.
+    public mutating func poll(now: Instant) -> Payload? {
+        pollPacket(now: now)?.payload
+    }
+
+    /// Like `poll(now:)`, with the packet's timestamps (sent, left the bottleneck, delivered).
+    public mutating func pollPacket(now: Instant) -> LinkPacket<Payload>? {
+        advance(to: now)
+        guard let top = inFlight.min, top.time <= now else { return nil }
+        _ = inFlight.popMin()
+        counters.delivered += 1
+        counters.deliveredBytes += top.packet.bytes
+        return top.packet
+    }
+
+    /// Packets waiting in or being sent by the bottleneck.
+    public var queuedPackets: Int { queue.count + (inService == nil ? 0 : 1) }
+
+    /// Bytes waiting in or being sent by the bottleneck.
+    public var queuedBytes: Int { queue.bytes + (inService?.bytes ?? 0) }
+
+    /// Packets past the bottleneck, not yet delivered.
+    public var packetsInFlight: Int { inFlight.count }
+
+    // MARK: - Internals
+
+    struct InFlight: Comparable {
+        var time: Instant
+        var sequence: UInt64
+        var packet: LinkPacket<Payload>
+        static func < (lhs: InFlight, rhs: InFlight) -> Bool {
+            lhs.time == rhs.time ? lhs.sequence < rhs.sequence : lhs.time < rhs.time
+        }
+        static func == (lhs: InFlight, rhs: InFlight) -> Bool {
+            lhs.time == rhs.time && lhs.sequence == rhs.sequence
+        }
+    }
+
+    private mutating func advance(to now: Instant) {
+        precondition(now >= clock, "LinkEmulator: time went backwards (\(now) < \(clock))")
+        while nextChangeIndex < changes.count, changes[nextChangeIndex].at <= now {
+            let change = changes[nextChangeIndex]
+            nextChangeIndex += 1
+            runBottleneck(until: change.at)
+            apply(change)
+        }
+        runBottleneck(until: now)
+        clock = now
+    }
+
+    private mutating func apply(_ change: LinkChange) {
+        let wasTrace = profile.trace
+        let wasBandwidth = profile.bandwidth
+        profile = change.profile
+        loss = LossModel(lossRate: profile.loss, meanBurstLength: profile.lossBurst)
+        if profile.trace != wasTrace || profile.bandwidth != wasBandwidth {
+            // Validated and loaded in init; a failure here would mean a trace vanished: go unlimited.
+            curve = (try? makeCurve(profile, origin: change.at)) ?? .unlimited
+            levelAtFree = curve.level(at: max(freeAt, change.at))
+        }
+    }
+
+    private mutating func enqueue(_ packet: LinkPacket<Payload>) {
+        if case .unlimited = curve, queue.isEmpty, inService == nil {
+            depart(packet, at: packet.sentAt)
+            return
+        }
+        let limit = profile.queueBytes ?? (profile.queue == .codel ? Self.codelDefaultLimitBytes : Self.droptailDefaultLimitBytes)
+        if queuedBytes + packet.bytes > limit {
+            counters.droppedByQueue += 1
+            return
+        }
+        if profile.queue == .droptail, let maxDelay = profile.queueDelay, inService != nil {
+            let drained = curve.time(reaching: levelAtFree + Double(queue.bytes), origin: clock)
+            if (drained - packet.sentAt).milliseconds > maxDelay {
+                counters.droppedByQueue += 1
+                return
+            }
+        }
+        queue.append(packet, bytes: packet.bytes)
+        runBottleneck(until: packet.sentAt)
+    }
+
+    private mutating func runBottleneck(until time: Instant) {
+        while true {
+            if let packet = inService {
+                guard packet.departedAt <= time else { return }
+                inService = nil
+                depart(packet, at: packet.departedAt)
+            }
+            guard let head = queue.first else { return }
+            let start = max(freeAt, head.sentAt)
+            guard start <= time else { return }
+            startService(at: start)
+        }
+    }
+
+    private mutating func startService(at start: Instant) {
+        var next: LinkPacket<Payload>?
+        if profile.queue == .codel {
+            var dropped = 0
+            next = codel.dequeue(from: &queue, now: start) { _ in dropped += 1 }
+            counters.droppedByQueue += dropped
+            counters.droppedByCoDel += dropped
+        } else {
+            next = queue.removeFirst()
+        }
+        guard var packet = next else { return }
+        let startLevel = max(levelAtFree, curve.level(at: start))
+        let endLevel = startLevel + Double(packet.bytes)
+        let finish = max(start, curve.time(reaching: endLevel, origin: start))
+        packet.departedAt = finish
+        inService = packet
+        freeAt = finish
+        levelAtFree = endLevel
+    }
+
+    private mutating func depart(_ packet: LinkPacket<Payload>, at time: Instant) {
+        var packet = packet
+        packet.departedAt = time
+        var extra = profile.delay * 1e6
+        if profile.jitter > 0 { extra += profile.jitter * 1e6 * jitterRandom.nextGaussian() }
+        var delivery = time + .nanoseconds(Int64(max(0, extra).rounded()))
+        if !profile.reorder {
+            delivery = max(delivery, lastDeliveryTime)
+        }
+        lastDeliveryTime = max(lastDeliveryTime, delivery)
+        packet.deliveredAt = delivery
+        inFlight.push(InFlight(time: delivery, sequence: sequence, packet: packet))
+        sequence &+= 1
+    }
+
+    private mutating func makeCurve(_ profile: LinkProfile, origin: Instant) throws -> ServiceCurve {
+        if let name = profile.trace {
+            if let trace = traces[name] { return .trace(trace, origin: origin) }
+            let path = name.hasPrefix("/") || traceDirectory == nil ? name : "\(traceDirectory!)/\(name)"
+            let trace = try BandwidthTrace.load(path: path)
+            traces[name] = trace
+            return .trace(trace, origin: origin)
+        }
+        if let kbps = profile.bandwidth { return .constant(.kbps(kbps), origin: origin) }
+        return .unlimited
+    }
+
+    /// Droptail queue limit when `queueBytes` is absent (64 KiB).
+    public static var droptailDefaultLimitBytes: Int { 65_536 }
+    /// CoDel hard queue limit when `queueBytes` is absent (1,000 packets of 1,500 bytes,
+    /// as Linux `codel`'s default 1,000-packet limit).
+    public static var codelDefaultLimitBytes: Int { 1_500_000 }
+}
+
+extension LinkEmulator: Sendable where Payload: Sendable {}
+extension LinkEmulator.InFlight: Sendable where Payload: Sendable {}
+
+/// A profile that takes over one direction of a link at `at`.
+public struct LinkChange: Sendable, Hashable {
+    public var at: Instant
+    public var profile: LinkProfile
+
+    public init(at: Instant, profile: LinkProfile) {
+        self.at = at
+        self.profile = profile
+    }
+}
