@@ -4,46 +4,47 @@ import RTP
 /// with mediasoup `NackGenerator` semantics: missing sequence numbers are requested at once,
 /// then again every round-trip time up to `maxRetries`; when too many are missing the list is
 /// cleared and a key frame is requested instead.
-struct NackGenerator {
-    struct Item {
+/// Public so that simulated receivers in the harness request retransmissions the same way.
+public struct NackGenerator: Sendable {
+    struct Item: Sendable {
         var sequence: Int64
         var sentAt: Instant?
         var retries: Int
     }
 
     /// What one received packet caused.
-    struct Outcome {
+    public struct Outcome {
         /// Sequence numbers to NACK now (extended); empty most of the time.
-        var nackNow: [UInt16] = []
+        public var nackNow: [UInt16] = []
         /// The missing list overflowed: ask for a key frame instead.
-        var requestKeyFrame = false
+        public var requestKeyFrame = false
     }
 
-    let settings: NackSettings
+    public let settings: NackSettings
     private var unwrapper = SequenceNumberUnwrapper()
     private var highest: Int64?
     private var items: [Item] = []
     private var keyFrames: [Int64] = []
     private var lastCheck: Instant = .zero
-    private(set) var rtt: Duration
+    public private(set) var rtt: Duration
 
     /// Packets NACKed at least once and later received (recovered or merely reordered).
-    private(set) var recoveredCount = 0
+    public private(set) var recoveredCount = 0
     /// Packets given up on after `maxRetries` or for age.
-    private(set) var abandonedCount = 0
+    public private(set) var abandonedCount = 0
 
-    init(settings: NackSettings) {
+    public init(settings: NackSettings) {
         self.settings = settings
         rtt = .milliseconds(settings.defaultRtt)
         items.reserveCapacity(settings.maxNackPackets)
     }
 
-    var pendingCount: Int { items.count }
+    public var pendingCount: Int { items.count }
 
-    mutating func updateRTT(_ value: Duration) { rtt = value }
+    public mutating func updateRTT(_ value: Duration) { rtt = value }
 
     /// Records a received packet. `isRecovered` marks RTX-recovered packets.
-    mutating func received(sequence: UInt16, isKeyFrame: Bool, now: Instant) -> Outcome {
+    public mutating func received(sequence: UInt16, isKeyFrame: Bool, now: Instant) -> Outcome {
         var outcome = Outcome()
         let extended = unwrapper.unwrap(sequence)
         guard let last = highest else {
@@ -88,7 +89,7 @@ struct NackGenerator {
     }
 
     /// Sequence numbers due for another request at `now`; abandons the exhausted ones.
-    mutating func due(now: Instant) -> (nack: [UInt16], requestKeyFrame: Bool) {
+    public mutating func due(now: Instant) -> (nack: [UInt16], requestKeyFrame: Bool) {
         lastCheck = now
         var nack: [UInt16] = []
         var giveUp = false
@@ -117,7 +118,7 @@ struct NackGenerator {
 
     /// When the next retry is due, if anything is pending: the earliest item due, but no sooner
     /// than one timer period (`timerInterval`) after the previous check.
-    func nextDeadline() -> Instant? {
+    public func nextDeadline() -> Instant? {
         var earliest: Instant?
         for item in items {
             let due = (item.sentAt ?? .zero) + rtt

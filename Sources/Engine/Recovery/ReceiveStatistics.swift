@@ -2,26 +2,26 @@ import RTP
 
 /// Receiver statistics for one incoming RTP stream (RFC 3550 §6.4.1 and §A.3, §A.8):
 /// what a receiver report block says about it.
-struct ReceiveStatistics {
-    let clockRate: Int
+public struct ReceiveStatistics: Sendable {
+    public let clockRate: Int
     private var unwrapper = SequenceNumberUnwrapper()
-    private(set) var baseSequence: Int64?
-    private(set) var highestSequence: Int64 = 0
-    private(set) var packetsReceived: Int64 = 0
-    private(set) var bytesReceived: Int64 = 0
+    public private(set) var baseSequence: Int64?
+    public private(set) var highestSequence: Int64 = 0
+    public private(set) var packetsReceived: Int64 = 0
+    public private(set) var bytesReceived: Int64 = 0
     /// Interarrival jitter in RTP timestamp units, scaled by 16 as RFC 3550 §A.8 keeps it.
     private var jitterQ4: Int64 = 0
     private var lastTransit: Int64?
     private var expectedAtLastReport: Int64 = 0
     private var receivedAtLastReport: Int64 = 0
     /// Middle 32 bits of the NTP time of the last sender report, and when it arrived.
-    private(set) var lastSenderReportNTP: UInt32 = 0
-    private(set) var lastSenderReportArrival: Instant?
+    public private(set) var lastSenderReportNTP: UInt32 = 0
+    public private(set) var lastSenderReportArrival: Instant?
 
-    init(clockRate: Int) { self.clockRate = clockRate }
+    public init(clockRate: Int) { self.clockRate = clockRate }
 
     /// Records a received packet (not RTX copies).
-    mutating func received(sequence: UInt16, timestamp: UInt32, bytes: Int, now: Instant) {
+    public mutating func received(sequence: UInt16, timestamp: UInt32, bytes: Int, now: Instant) {
         let extended = unwrapper.unwrap(sequence)
         if baseSequence == nil {
             baseSequence = extended
@@ -43,22 +43,22 @@ struct ReceiveStatistics {
         lastTransit = transit
     }
 
-    mutating func senderReportReceived(ntpMiddle: UInt32, now: Instant) {
+    public mutating func senderReportReceived(ntpMiddle: UInt32, now: Instant) {
         lastSenderReportNTP = ntpMiddle
         lastSenderReportArrival = now
     }
 
     /// Packets expected from the first sequence number to the highest.
-    var expected: Int64 { baseSequence.map { highestSequence - $0 + 1 } ?? 0 }
+    public var expected: Int64 { baseSequence.map { highestSequence - $0 + 1 } ?? 0 }
     /// Cumulative packets lost (can be negative with duplicates, clamped as RFC 3550 says).
-    var cumulativeLost: Int64 { max(-(1 << 23), min((1 << 23) - 1, expected - packetsReceived)) }
+    public var cumulativeLost: Int64 { max(-(1 << 23), min((1 << 23) - 1, expected - packetsReceived)) }
     /// Interarrival jitter in RTP timestamp units.
-    var jitter: UInt32 { UInt32(clamping: jitterQ4 >> 4) }
+    public var jitter: UInt32 { UInt32(clamping: jitterQ4 >> 4) }
     /// Interarrival jitter in milliseconds.
-    var jitterMilliseconds: Double { Double(jitterQ4 >> 4) * 1_000 / Double(clockRate) }
+    public var jitterMilliseconds: Double { Double(jitterQ4 >> 4) * 1_000 / Double(clockRate) }
 
     /// Fraction lost since the previous call, in 1/256 units (RFC 3550 §A.3); resets the interval.
-    mutating func takeFractionLost() -> UInt8 {
+    public mutating func takeFractionLost() -> UInt8 {
         let expectedInterval = expected - expectedAtLastReport
         let receivedInterval = packetsReceived - receivedAtLastReport
         expectedAtLastReport = expected
@@ -69,7 +69,7 @@ struct ReceiveStatistics {
     }
 
     /// Delay since the last sender report in 1/65536 s units (DLSR), or 0 without one.
-    func delaySinceLastSenderReport(now: Instant) -> UInt32 {
+    public func delaySinceLastSenderReport(now: Instant) -> UInt32 {
         guard let arrival = lastSenderReportArrival else { return 0 }
         return UInt32(clamping: (now - arrival).nanoseconds * 65_536 / 1_000_000_000)
     }

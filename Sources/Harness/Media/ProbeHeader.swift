@@ -1,0 +1,31 @@
+/// 16 bytes the simulated publisher writes at the start of each media payload (after the codec
+/// descriptor): the frame's capture time and the packet's first send time, in nanoseconds of
+/// virtual time. They travel through the engine like any payload byte, so the subscriber
+/// measures real one-way and frame latencies from what actually arrived.
+struct ProbeHeader {
+    static let size = 16
+
+    var captureTime: Int64
+    var sendTime: Int64
+
+    func write(into bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: captureTime >> shift)) }
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: sendTime >> shift)) }
+    }
+
+    /// Reads a probe at `offset`, or nil when the payload is too short.
+    init?(_ payload: UnsafeRawBufferPointer, offset: Int) {
+        guard offset >= 0, payload.count >= offset + Self.size else { return nil }
+        var capture: Int64 = 0
+        var send: Int64 = 0
+        for index in 0..<8 { capture = capture << 8 | Int64(payload[offset + index]) }
+        for index in 8..<16 { send = send << 8 | Int64(payload[offset + index]) }
+        captureTime = capture
+        sendTime = send
+    }
+
+    init(captureTime: Int64, sendTime: Int64) {
+        self.captureTime = captureTime
+        self.sendTime = sendTime
+    }
+}

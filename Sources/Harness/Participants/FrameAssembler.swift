@@ -1,0 +1,92 @@
+import RTP
+
+/// Reassembles video frames from RTP packets at a simulated subscriber and decides when each
+/// is decodable: complete (first packet with the VP8 start bit through the marker packet, no
+/// hole), and either a key frame or the direct successor of the last decoded frame. Because the
+/// SFU rewrites sequence numbers into one continuous stream, "direct successor" is "its first
+/// sequence number follows the previous frame's last".
+struct FrameAssembler {
+    struct Frame {
+        var timestamp: UInt32
+        var firstSequence: Int64?
+        var lastSequence: Int64?
+        var received: Set<Int64> = []
+        var isKeyFrame = false
+        var captureTime: Int64 = 0
+        var temporalLayer = 0
+
+        var isComplete: Bool {
+            guard let first = firstSequence, let last = lastSequence, last >= first else { return false }
+            return received.count == Int(last - first + 1)
+        }
+    }
+
+    /// A frame that became decodable.
+    struct Decoded {
+        var captureTime: Int64
+        var isKeyFrame: Bool
+        var temporalLayer: Int
+    }
+
+    private var unwrapper = SequenceNumberUnwrapper()
+    private var frames: [UInt32: Frame] = [:]
+    private var lastDecodedSequence: Int64?
+    /// True until a key frame is decoded, and again after a frame is lost for good.
+    private(set) var needsKeyFrame = true
+    private(set) var decodedCount = 0
+
+    /// Adds a packet; returns the frames that became decodable, in order.
+    mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer) -> [Decoded] {
+        let extended = unwrapper.unwrap(sequence)
+        if let last = lastDecodedSequence, extended <= last { return [] }
+        var frame = frames[timestamp] ?? Frame(timestamp: timestamp)
+        guard !frame.received.contains(extended) else { return [] }
+        frame.received.insert(extended)
+        if let descriptor = try? VP8PayloadDescriptor(parsing: payload) {
+            if descriptor.isStartOfFrame {
+                frame.firstSequence = extended
+                let offset = descriptor.encodedLength
+                frame.isKeyFrame = offset < payload.count && payload[offset] & 0x01 == 0
+                frame.temporalLayer = Int(descriptor.temporalLayerID ?? 0)
+                if let probe = ProbeHeader(payload, offset: offset + 1) { frame.captureTime = probe.captureTime }
+            }
+        }
+        if marker { frame.lastSequence = extended }
+        frames[timestamp] = frame
+        return decodeReady()
+    }
+
+    /// Declares the frames before the newest complete key frame lost (the receiver gave up on a
+    /// hole): decoding waits for a key frame.
+    mutating func giveUp() {
+        needsKeyFrame = true
+    }
+
+    /// Frames waiting (incomplete or not yet decodable).
+    var pendingFrames: Int { frames.count }
+
+    private mutating func decodeReady() -> [Decoded] {
+        var decoded: [Decoded] = []
+        while true {
+            var next: Frame?
+            if needsKeyFrame {
+                // The oldest complete key frame after what was decoded.
+                next = frames.values.filter { $0.isKeyFrame && $0.isComplete }.min { $0.firstSequence! < $1.firstSequence! }
+            } else if let last = lastDecodedSequence {
+                next = frames.values.first { $0.firstSequence == last + 1 && $0.isComplete }
+            }
+            guard let frame = next else { break }
+            needsKeyFrame = false
+            lastDecodedSequence = frame.lastSequence
+            decodedCount += 1
+            decoded.append(Decoded(captureTime: frame.captureTime, isKeyFrame: frame.isKeyFrame, temporalLayer: frame.temporalLayer))
+            // Drop the decoded frame and anything older.
+            let cutoff = frame.lastSequence!
+            frames = frames.filter { entry in
+                guard let first = entry.value.firstSequence ?? entry.value.received.min() else { return false }
+                return first > cutoff
+            }
+        }
+        return decoded
+    }
+}

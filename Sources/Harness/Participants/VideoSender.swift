@@ -1,0 +1,90 @@
+import Engine
+import RTP
+
+/// One simulcast encoding of a simulated publisher: synthetic VP8 frames (RFC 7741 descriptor with
+/// picture id, TL0PICIDX, TID and layer sync), packetized at most `maxPayload` bytes a packet,
+/// key frames on request, and RTX answers to NACKs (RFC 4588).
+struct VideoSender {
+    let ssrc: UInt32
+    let rtxSSRC: UInt32
+    let payloadType: UInt8
+    let rtxPayloadType: UInt8
+    var model: VideoFrameModel
+    var enabled = true
+    private var sequence: UInt16
+    private var rtxSequence: UInt16
+    private var pictureID: UInt16
+    private var tl0: UInt8 = 0
+    private var frameIndex = 0
+    private var keyFrameRequested = true
+    private var history = SentPacketHistory()
+    static let maxPayload = 1_100
+
+    /// Bytes sent, for bitrate accounting.
+    private(set) var bytesSent = 0
+    private(set) var keyFramesSent = 0
+
+    init(ssrc: UInt32, rtxSSRC: UInt32, payloadType: UInt8, rtxPayloadType: UInt8, model: VideoFrameModel,
+         random: inout SeededGenerator) {
+        self.ssrc = ssrc
+        self.rtxSSRC = rtxSSRC
+        self.payloadType = payloadType
+        self.rtxPayloadType = rtxPayloadType
+        self.model = model
+        sequence = UInt16(truncatingIfNeeded: random.next())
+        rtxSequence = UInt16(truncatingIfNeeded: random.next())
+        pictureID = UInt16(truncatingIfNeeded: random.next()) & 0x7FFF
+    }
+
+    mutating func requestKeyFrame() { keyFrameRequested = true }
+
+    /// Packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock).
+    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator) -> [[UInt8]] {
+        let isKey = keyFrameRequested
+        keyFrameRequested = false
+        if isKey { frameIndex = 0 }
+        let temporal = VideoFrameModel.temporalLayer(ofFrame: frameIndex)
+        if temporal == 0 { tl0 &+= 1 }
+        let size = model.frameSize(index: frameIndex, isKeyFrame: isKey, random: &random)
+        let count = max(1, (size + Self.maxPayload - 1) / Self.maxPayload)
+        var packets: [[UInt8]] = []
+        packets.reserveCapacity(count)
+        for index in 0..<count {
+            let descriptor = VP8PayloadDescriptor(
+                isNonReference: temporal == 2, isStartOfPartition: index == 0, partitionIndex: 0,
+                pictureID: pictureID, pictureIDIs15Bit: true, tl0PictureIndex: tl0,
+                temporalLayerID: UInt8(temporal), isLayerSync: temporal > 0 && frameIndex % 4 != 3)
+            var payload = descriptor.bytes
+            // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
+            payload.append(index == 0 ? (isKey ? 0x10 : 0x11) : 0x00)
+            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &payload)
+            let chunk = size / count + (index < size % count ? 1 : 0)
+            payload.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: max(0, chunk - ProbeHeader.size - 1)))
+            let builder = RTPPacketBuilder(marker: index == count - 1, payloadType: payloadType,
+                                           sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc)
+            guard let packet = try? builder.build(payload: payload) else { continue }
+            history.store(packet, sequence: sequence)
+            packets.append(packet)
+            bytesSent += packet.count
+            sequence &+= 1
+        }
+        if isKey { keyFramesSent += 1 }
+        pictureID = (pictureID &+ 1) & 0x7FFF
+        frameIndex += 1
+        return packets
+    }
+
+    /// RTX packets answering a NACK for `sequences` (those still in history).
+    mutating func retransmit(_ sequences: [UInt16]) -> [[UInt8]] {
+        var packets: [[UInt8]] = []
+        for sequence in sequences {
+            guard let original = history.packet(sequence: sequence),
+                  let rtx = try? RTX.wrap(original, ssrc: rtxSSRC, payloadType: rtxPayloadType,
+                                          sequenceNumber: SequenceNumber(rtxSequence)) else { continue }
+            rtxSequence &+= 1
+            bytesSent += rtx.count
+            packets.append(rtx)
+        }
+        return packets
+    }
+}
