@@ -1,17 +1,137 @@
 import RTP
 
 extension Engine {
+    /// Handles an RTCP compound packet from a transport's remote side: reports from subscribers
+    /// (RTT, loss, scores), NACKs (retransmission), PLI/FIR (key-frame requests upstream), and
+    /// sender reports from publishers (for our receiver reports' LSR).
     func handleRTCP(_ bytes: UnsafeRawBufferPointer, on transport: Transport, now: Instant) {
-        // Filled in once the RTCP wire types land.
+        let packets: [RTCPPacket]
+        do { packets = try RTCPPacket.parseCompound(bytes) } catch {
+            counters.drop(.malformedRTCP)
+            return
+        }
+        for packet in packets {
+            switch packet {
+            case .receiverReport(let report):
+                handleReportBlocks(report.reportBlocks, on: transport, now: now)
+            case .senderReport(let report):
+                if let incoming = transport.incoming[report.ssrc], !incoming.isRTX {
+                    incoming.producer.streams[incoming.streamIndex].statistics
+                        .senderReportReceived(ntpMiddle: NTPTime.middle(report.ntpTimestamp), now: now)
+                }
+                handleReportBlocks(report.reportBlocks, on: transport, now: now)
+            case .nack(let nack):
+                guard let consumer = transport.consumersBySSRC[nack.mediaSSRC] else { continue }
+                for item in nack.items {
+                    retransmit(item.packetID, consumer: consumer, now: now)
+                    var mask = item.bitmaskOfLostPackets
+                    var offset: UInt16 = 1
+                    while mask != 0 {
+                        if mask & 1 != 0 { retransmit(item.packetID &+ offset, consumer: consumer, now: now) }
+                        mask >>= 1
+                        offset += 1
+                    }
+                }
+            case .pli(let pli):
+                if let consumer = transport.consumersBySSRC[pli.mediaSSRC] { requestKeyFrameForConsumer(consumer, now: now) }
+            case .fir(let fir):
+                for entry in fir.entries {
+                    if let consumer = transport.consumersBySSRC[entry.ssrc] { requestKeyFrameForConsumer(consumer, now: now) }
+                }
+            case .sourceDescription, .bye, .remb, .transportFeedback, .unknown:
+                // REMB and transport-cc feed the congestion controller (not in this engine yet).
+                continue
+            }
+        }
     }
 
+    private func handleReportBlocks(_ blocks: [RTCPReportBlock], on transport: Transport, now: Instant) {
+        for block in blocks {
+            guard let consumer = transport.consumersBySSRC[block.ssrc], consumer.parameters.ssrc == block.ssrc else { continue }
+            let rtt = NTPTime.roundTrip(now: now, lastSenderReport: block.lastSenderReport,
+                                        delaySinceLastSenderReport: block.delaySinceLastSenderReport)
+            let before = consumer.score
+            consumer.receiverReport(fractionLost: block.fractionLost, rtt: rtt)
+            if consumer.score != before { emit(.consumerScore(consumer.id, consumer.score)) }
+        }
+        // Publisher-side NACK timing keeps `feedback.nack.defaultRtt`: measuring the publisher
+        // RTT needs RTCP XR (RRTR/DLRR, RFC 3611), which this engine does not speak yet.
+    }
+
+    private func requestKeyFrameForConsumer(_ consumer: Consumer, now: Instant) {
+        let producer = consumer.producer
+        let index = consumer.keyFrameWantedFromStream ?? consumer.targetLayers?.spatialLayer ?? 0
+        requestKeyFrame(producer: producer, stream: producer.streams[min(index, producer.streams.count - 1)], now: now)
+    }
+
+    /// Sends a generic NACK for `sequences` of a producer stream to its publisher.
     func sendNack(_ sequences: [UInt16], stream: Producer.Stream, producer: Producer) {
+        guard let ssrc = stream.ssrc else { return }
+        let nack = RTCPGenericNACK(senderSSRC: rtcpSenderSSRC, mediaSSRC: ssrc, lostSequenceNumbers: sequences)
+        if sendRTCP([.nack(nack)], transport: transports[producer.transport.rawValue]) { counters.nacksSent += 1 }
     }
 
+    /// Sends PLI (or FIR with `feedback.keyFrame.useFir`) for a producer stream to its publisher.
     func sendKeyFrameRequest(producer: Producer, stream: Producer.Stream) {
-        emit(.keyFrameRequested(producer.id, ssrc: stream.ssrc ?? 0))
+        guard let ssrc = stream.ssrc else { return }
+        let packet: RTCPPacket
+        if profile.feedback.keyFrame.useFir {
+            stream.firSequence &+= 1
+            packet = .fir(RTCPFullIntraRequest(senderSSRC: rtcpSenderSSRC,
+                                               entries: [RTCPFullIntraRequestEntry(ssrc: ssrc, sequenceNumber: stream.firSequence)]))
+        } else {
+            packet = .pli(RTCPPictureLossIndication(senderSSRC: rtcpSenderSSRC, mediaSSRC: ssrc))
+        }
+        if sendRTCP([packet], transport: transports[producer.transport.rawValue]) { counters.keyFrameRequestsSent += 1 }
+        emit(.keyFrameRequested(producer.id, ssrc: ssrc))
     }
 
+    /// Periodic reports: a sender report per consumer stream that sent something, and a receiver
+    /// report for the producer streams of each transport.
     func sendReports(now: Instant) {
+        let ntp = NTPTime.timestamp(now)
+        for transport in transports where transport.remote != nil {
+            var packets: [RTCPPacket] = []
+            for consumer in transport.consumers where consumer.packetsSent > 0 {
+                var rtpTimestamp = consumer.lastOutputTimestamp
+                if let last = consumer.lastOutputAt {
+                    rtpTimestamp &+= UInt32(truncatingIfNeeded: (now - last).nanoseconds * Int64(consumer.parameters.clockRate) / 1_000_000_000)
+                }
+                packets.append(.senderReport(RTCPSenderReport(
+                    ssrc: consumer.parameters.ssrc, ntpTimestamp: ntp, rtpTimestamp: rtpTimestamp,
+                    packetCount: UInt32(truncatingIfNeeded: consumer.packetsSent),
+                    octetCount: UInt32(truncatingIfNeeded: consumer.bytesSent))))
+            }
+            var blocks: [RTCPReportBlock] = []
+            for producer in transport.producers {
+                for stream in producer.streams {
+                    guard let ssrc = stream.ssrc, stream.statistics.packetsReceived > 0 else { continue }
+                    blocks.append(RTCPReportBlock(
+                        ssrc: ssrc, fractionLost: stream.statistics.takeFractionLost(),
+                        cumulativeLost: Int32(stream.statistics.cumulativeLost),
+                        extendedHighestSequenceNumber: UInt32(truncatingIfNeeded: stream.statistics.highestSequence),
+                        jitter: stream.statistics.jitter, lastSenderReport: stream.statistics.lastSenderReportNTP,
+                        delaySinceLastSenderReport: stream.statistics.delaySinceLastSenderReport(now: now)))
+                }
+            }
+            for start in stride(from: 0, to: blocks.count, by: 31) {
+                packets.append(.receiverReport(RTCPReceiverReport(ssrc: rtcpSenderSSRC,
+                                                                  reportBlocks: Array(blocks[start..<min(start + 31, blocks.count)]))))
+            }
+            // Keep compounds well under the MTU.
+            for start in stride(from: 0, to: packets.count, by: 8) {
+                _ = sendRTCP(Array(packets[start..<min(start + 8, packets.count)]), transport: transport)
+            }
+        }
+    }
+
+    @discardableResult
+    private func sendRTCP(_ packets: [RTCPPacket], transport: Transport) -> Bool {
+        guard let endpoints = transport.remoteIfKnown else { return false }
+        let queued = output.append(from: endpoints.local, to: endpoints.remote, capacity: 1_400) { buffer in
+            RTCPPacket.writeCompound(packets, into: buffer) ?? 0
+        }
+        if queued { counters.rtcpPacketsSent += packets.count }
+        return queued
     }
 }

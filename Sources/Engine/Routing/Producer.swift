@@ -17,6 +17,7 @@ final class Producer {
         var temporalRates: [RateMeter]
         var maxTemporalLayerSeen = 0
         var lastPacketAt: Instant?
+        var firSequence: UInt8 = 0
 
         init(index: Int, encoding: ProducerEncoding, clockRate: Int, settings: FeedbackSettings, keyFrameDelay: Duration) {
             self.index = index
