@@ -1,0 +1,242 @@
+import Engine
+import RTP
+
+/// A simulated WebRTC client: publishes synthetic audio and simulcast video to the engine's send
+/// transport, answers NACKs with RTX and PLI/FIR with key frames, sends sender reports; and
+/// subscribes on the receive transport, assembling frames, sending NACKs, PLIs and receiver
+/// reports, and recording what it experiences. Sans-IO like the engine: `receive`, `handleTimeout`,
+/// `nextDeadline`, and an outbox of datagrams for the uplink.
+final class SimulatedParticipant {
+    struct Datagram {
+        var from: Endpoint
+        var to: Endpoint
+        var bytes: [UInt8]
+    }
+
+    let index: Int
+    let role: ParticipantRole
+    /// This client's side of its send and receive transports.
+    let sendEndpoint: Endpoint
+    let receiveEndpoint: Endpoint
+    /// The engine's side, set when the transports are created.
+    var engineSendEndpoint: Endpoint
+    var engineReceiveEndpoint: Endpoint
+    var audio: AudioSender?
+    var video: [VideoSender] = []
+    private(set) var streams: [StreamReceiver] = []
+    private var streamBySSRC: [UInt32: (index: Int, isRTX: Bool)] = [:]
+    private(set) var outbox: [Datagram] = []
+    private var random: SeededGenerator
+    private let measurements: MeasurementCollector
+    private let nackSettings: NackSettings
+    private let rtcpSSRC: UInt32
+    private let joinAt: Instant
+    private let stopAt: Instant
+    private var nextAudioAt: Instant?
+    private var nextVideoAt: Instant?
+    private var nextReportAt: Instant
+    private var videoTimestamp: UInt32
+
+    init(index: Int, role: ParticipantRole, random: SeededGenerator, measurements: MeasurementCollector,
+         nackSettings: NackSettings, stopAt: Instant) {
+        self.index = index
+        self.role = role
+        let address = UInt32(0x7F01_0000) + UInt32(index + 1)
+        sendEndpoint = Endpoint(address: address, port: 5_000)
+        receiveEndpoint = Endpoint(address: address, port: 5_002)
+        engineSendEndpoint = sendEndpoint
+        engineReceiveEndpoint = receiveEndpoint
+        self.random = random
+        self.measurements = measurements
+        self.nackSettings = nackSettings
+        self.stopAt = stopAt
+        rtcpSSRC = UInt32(truncatingIfNeeded: self.random.next())
+        joinAt = .seconds(role.joinAt)
+        nextReportAt = joinAt + .milliseconds(500)
+        videoTimestamp = UInt32(truncatingIfNeeded: self.random.next())
+        if role.sendsAudio { nextAudioAt = joinAt }
+    }
+
+    /// Frames per second of this participant's video.
+    var framesPerSecond: Double {
+        switch role.video {
+        case .screen: 5
+        case .camera, .none: role.device == .mobile ? 15 : 30
+        }
+    }
+
+    /// Sets up the video encodings (one `VideoSender` per encoding) before producing.
+    func configureVideo(encodings: [(ssrc: UInt32, rtxSSRC: UInt32, bitrate: Bitrate)], payloadType: UInt8, rtxPayloadType: UInt8) {
+        let content: VideoFrameModel.Content = role.video == .screen ? .screen : .camera
+        video = encodings.map { encoding in
+            let model = VideoFrameModel(bitrate: encoding.bitrate, framesPerSecond: framesPerSecond, content: content)
+            return VideoSender(ssrc: encoding.ssrc, rtxSSRC: encoding.rtxSSRC, payloadType: payloadType,
+                               rtxPayloadType: rtxPayloadType, model: model, random: &random)
+        }
+        // Stagger the first frame within one frame interval so publishers do not move in lockstep.
+        nextVideoAt = joinAt + .nanoseconds(Int64(random.nextUnit() * 1e9 / framesPerSecond))
+    }
+
+    func configureAudio(ssrc: UInt32, payloadType: UInt8) {
+        audio = AudioSender(ssrc: ssrc, payloadType: payloadType, model: TalkSpurtModel(), random: &random)
+    }
+
+    /// Starts receiving a consumer's stream.
+    func addStream(_ parameters: ConsumerParameters, publisher: Int, key: Int, now: Instant) {
+        let index = streams.count
+        streams.append(StreamReceiver(parameters: parameters, publisher: publisher, key: key, nack: nackSettings, now: now))
+        streamBySSRC[parameters.ssrc] = (index, false)
+        if let rtx = parameters.rtxSSRC { streamBySSRC[rtx] = (index, true) }
+    }
+
+    func takeOutbox() -> [Datagram] {
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
+    }
+
+    // MARK: Time
+
+    func nextDeadline() -> Instant? {
+        var deadline = earliestDeadline(nextAudioAt, nextVideoAt, nextReportAt)
+        for stream in streams {
+            if let due = stream.nextDeadline(), deadline == nil || due < deadline! { deadline = due }
+        }
+        return deadline
+    }
+
+    func handleTimeout(now: Instant) {
+        while let due = nextAudioAt, due <= now {
+            if due < stopAt, var sender = audio {
+                if let packet = sender.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random) {
+                    send(packet, to: engineSendEndpoint)
+                }
+                audio = sender
+                nextAudioAt = due + .milliseconds(20)
+            } else {
+                nextAudioAt = nil
+            }
+        }
+        if let due = nextVideoAt, due <= now {
+            if due < stopAt {
+                for index in video.indices where video[index].enabled {
+                    for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random) {
+                        send(packet, to: engineSendEndpoint)
+                    }
+                }
+                videoTimestamp &+= UInt32(90_000 / framesPerSecond)
+                nextVideoAt = due + .nanoseconds(Int64(1e9 / framesPerSecond))
+            } else {
+                nextVideoAt = nil
+            }
+        }
+        for index in streams.indices {
+            guard let due = streams[index].nextDeadline(), due <= now else { continue }
+            react(streams[index].handleTimeout(now: now), stream: index, now: now)
+        }
+        if nextReportAt <= now {
+            sendReports(now: now)
+            nextReportAt = now + .seconds(1)
+        }
+    }
+
+    // MARK: Input
+
+    func receive(_ datagram: Datagram, now: Instant) {
+        datagram.bytes.withUnsafeBytes { bytes in
+            if RTPDemux.isRTCP(bytes) {
+                handleRTCP(bytes, now: now)
+            } else {
+                handleRTP(bytes, now: now)
+            }
+        }
+    }
+
+    private func handleRTP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
+        guard let header = try? RTPHeader(parsing: bytes), let entry = streamBySSRC[header.ssrc] else { return }
+        var stream = streams[entry.index]
+        let reaction: StreamReceiver.Reaction
+        if entry.isRTX {
+            guard let original = try? RTX.unwrap(Array(bytes), originalSSRC: stream.parameters.ssrc,
+                                                 originalPayloadType: stream.parameters.payloadType),
+                  let originalHeader = try? RTPHeader(parsing: original) else { return }
+            reaction = original.withUnsafeBytes {
+                stream.receive($0, header: originalHeader, recovered: true, now: now, measurements: measurements)
+            }
+        } else {
+            reaction = stream.receive(bytes, header: header, recovered: false, now: now, measurements: measurements)
+        }
+        streams[entry.index] = stream
+        react(reaction, stream: entry.index, now: now)
+    }
+
+    private func react(_ reaction: StreamReceiver.Reaction, stream index: Int, now: Instant) {
+        let ssrc = streams[index].parameters.ssrc
+        var packets: [RTCPPacket] = []
+        if !reaction.nack.isEmpty {
+            packets.append(.nack(RTCPGenericNACK(senderSSRC: rtcpSSRC, mediaSSRC: ssrc, lostSequenceNumbers: reaction.nack)))
+        }
+        if reaction.requestKeyFrame {
+            packets.append(.pli(RTCPPictureLossIndication(senderSSRC: rtcpSSRC, mediaSSRC: ssrc)))
+            streams[index].noteKeyFrameRequested(now: now)
+        }
+        if !packets.isEmpty { send(RTCPPacket.serializeCompound(packets), to: engineReceiveEndpoint) }
+    }
+
+    private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
+        guard let packets = try? RTCPPacket.parseCompound(bytes) else { return }
+        for packet in packets {
+            switch packet {
+            case .nack(let nack):
+                guard let index = video.firstIndex(where: { $0.ssrc == nack.mediaSSRC }) else { continue }
+                for rtx in video[index].retransmit(nack.lostSequenceNumbers) { send(rtx, to: engineSendEndpoint) }
+            case .pli(let pli):
+                video.indices.filter { video[$0].ssrc == pli.mediaSSRC }.forEach { video[$0].requestKeyFrame() }
+            case .fir(let fir):
+                for entry in fir.entries {
+                    video.indices.filter { video[$0].ssrc == entry.ssrc }.forEach { video[$0].requestKeyFrame() }
+                }
+            case .senderReport(let report):
+                if let entry = streamBySSRC[report.ssrc], !entry.isRTX {
+                    streams[entry.index].statistics.senderReportReceived(ntpMiddle: NTPTime.middle(report.ntpTimestamp), now: now)
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    // MARK: Output
+
+    private func sendReports(now: Instant) {
+        let ntp = NTPTime.timestamp(now)
+        var published: [RTCPPacket] = []
+        if let audio, audio.bytesSent > 0 {
+            published.append(.senderReport(RTCPSenderReport(ssrc: audio.ssrc, ntpTimestamp: ntp, rtpTimestamp: 0,
+                                                             packetCount: 0, octetCount: UInt32(truncatingIfNeeded: audio.bytesSent))))
+        }
+        for sender in video where sender.bytesSent > 0 {
+            published.append(.senderReport(RTCPSenderReport(ssrc: sender.ssrc, ntpTimestamp: ntp, rtpTimestamp: videoTimestamp,
+                                                             packetCount: 0, octetCount: UInt32(truncatingIfNeeded: sender.bytesSent))))
+        }
+        if !published.isEmpty { send(RTCPPacket.serializeCompound(published), to: engineSendEndpoint) }
+        var blocks: [RTCPReportBlock] = []
+        for index in streams.indices where streams[index].statistics.packetsReceived > 0 {
+            let statistics = streams[index].statistics
+            blocks.append(RTCPReportBlock(
+                ssrc: streams[index].parameters.ssrc, fractionLost: streams[index].statistics.takeFractionLost(),
+                cumulativeLost: Int32(statistics.cumulativeLost),
+                extendedHighestSequenceNumber: UInt32(truncatingIfNeeded: statistics.highestSequence),
+                jitter: statistics.jitter, lastSenderReport: statistics.lastSenderReportNTP,
+                delaySinceLastSenderReport: statistics.delaySinceLastSenderReport(now: now)))
+        }
+        for start in stride(from: 0, to: blocks.count, by: 31) {
+            let report = RTCPReceiverReport(ssrc: rtcpSSRC, reportBlocks: Array(blocks[start..<min(start + 31, blocks.count)]))
+            send(RTCPPacket.serializeCompound([.receiverReport(report)]), to: engineReceiveEndpoint)
+        }
+    }
+
+    private func send(_ bytes: [UInt8], to destination: Endpoint) {
+        let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
+        outbox.append(Datagram(from: from, to: destination, bytes: bytes))
+    }
+}

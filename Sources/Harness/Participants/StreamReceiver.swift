@@ -1,0 +1,158 @@
+import Engine
+import RTP
+
+/// One consumed stream at a simulated subscriber: receive statistics (for receiver reports),
+/// NACK generation (video), RTX unwrapping, frame assembly and decodability, and the
+/// measurements the trial reports.
+struct StreamReceiver {
+    let parameters: ConsumerParameters
+    /// Index of the publishing participant.
+    let publisher: Int
+    let key: Int
+    var statistics: ReceiveStatistics
+    var nack: NackGenerator?
+    var assembler: FrameAssembler?
+    let subscribedAt: Instant
+    var lastKeyFrameRequestAt: Instant?
+    var firstFrameAt: Instant?
+    private var seen = RecentSequenceSet()
+    /// Unique media packets received (originals and RTX-recovered, duplicates excluded).
+    private(set) var uniqueReceived: Int64 = 0
+    private(set) var recoveredByRTX = 0
+    private(set) var bytesReceived = 0
+
+    init(parameters: ConsumerParameters, publisher: Int, key: Int, nack settings: NackSettings, now: Instant) {
+        self.parameters = parameters
+        self.publisher = publisher
+        self.key = key
+        statistics = ReceiveStatistics(clockRate: parameters.clockRate)
+        if parameters.kind == .video {
+            nack = NackGenerator(settings: settings)
+            assembler = FrameAssembler()
+        }
+        subscribedAt = now
+    }
+
+    var isVideo: Bool { parameters.kind == .video }
+
+    /// What a received media packet asks of the subscriber.
+    struct Reaction {
+        var nack: [UInt16] = []
+        var requestKeyFrame = false
+    }
+
+    /// Handles a media packet (RTX already unwrapped; `recovered` marks it).
+    mutating func receive(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, recovered: Bool, now: Instant,
+                          measurements: MeasurementCollector) -> Reaction {
+        var reaction = Reaction()
+        let sequence = header.sequenceNumber.rawValue
+        bytesReceived += bytes.count
+        guard seen.insert(sequence) else { return reaction }
+        uniqueReceived += 1
+        if recovered { recoveredByRTX += 1 }
+        statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
+        let probeOffset = isVideo ? Self.probeOffset(videoPayload: payload) : 0
+        if let probe = ProbeHeader(payload, offset: probeOffset) {
+            measurements.recordPacketDelay(kind: parameters.kind, milliseconds: Double(now.nanoseconds - probe.sendTime) / 1e6)
+        }
+        guard isVideo else {
+            if let probe = ProbeHeader(payload, offset: 0) {
+                measurements.recordAudioFrame(stream: key, captureTime: probe.captureTime, now: now, subscribedAt: subscribedAt)
+            }
+            return reaction
+        }
+        let info = (try? VP8PayloadDescriptor(parsing: payload))
+        let isKeyFrame = info?.isStartOfFrame == true && VP8PayloadDescriptor.isKeyFrame(payload: payload)
+        if var generator = nack {
+            let outcome = generator.received(sequence: sequence, isKeyFrame: isKeyFrame, now: now)
+            reaction.nack = outcome.nackNow
+            if outcome.requestKeyFrame { assembler?.giveUp() }
+            nack = generator
+        }
+        if var frames = assembler {
+            for frame in frames.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload) {
+                if firstFrameAt == nil { firstFrameAt = now }
+                measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,
+                                              subscribedAt: subscribedAt, isKeyFrame: frame.isKeyFrame)
+            }
+            assembler = frames
+        }
+        reaction.requestKeyFrame = wantsKeyFrame(now: now)
+        return reaction
+    }
+
+    /// Timer work: NACK retries; a key-frame request while the decoder waits for one.
+    mutating func handleTimeout(now: Instant) -> Reaction {
+        var reaction = Reaction()
+        if var generator = nack, let due = generator.nextDeadline(), due <= now {
+            let result = generator.due(now: now)
+            reaction.nack = result.nack
+            if result.requestKeyFrame { assembler?.giveUp() }
+            nack = generator
+        }
+        reaction.requestKeyFrame = wantsKeyFrame(now: now)
+        return reaction
+    }
+
+    func nextDeadline() -> Instant? {
+        earliestDeadline(nack?.nextDeadline(), keyFrameRetryAt)
+    }
+
+    mutating func noteKeyFrameRequested(now: Instant) { lastKeyFrameRequestAt = now }
+
+    /// The decoder waits for a key frame and the last request is older than the retry interval
+    /// (libwebrtc repeats PLI while it waits; 500 ms here, documented in docs/participants.md).
+    private func wantsKeyFrame(now: Instant) -> Bool {
+        guard let assembler, assembler.needsKeyFrame, uniqueReceived > 0 else { return false }
+        guard let last = lastKeyFrameRequestAt else { return true }
+        return now - last >= Self.keyFrameRetry
+    }
+
+    private var keyFrameRetryAt: Instant? {
+        guard let assembler, assembler.needsKeyFrame, uniqueReceived > 0 else { return nil }
+        return (lastKeyFrameRequestAt ?? subscribedAt) + Self.keyFrameRetry
+    }
+
+    static let keyFrameRetry = Duration.milliseconds(500)
+
+    /// Offset of the probe in a VP8 payload: descriptor, then one VP8 header byte.
+    static func probeOffset(videoPayload payload: UnsafeRawBufferPointer) -> Int {
+        guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return -1 }
+        return descriptor.encodedLength + 1
+    }
+
+    /// Packets expected (first to highest sequence number seen) and uniquely received. The trial
+    /// stops publishers before its end and drains, so retransmissions in flight are not lost.
+    var lossAfterRecovery: (expected: Int64, received: Int64) {
+        (statistics.expected, uniqueReceived)
+    }
+}
+
+/// Duplicate detection over the last 4096 sequence numbers.
+struct RecentSequenceSet {
+    private var bits = [UInt64](repeating: 0, count: 64)
+    private var unwrapper = SequenceNumberUnwrapper()
+    private var highest: Int64 = -1
+
+    /// Inserts; false when already present (or too old to tell, treated as duplicate).
+    mutating func insert(_ sequence: UInt16) -> Bool {
+        let extended = unwrapper.unwrap(sequence)
+        if extended > highest {
+            var clear = max(highest + 1, extended - 4_095)
+            while clear <= extended {
+                let index = Int(clear & 4_095)
+                bits[index >> 6] &= ~(1 << UInt64(index & 63))
+                clear += 1
+            }
+            highest = extended
+        } else if highest - extended >= 4_096 {
+            return false
+        }
+        let index = Int(extended & 4_095)
+        let mask: UInt64 = 1 << UInt64(index & 63)
+        if bits[index >> 6] & mask != 0 { return false }
+        bits[index >> 6] |= mask
+        return true
+    }
+}
