@@ -69,9 +69,11 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         curve = try makeCurve(profile, origin: start)
     }
 
-    /// Offers a datagram of `bytes` bytes to the link at `now` (which must not go backwards).
-    public mutating func send(_ payload: Payload, size bytes: Int, now: Instant) {
-        advance(to: now)
+    /// Offers a datagram of `bytes` bytes to the link at `now`. Times must not go backwards; an
+    /// earlier `now` than a previous call is treated as that previous time.
+    public mutating func send(_ payload: Payload, size bytes: Int, now requested: Instant) {
+        advance(to: requested)
+        let now = clock
         counters.sent += 1
         counters.sentBytes += bytes
         if loss.nextIsLost(using: &lossRandom) {
@@ -139,8 +141,9 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
     }
 
-    private mutating func advance(to now: Instant) {
-        precondition(now >= clock, "LinkEmulator: time went backwards (\(now) < \(clock))")
+    private mutating func advance(to requested: Instant) {
+        // Time never goes backwards here: an earlier `now` (a caller's bug) is taken as the current time.
+        let now = max(requested, clock)
         while nextChangeIndex < changes.count, changes[nextChangeIndex].at <= now {
             let change = changes[nextChangeIndex]
             nextChangeIndex += 1

@@ -1,0 +1,94 @@
+import Engine
+import Histogram
+
+/// Latencies in milliseconds, stored with microsecond resolution in an HdrHistogram
+/// (3 significant digits: a reported percentile is within 0.1% of the recorded value).
+///
+/// Percentiles come from the histogram; `mean` is exact (a running sum, not the histogram's
+/// bucketed mean). Negative inputs (clock mismatches) are recorded as 0 and counted in
+/// `clampedCount`.
+public struct LatencyHistogram: Sendable {
+    private var histogram: Histogram<UInt64>
+    private var sumMicroseconds: Double = 0
+    /// Number of recorded values.
+    public private(set) var count = 0
+    /// Values below 0 that were recorded as 0.
+    public private(set) var clampedCount = 0
+
+    /// Creates an empty histogram tracking up to `highestTrackableMilliseconds` (it grows past that
+    /// if needed).
+    public init(highestTrackableMilliseconds: Double = 60_000) {
+        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1,
+                                          highestTrackableValue: UInt64(Swift.max(highestTrackableMilliseconds, 1) * 1_000),
+                                          numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+        self.histogram = histogram
+    }
+
+    /// Records one latency in milliseconds.
+    public mutating func record(milliseconds: Double) {
+        guard milliseconds.isFinite else { return }
+        var microseconds = (milliseconds * 1_000).rounded()
+        if microseconds < 0 {
+            clampedCount += 1
+            microseconds = 0
+        }
+        let value = UInt64(Swift.min(microseconds, Double(UInt64.max / 2)))
+        _ = histogram.record(value)
+        sumMicroseconds += Double(value)
+        count += 1
+    }
+
+    /// Records one latency.
+    public mutating func record(_ duration: Duration) {
+        record(milliseconds: duration.milliseconds)
+    }
+
+    /// Records the time from `start` to `end`.
+    public mutating func record(from start: Instant, to end: Instant) {
+        record(end - start)
+    }
+
+    /// Adds every value of `other`.
+    public mutating func merge(_ other: LatencyHistogram) {
+        histogram.add(other.histogram)
+        sumMicroseconds += other.sumMicroseconds
+        count += other.count
+        clampedCount += other.clampedCount
+    }
+
+    /// The value (ms) at or below which `percentile` percent (0...100) of the values fall; nil when empty.
+    public func percentile(_ percentile: Double) -> Double? {
+        guard count > 0 else { return nil }
+        return Double(histogram.valueAtPercentile(percentile)) / 1_000
+    }
+
+    /// Median, ms.
+    public var p50: Double? { percentile(50) }
+    /// 90th percentile, ms.
+    public var p90: Double? { percentile(90) }
+    /// 95th percentile, ms.
+    public var p95: Double? { percentile(95) }
+    /// 99th percentile, ms.
+    public var p99: Double? { percentile(99) }
+    /// Exact mean, ms; nil when empty.
+    public var mean: Double? { count > 0 ? sumMicroseconds / Double(count) / 1_000 : nil }
+    /// Largest value (to histogram precision), ms; nil when empty.
+    public var max: Double? { count > 0 ? Double(histogram.max) / 1_000 : nil }
+    /// Smallest value (to histogram precision), ms; nil when empty.
+    public var min: Double? { count > 0 ? Double(histogram.min) / 1_000 : nil }
+
+    /// `prefix.p50`, `.p90`, `.p95`, `.p99`, `.mean`, `.max` (ms, only when not empty) and
+    /// `prefix.count` (always).
+    public func metrics(prefix: String) -> [String: Double] {
+        var result: [String: Double] = ["\(prefix).count": Double(count)]
+        guard count > 0 else { return result }
+        result["\(prefix).p50"] = p50
+        result["\(prefix).p90"] = p90
+        result["\(prefix).p95"] = p95
+        result["\(prefix).p99"] = p99
+        result["\(prefix).mean"] = mean
+        result["\(prefix).max"] = max
+        return result
+    }
+}
