@@ -38,7 +38,13 @@ extension Engine {
                 for _ in 0..<consumer.priority {
                     guard let next = nextLayer(after: assigned[index], for: consumer, now: now) else { break }
                     let cost = self.cost(of: next, consumer: consumer, now: now)
-                    guard cost - spent[index] <= budget else { break }
+                    // Hysteresis: going above what the consumer had needs headroom, so that
+                    // measured rates moving by a few percent do not flap layers.
+                    let isUpgrade = consumer.allowedLayers.map { Self.order(next) > Self.order($0) } ?? true
+                    if isUpgrade, let downgraded = consumer.lastDowngradeAt,
+                       now - downgraded < .milliseconds(profile.feedback.allocation.upgradeHold) { break }
+                    let needed = isUpgrade ? Int64(Double(cost) * profile.feedback.allocation.upgradeHeadroom) : cost
+                    guard needed - spent[index] <= budget else { break }
                     budget -= cost - spent[index]
                     spent[index] = cost
                     assigned[index] = next
@@ -48,11 +54,19 @@ extension Engine {
         }
         for (index, consumer) in layered.enumerated() {
             let previousTarget = consumer.targetLayers
+            if let before = consumer.allowedLayers, assigned[index].map({ Self.order($0) < Self.order(before) }) ?? true {
+                consumer.lastDowngradeAt = now
+            }
             consumer.allowedLayers = assigned[index]
             if consumer.targetLayers != previousTarget, let wanted = consumer.keyFrameWantedFromStream {
                 requestKeyFrame(producer: consumer.producer, stream: consumer.producer.streams[wanted], now: now)
             }
         }
+    }
+
+    /// Position of a layer in the (spatial, temporal) order.
+    static func order(_ layers: ConsumerLayers) -> Int {
+        layers.spatialLayer * 16 + (layers.temporalLayer ?? 2)
     }
 
     /// The next layer up from `current` in (spatial, temporal) order, within the consumer's

@@ -9,6 +9,8 @@ public struct FeedbackSettings: Codable, Sendable, Hashable {
     public var keyFrame = KeyFrameSettings()
     /// RTCP sender/receiver reports.
     public var rtcp = RTCPSettings()
+    /// Bitrate allocation across a transport's consumers.
+    public var allocation = AllocationSettings()
 
     public init() {}
 }
@@ -59,6 +61,17 @@ public struct RTCPSettings: Codable, Sendable, Hashable {
     public var maxVideoInterval: Int = 1_000
     /// Largest interval between audio reports, ms. Default 5000.
     public var maxAudioInterval: Int = 5_000
+
+    public init() {}
+}
+
+/// Bitrate allocator constants (sfulab's; mediasoup has no such knobs).
+public struct AllocationSettings: Codable, Sendable, Hashable {
+    /// Share of a layer's measured cost that must fit before a consumer moves above its current
+    /// allocation. Default 1.2 (20 % headroom).
+    public var upgradeHeadroom: Double = 1.2
+    /// After a consumer was moved down, ms before it may move up again. Default 5000.
+    public var upgradeHold: Int = 5_000
 
     public init() {}
 }

@@ -30,6 +30,8 @@ final class Consumer {
     private(set) var currentTemporal = 0
     /// Layers the allocator permits (nil: nothing fits; the consumer forwards no video).
     var allowedLayers: ConsumerLayers?
+    /// When the allocator last moved this consumer down (upgrades wait `upgradeHold` after it).
+    var lastDowngradeAt: Instant?
     private var waitingForKeyFrame: Bool
     private var lastReportedLayers: ConsumerLayers??
 

@@ -21,6 +21,8 @@ final class SimulatedParticipant {
     /// The engine's side, set when the transports are created.
     var engineSendEndpoint: Endpoint
     var engineReceiveEndpoint: Endpoint
+    /// The engine transport this participant receives on.
+    var receiveTransport = TransportID(rawValue: -1)
     var audio: AudioSender?
     var video: [VideoSender] = []
     private(set) var streams: [StreamReceiver] = []

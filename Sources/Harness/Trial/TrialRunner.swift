@@ -1,0 +1,141 @@
+import Engine
+
+/// Runs one trial in simulated mode: builds the engine from the profile, the participants from
+/// the workload and their links from the network scenario, runs them in virtual time, and
+/// reports what the participants measured.
+///
+/// Publishers stop at `spec.duration`; the trial then drains for `drain` so that retransmissions
+/// in flight are not counted as lost. Same spec and seed: byte-identical result (except
+/// `wallSeconds`, which the caller fills in).
+public struct TrialRunner: Sendable {
+    /// Time after the publishers stop during which the network drains.
+    public var drain: Duration = .seconds(1)
+    /// Directory that relative trace paths in the network scenario are resolved against.
+    public var traceDirectory: String?
+
+    public init(traceDirectory: String? = nil) {
+        self.traceDirectory = traceDirectory
+    }
+
+    /// Runs `spec` and returns its measurements (`wallSeconds` is 0: timing is the caller's job,
+    /// so that the result itself stays reproducible).
+    public func run(_ spec: TrialSpec) throws -> TrialResult {
+        guard spec.duration > .zero else { throw TrialError.invalidWorkload("duration must be positive") }
+        if spec.workload.file != nil {
+            throw TrialError.invalidWorkload("recorded workload files are not supported by the simulated runner yet; use participants/kind/device")
+        }
+        let roles = try ParticipantRole.roles(for: spec.workload)
+        var random = SeededGenerator(seed: spec.seed)
+        let engine = Engine(profile: spec.profile, seed: random.next())
+        let world = TrialWorld(engine: engine)
+        let measurements = MeasurementCollector()
+        let stopAt = Instant.zero + spec.duration
+        let end = stopAt + drain
+        let layers = LayerTracker()
+        world.onEngineEvent = { event, now in layers.handle(event, now: now) }
+
+        // Participants and their links.
+        for (index, role) in roles.enumerated() {
+            let participant = SimulatedParticipant(index: index, role: role, random: random.split(), measurements: measurements,
+                                                   nackSettings: spec.profile.feedback.nack, stopAt: stopAt)
+            let pair = spec.network.links(participant: index, deviceClass: role.device.rawValue)
+            let uplink: LinkEmulator<TrialWorld.Datagram>
+            let downlink: LinkEmulator<TrialWorld.Datagram>
+            do {
+                uplink = try LinkEmulator(profile: pair.uplink, generator: random.split(),
+                                          schedule: spec.network.changes(uplink: true, start: .zero), traceDirectory: traceDirectory)
+                downlink = try LinkEmulator(profile: pair.downlink, generator: random.split(),
+                                            schedule: spec.network.changes(uplink: false, start: .zero), traceDirectory: traceDirectory)
+            } catch {
+                throw TrialError.invalidNetwork("\(spec.network.name): \(error)")
+            }
+            world.add(participant, uplink: uplink, downlink: downlink)
+        }
+        try setUpSession(world: world, spec: spec, random: &random)
+        world.wakeAll()
+
+        // Sample the bandwidth estimate and layers every 500 ms while running.
+        var estimate = TimeSeries(interval: .milliseconds(500))
+        var time = Instant.zero
+        while time < end {
+            time = min(end, time + .milliseconds(500))
+            world.run(until: time)
+            let transports = world.participants.map(\.receiveTransport)
+            let total = transports.compactMap { try? engine.availableOutgoingBitrate($0) }.reduce(Bitrate.zero, +)
+            estimate.record(Double(total.bitsPerSecond) / 1_000 / Double(max(1, transports.count)), at: time)
+            layers.sample(now: time)
+        }
+        return collect(world: world, measurements: measurements, layers: layers, estimate: estimate,
+                       spec: spec, simulated: end)
+    }
+
+    /// Creates transports, producers and consumers as a signalling server would.
+    private func setUpSession(world: TrialWorld, spec: TrialSpec, random: inout SeededGenerator) throws {
+        let engine = world.engine
+        let capabilities = engine.capabilities
+        guard let opus = capabilities.codec(mimeType: "audio/opus"), let vp8 = capabilities.codec(mimeType: "video/VP8") else {
+            throw TrialError.engine("the simulated participants need audio/opus and video/VP8 in router.mediaCodecs")
+        }
+        var producers: [(publisher: Int, id: ProducerID)] = []
+        for participant in world.participants {
+            let send = engine.createTransport(remote: participant.sendEndpoint)
+            let receive = engine.createTransport(remote: participant.receiveEndpoint)
+            participant.engineSendEndpoint = send.local
+            participant.engineReceiveEndpoint = receive.local
+            participant.receiveTransport = receive.id
+            do {
+                if participant.role.sendsAudio {
+                    let ssrc = UInt32(truncatingIfNeeded: random.next())
+                    participant.configureAudio(ssrc: ssrc, payloadType: opus.payloadType)
+                    let id = try engine.produce(on: send.id, ProducerOptions(
+                        kind: .audio, mimeType: opus.mimeType, payloadType: opus.payloadType, encodings: [ProducerEncoding(ssrc: ssrc)]))
+                    producers.append((participant.index, id))
+                }
+                if participant.role.video != .none {
+                    let encodings = Self.encodings(for: participant.role, profile: spec.profile, random: &random)
+                    participant.configureVideo(encodings: encodings, payloadType: vp8.payloadType, rtxPayloadType: vp8.rtxPayloadType)
+                    let id = try engine.produce(on: send.id, ProducerOptions(
+                        kind: .video, mimeType: vp8.mimeType, payloadType: vp8.payloadType, rtxPayloadType: vp8.rtxPayloadType,
+                        encodings: encodings.map { ProducerEncoding(ssrc: $0.ssrc, rtxSSRC: $0.rtxSSRC, maxBitrate: $0.bitrate) }))
+                    producers.append((participant.index, id))
+                }
+            } catch {
+                throw TrialError.engine("\(error)")
+            }
+        }
+        // Everyone subscribes to everyone else's producers (mediasoup-demo behaviour).
+        var key = 0
+        for participant in world.participants {
+            for (publisher, producer) in producers where publisher != participant.index {
+                do {
+                    let (_, parameters) = try engine.consume(on: participant.receiveTransport, ConsumerOptions(producer: producer))
+                    participant.addStream(parameters, publisher: publisher, key: key,
+                                          now: .seconds(max(participant.role.joinAt, world.participants[publisher].role.joinAt)))
+                    key += 1
+                } catch {
+                    throw TrialError.engine("\(error)")
+                }
+            }
+        }
+    }
+
+    /// The simulcast encodings a participant sends: the profile's `producer.encodings` on desktop;
+    /// on mobile the two lowest at 60 % of their bitrate (docs/synthetic-media.md).
+    static func encodings(for role: ParticipantRole, profile: Profile, random: inout SeededGenerator)
+        -> [(ssrc: UInt32, rtxSSRC: UInt32, bitrate: Bitrate)]
+    {
+        var chosen = profile.producer.encodings
+        if role.video == .screen {
+            chosen = [chosen.last ?? Encoding(rid: "r0", maxBitrate: 1_000_000, scaleResolutionDownBy: 1)]
+        } else if role.device == .mobile {
+            chosen = Array(chosen.prefix(2)).map { encoding in
+                var scaled = encoding
+                scaled.maxBitrate = encoding.maxBitrate * 0.6
+                return scaled
+            }
+        }
+        return chosen.map { encoding in
+            (UInt32(truncatingIfNeeded: random.next()), UInt32(truncatingIfNeeded: random.next()), encoding.maxBitrate)
+        }
+    }
+}

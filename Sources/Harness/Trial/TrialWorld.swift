@@ -1,0 +1,122 @@
+import Engine
+
+/// Everything a simulated trial runs: the engine, the participants, and each participant's
+/// uplink and downlink, driven by one virtual-time scheduler. Components are woken at their own
+/// deadlines (lazily: a stale wake-up is skipped), so the cost per event does not grow with the
+/// number of participants.
+final class TrialWorld {
+    typealias Datagram = SimulatedParticipant.Datagram
+
+    let engine: Engine
+    var participants: [SimulatedParticipant] = []
+    var uplinks: [LinkEmulator<Datagram>] = []
+    var downlinks: [LinkEmulator<Datagram>] = []
+    private var participantByAddress: [UInt32: Int] = [:]
+    private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
+    private var scheduled: [Instant?] = []
+    /// Media bytes each participant received, for its received bit rate.
+    var receivedBytes: [BitrateMeter] = []
+    private(set) var eventsSeen: [EngineEvent] = []
+    var onEngineEvent: ((EngineEvent, Instant) -> Void)?
+
+    init(engine: Engine) {
+        self.engine = engine
+        scheduled = [nil]
+    }
+
+    var now: Instant { scheduler.now }
+
+    func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Datagram>, downlink: LinkEmulator<Datagram>) {
+        participantByAddress[participant.sendEndpoint.address] = participants.count
+        participants.append(participant)
+        uplinks.append(uplink)
+        downlinks.append(downlink)
+        receivedBytes.append(BitrateMeter())
+        scheduled.append(contentsOf: [nil, nil, nil])
+    }
+
+    // Component ids: 0 engine; 1 + 3i uplink i; 2 + 3i downlink i; 3 + 3i participant i.
+    private func deadline(of component: Int) -> Instant? {
+        if component == 0 { return engine.nextDeadline() }
+        let index = (component - 1) / 3
+        switch (component - 1) % 3 {
+        case 0: return uplinks[index].nextDeadline()
+        case 1: return downlinks[index].nextDeadline()
+        default: return participants[index].nextDeadline()
+        }
+    }
+
+    private func wake(_ component: Int) {
+        guard let due = deadline(of: component) else { return }
+        if let current = scheduled[component], current <= due { return }
+        scheduled[component] = due
+        scheduler.schedule(at: due, component)
+    }
+
+    /// Wakes every component once (after setup).
+    func wakeAll() {
+        for component in scheduled.indices { wake(component) }
+    }
+
+    /// Runs until `end` (virtual time).
+    func run(until end: Instant) {
+        while let component = scheduler.popNext(until: end) {
+            let time = scheduler.now
+            guard let due = scheduled[component], due <= time else { continue }
+            scheduled[component] = nil
+            fire(component, at: time)
+            wake(component)
+        }
+        scheduler.advance(to: end)
+    }
+
+    private func fire(_ component: Int, at now: Instant) {
+        if component == 0 {
+            engine.handleTimeout(now: now)
+            drainEngine(now: now)
+            return
+        }
+        let index = (component - 1) / 3
+        switch (component - 1) % 3 {
+        case 0:
+            while let datagram = uplinks[index].poll(now: now) {
+                datagram.bytes.withUnsafeBytes {
+                    engine.handleDatagram(from: datagram.from, to: datagram.to, bytes: $0, now: now)
+                }
+                drainEngine(now: now)
+            }
+        case 1:
+            while let datagram = downlinks[index].poll(now: now) {
+                receivedBytes[index].record(bytes: datagram.bytes.count, at: now)
+                participants[index].receive(datagram, now: now)
+            }
+            flushOutbox(of: index, now: now)
+            wake(3 + 3 * index)
+        default:
+            participants[index].handleTimeout(now: now)
+            flushOutbox(of: index, now: now)
+        }
+    }
+
+    private func flushOutbox(of index: Int, now: Instant) {
+        let outbox = participants[index].takeOutbox()
+        guard !outbox.isEmpty else { return }
+        for datagram in outbox { uplinks[index].send(datagram, size: datagram.bytes.count, now: now) }
+        wake(1 + 3 * index)
+    }
+
+    private func drainEngine(now: Instant) {
+        while let output = engine.poll() {
+            switch output {
+            case .transmit(let transmit):
+                guard let index = participantByAddress[transmit.to.address] else { continue }
+                let datagram = Datagram(from: transmit.from, to: transmit.to, bytes: Array(transmit.bytes))
+                downlinks[index].send(datagram, size: datagram.bytes.count, now: now)
+                wake(2 + 3 * index)
+            case .event(let event):
+                onEngineEvent?(event, now)
+            }
+        }
+        wake(0)
+    }
+}
