@@ -115,11 +115,34 @@ struct BandwidthTraceTests {
         #expect(throws: TraceError.self) {
             try LinkEmulator<Int>(profile: profile(trace: "missing.tsv"), generator: SeededGenerator(seed: 1))
         }
+        // A trace that only a scheduled change uses is loaded (and refused) up front.
+        #expect(throws: TraceError.self) {
+            try LinkEmulator<Int>(profile: LinkProfile(), generator: SeededGenerator(seed: 1),
+                                  schedule: [LinkChange(at: .seconds(5), profile: profile(trace: "missing.tsv"))])
+        }
     }
 
     @Test("a rate file may start with a header line and use spaces")
     func header() throws {
         let trace = try BandwidthTrace.parse("seconds Mbps\n0 2\n1 2\n", source: "h")
         #expect(trace.meanRate == .mbps(2))
+    }
+}
+
+@Suite("Bandwidth traces in schedules")
+struct ScheduledTraceTests {
+    @Test("a change to a trace replays it from the change time")
+    func changeToTrace() throws {
+        let trace = try BandwidthTrace(rateRows: [(0, 2)], source: "flat 2 Mb/s")
+        var link = try LinkEmulator<Int>(profile: profile(bandwidth: 500, queueBytes: 1_000_000),
+                                         generator: SeededGenerator(seed: 1),
+                                         schedule: [LinkChange(at: .seconds(10), profile: profile(trace: "flat", queueBytes: 1_000_000))],
+                                         traces: ["flat": trace])
+        // 1 Mb/s offered: queue builds at 0.5 Mb/s until 10 s, drains at 2 Mb/s after.
+        let out = runPeriodic(&link, count: 2_000, spacing: .milliseconds(10), bytes: 1_250)
+        let late = out.filter { $0.sentAt >= .seconds(16) }.map { ($0.departedAt - $0.sentAt).milliseconds }
+        #expect(late.allSatisfy { abs($0 - 5) < 0.001 }, "sojourn after the backlog drained: 5 ms at 2 Mb/s")
+        let backlogAtChange = out.filter { $0.sentAt < .seconds(10) }.map { ($0.departedAt - $0.sentAt).milliseconds }.max() ?? 0
+        #expect(backlogAtChange > 5_000)
     }
 }

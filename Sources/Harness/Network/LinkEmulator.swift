@@ -62,16 +62,20 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         freeAt = start
         lastDeliveryTime = start
         changes = schedule.sorted { $0.at < $1.at }
-        for change in changes { try change.profile.validate() }
         try profile.validate()
         loss = LossModel(lossRate: profile.loss, meanBurstLength: profile.lossBurst)
         curve = .unlimited
+        for change in changes {
+            try change.profile.validate()
+            _ = try makeCurve(change.profile, origin: start)  // loads scheduled traces now, so errors surface here
+        }
         curve = try makeCurve(profile, origin: start)
     }
 
     /// Offers a datagram of `bytes` bytes to the link at `now`. Times must not go backwards; an
     /// earlier `now` than a previous call is treated as that previous time.
-    public mutating func send(_ payload: Payload, size bytes: Int, now requested: Instant) {
+    public mutating func send(_ payload: Payload, size requestedBytes: Int, now requested: Instant) {
+        let bytes = max(0, requestedBytes)
         advance(to: requested)
         let now = clock
         counters.sent += 1
@@ -160,7 +164,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         profile = change.profile
         loss = LossModel(lossRate: profile.loss, meanBurstLength: profile.lossBurst)
         if profile.trace != wasTrace || profile.bandwidth != wasBandwidth {
-            // Validated and loaded in init; a failure here would mean a trace vanished: go unlimited.
+            // Every trace was loaded in init and is cached by name, so this cannot fail.
             curve = (try? makeCurve(profile, origin: change.at)) ?? .unlimited
             levelAtFree = curve.level(at: max(freeAt, change.at))
         }
