@@ -1,0 +1,58 @@
+@testable import Engine
+import Testing
+
+/// Output sequence numbers stay continuous across wraps, skips and source switches.
+@Suite struct SequenceRewriterTests {
+    @Test(arguments: [UInt16(0), 32_767, 65_535, 65_530])
+    func continuousAcrossWrap(start: UInt16) {
+        var rewriter = SequenceRewriter(initialOutput: 100)
+        var input = start
+        var outputs: [UInt16] = []
+        for _ in 0..<20 {
+            outputs.append(rewriter.map(input)!)
+            input &+= 1
+        }
+        #expect(outputs == (0..<20).map { UInt16(100 + $0) })
+    }
+
+    @Test(arguments: [UInt16(0), 32_767, 65_535])
+    func skippedPacketsLeaveNoHole(start: UInt16) {
+        var rewriter = SequenceRewriter(initialOutput: 65_534)
+        var outputs: [UInt16] = []
+        for offset in 0..<12 {
+            let input = start &+ UInt16(offset)
+            if offset % 3 == 1 { rewriter.skip(input) } else { outputs.append(rewriter.map(input)!) }
+        }
+        for (previous, next) in zip(outputs, outputs.dropFirst()) { #expect(next &- previous == 1) }
+        #expect(outputs.first == 65_534)
+    }
+
+    @Test func resyncContinuesFromLastOutput() {
+        var rewriter = SequenceRewriter(initialOutput: 10)
+        for input in UInt16(500)..<510 { _ = rewriter.map(input) }
+        rewriter.resync()
+        let value1 = rewriter.map(40_000)
+        #expect(value1 == 20)
+        let value2 = rewriter.map(40_001)
+        #expect(value2 == 21)
+    }
+
+    @Test func latePacketKeepsItsMappingAfterSkip() {
+        var rewriter = SequenceRewriter(initialOutput: 0)
+        let value3 = rewriter.map(1)
+        #expect(value3 == 0)
+        // 2 is late (reordered), 3 is dropped on purpose, 4 arrives, then 2.
+        rewriter.skip(3)
+        let value4 = rewriter.map(4)
+        #expect(value4 == 2)
+        let value5 = rewriter.map(2)
+        #expect(value5 == 1)
+    }
+
+    @Test func packetsBeforeTheRunAreRejected() {
+        var rewriter = SequenceRewriter(initialOutput: 0)
+        _ = rewriter.map(1_000)
+        let value6 = rewriter.map(990)
+        #expect(value6 == nil)
+    }
+}
