@@ -24,7 +24,7 @@ extension Engine {
             if earliest == nil || candidate < earliest! { earliest = candidate }
         }
         consider(nextAllocationAt)
-        for producer in producers.values {
+        for producer in producerList {
             for stream in producer.streams {
                 consider(stream.nack.nextDeadline())
                 consider(stream.keyFrames.nextDeadline())
@@ -38,7 +38,7 @@ extension Engine {
     /// bandwidth allocation, observers.
     public func handleTimeout(now: Instant) {
         output.rewindIfDrained()
-        for producer in producers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
+        for producer in producerList {
             for stream in producer.streams {
                 if let due = stream.nack.nextDeadline(), due <= now {
                     let (nack, giveUp) = stream.nack.due(now: now)

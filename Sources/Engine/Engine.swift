@@ -38,6 +38,8 @@ public final class Engine {
     var transports: [Transport] = []
     var transportsByPort: [UInt16: Transport] = [:]
     var producers: [Int: Producer] = [:]
+    /// The same producers in creation order, for deterministic iteration without sorting.
+    var producerList: [Producer] = []
     var consumers: [Int: Consumer] = [:]
     var observers: [Int: AudioLevelObserver] = [:]
     let pool = PacketPool()
@@ -111,6 +113,7 @@ public final class Engine {
             if let rtx = stream.rtxSSRC { transport.incoming[rtx] = .init(producer: producer, streamIndex: stream.index, isRTX: true) }
         }
         producers[id.rawValue] = producer
+        producerList.append(producer)
         transport.producers.append(producer)
         return id
     }
@@ -204,6 +207,7 @@ public final class Engine {
         let producer = try producer(id)
         for consumer in producer.consumers { try closeConsumer(consumer.id) }
         producers[id.rawValue] = nil
+        producerList.removeAll { $0 === producer }
         let transport = try transport(producer.transport)
         transport.producers.removeAll { $0 === producer }
         transport.incoming = transport.incoming.filter { $0.value.producer !== producer }

@@ -99,9 +99,11 @@ final class SimulatedParticipant {
     // MARK: Time
 
     func nextDeadline() -> Instant? {
-        var deadline = earliestDeadline(nextAudioAt, nextVideoAt, nextReportAt)
-        for stream in streams {
-            if let due = stream.nextDeadline(), deadline == nil || due < deadline! { deadline = due }
+        var deadline = nextReportAt
+        if let audio = nextAudioAt, audio < deadline { deadline = audio }
+        if let video = nextVideoAt, video < deadline { deadline = video }
+        for index in streams.indices {
+            if let due = streams[index].nextDeadline(), due < deadline { deadline = due }
         }
         return deadline
     }
@@ -155,19 +157,19 @@ final class SimulatedParticipant {
 
     private func handleRTP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
         guard let header = try? RTPHeader(parsing: bytes), let entry = streamBySSRC[header.ssrc] else { return }
-        var stream = streams[entry.index]
+        // Mutate the stream in place: copying it out would copy its buffers on every packet.
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
-            guard let original = try? RTX.unwrap(Array(bytes), originalSSRC: stream.parameters.ssrc,
-                                                 originalPayloadType: stream.parameters.payloadType),
+            let parameters = streams[entry.index].parameters
+            guard let original = try? RTX.unwrap(Array(bytes), originalSSRC: parameters.ssrc,
+                                                 originalPayloadType: parameters.payloadType),
                   let originalHeader = try? RTPHeader(parsing: original) else { return }
             reaction = original.withUnsafeBytes {
-                stream.receive($0, header: originalHeader, recovered: true, now: now, measurements: measurements)
+                streams[entry.index].receive($0, header: originalHeader, recovered: true, now: now, measurements: measurements)
             }
         } else {
-            reaction = stream.receive(bytes, header: header, recovered: false, now: now, measurements: measurements)
+            reaction = streams[entry.index].receive(bytes, header: header, recovered: false, now: now, measurements: measurements)
         }
-        streams[entry.index] = stream
         react(reaction, stream: entry.index, now: now)
     }
 

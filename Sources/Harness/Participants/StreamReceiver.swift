@@ -64,19 +64,16 @@ struct StreamReceiver {
         }
         let info = (try? VP8PayloadDescriptor(parsing: payload))
         let isKeyFrame = info?.isStartOfFrame == true && VP8PayloadDescriptor.isKeyFrame(payload: payload)
-        if var generator = nack {
-            let outcome = generator.received(sequence: sequence, isKeyFrame: isKeyFrame, now: now)
+        // Optional chaining mutates in place (no copy of the generator's or assembler's buffers).
+        if let outcome = nack?.received(sequence: sequence, isKeyFrame: isKeyFrame, now: now) {
             reaction.nack = outcome.nackNow
             if outcome.requestKeyFrame { assembler?.giveUp() }
-            nack = generator
         }
-        if var frames = assembler {
-            for frame in frames.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload) {
-                if firstFrameAt == nil { firstFrameAt = now }
-                measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,
-                                              subscribedAt: subscribedAt, isKeyFrame: frame.isKeyFrame)
-            }
-            assembler = frames
+        let decoded = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload) ?? []
+        for frame in decoded {
+            if firstFrameAt == nil { firstFrameAt = now }
+            measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,
+                                          subscribedAt: subscribedAt, isKeyFrame: frame.isKeyFrame)
         }
         reaction.requestKeyFrame = wantsKeyFrame(now: now)
         return reaction
@@ -85,18 +82,19 @@ struct StreamReceiver {
     /// Timer work: NACK retries; a key-frame request while the decoder waits for one.
     mutating func handleTimeout(now: Instant) -> Reaction {
         var reaction = Reaction()
-        if var generator = nack, let due = generator.nextDeadline(), due <= now {
-            let result = generator.due(now: now)
+        if let due = nack?.nextDeadline(), due <= now, let result = nack?.due(now: now) {
             reaction.nack = result.nack
             if result.requestKeyFrame { assembler?.giveUp() }
-            nack = generator
         }
         reaction.requestKeyFrame = wantsKeyFrame(now: now)
         return reaction
     }
 
     func nextDeadline() -> Instant? {
-        earliestDeadline(nack?.nextDeadline(), keyFrameRetryAt)
+        let retry = keyFrameRetryAt
+        guard let nackDue = nack?.nextDeadline() else { return retry }
+        guard let retry else { return nackDue }
+        return min(nackDue, retry)
     }
 
     mutating func noteKeyFrameRequested(now: Instant) { lastKeyFrameRequestAt = now }

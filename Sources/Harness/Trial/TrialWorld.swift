@@ -9,8 +9,14 @@ final class TrialWorld {
 
     let engine: Engine
     var participants: [SimulatedParticipant] = []
-    var uplinks: [LinkEmulator<Datagram>] = []
-    var downlinks: [LinkEmulator<Datagram>] = []
+    /// Links live in boxes so that reaching one never copies the emulator's state.
+    final class Link {
+        var emulator: LinkEmulator<Datagram>
+        init(_ emulator: LinkEmulator<Datagram>) { self.emulator = emulator }
+    }
+
+    var uplinks: [Link] = []
+    var downlinks: [Link] = []
     private var participantByAddress: [UInt32: Int] = [:]
     private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
     private var scheduled: [Instant?] = []
@@ -29,8 +35,8 @@ final class TrialWorld {
     func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Datagram>, downlink: LinkEmulator<Datagram>) {
         participantByAddress[participant.sendEndpoint.address] = participants.count
         participants.append(participant)
-        uplinks.append(uplink)
-        downlinks.append(downlink)
+        uplinks.append(Link(uplink))
+        downlinks.append(Link(downlink))
         receivedBytes.append(BitrateMeter())
         scheduled.append(contentsOf: [nil, nil, nil])
     }
@@ -40,8 +46,8 @@ final class TrialWorld {
         if component == 0 { return engine.nextDeadline() }
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
-        case 0: return uplinks[index].nextDeadline()
-        case 1: return downlinks[index].nextDeadline()
+        case 0: return uplinks[index].emulator.nextDeadline()
+        case 1: return downlinks[index].emulator.nextDeadline()
         default: return participants[index].nextDeadline()
         }
     }
@@ -79,14 +85,14 @@ final class TrialWorld {
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
         case 0:
-            while let datagram = uplinks[index].poll(now: now) {
+            while let datagram = uplinks[index].emulator.poll(now: now) {
                 datagram.bytes.withUnsafeBytes {
                     engine.handleDatagram(from: datagram.from, to: datagram.to, bytes: $0, now: now)
                 }
                 drainEngine(now: now)
             }
         case 1:
-            while let datagram = downlinks[index].poll(now: now) {
+            while let datagram = downlinks[index].emulator.poll(now: now) {
                 receivedBytes[index].record(bytes: datagram.bytes.count, at: now)
                 participants[index].receive(datagram, now: now)
             }
@@ -101,7 +107,7 @@ final class TrialWorld {
     private func flushOutbox(of index: Int, now: Instant) {
         let outbox = participants[index].takeOutbox()
         guard !outbox.isEmpty else { return }
-        for datagram in outbox { uplinks[index].send(datagram, size: datagram.bytes.count, now: now) }
+        for datagram in outbox { uplinks[index].emulator.send(datagram, size: datagram.bytes.count, now: now) }
         wake(1 + 3 * index)
     }
 
@@ -111,7 +117,7 @@ final class TrialWorld {
             case .transmit(let transmit):
                 guard let index = participantByAddress[transmit.to.address] else { continue }
                 let datagram = Datagram(from: transmit.from, to: transmit.to, bytes: Array(transmit.bytes))
-                downlinks[index].send(datagram, size: datagram.bytes.count, now: now)
+                downlinks[index].emulator.send(datagram, size: datagram.bytes.count, now: now)
                 wake(2 + 3 * index)
             case .event(let event):
                 onEngineEvent?(event, now)
