@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Harness
+import Yams
 
 /// Reads, checks and resolves experiment and profile files. Every problem in a file is reported
 /// at once, positioned; nothing is resolved from a file with errors.
@@ -12,7 +13,12 @@ public struct ExperimentLoader: Sendable {
     /// Loads a profile file strictly.
     public func loadProfile(at path: String) throws(DiagnosticsError) -> Profile {
         let text = try Self.read(path)
-        let result = StrictYAML.decode(Profile.self, yaml: text, file: path)
+        let (parsed, syntax) = StrictYAML.parse(text, file: path)
+        guard var node = parsed else { throw DiagnosticsError(syntax) }
+        if case .mapping(let m) = node, m.first(where: { $0.key.scalar?.string == "kind" })?.value.scalar?.string == "profile" {
+            node = .mapping(Node.Mapping(m.filter { $0.key.scalar?.string != "kind" }, m.tag, m.style, m.mark))
+        }
+        let result = StrictYAML.decode(Profile.self, node: node, file: path)
         guard let profile = result.value else { throw DiagnosticsError(result.diagnostics) }
         return profile
     }
