@@ -4,6 +4,9 @@ import Yams
 /// where each key path sits in the file (for checks that run after decoding).
 public struct StrictDecodeResult<T> {
     public var value: T?
+    /// The value decoded so far even when there were errors (bad parts at their defaults), for
+    /// checks that should still run so that every problem is reported at once.
+    public var partial: T?
     public var diagnostics: [TunerDiagnostic]
     /// Key path → (line, column) of the user's node.
     public var positions: [String: (line: Int, column: Int)]
@@ -49,7 +52,7 @@ public enum StrictYAML {
     /// Decodes `type` from YAML text.
     public static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String) -> StrictDecodeResult<T> {
         let (node, problems) = parse(yaml, file: file)
-        guard let node else { return StrictDecodeResult(value: nil, diagnostics: problems, positions: [:], file: file) }
+        guard let node else { return StrictDecodeResult(value: nil, partial: nil, diagnostics: problems, positions: [:], file: file) }
         return decode(type, node: node, file: file)
     }
 
@@ -61,7 +64,7 @@ public enum StrictYAML {
         var positions: [String: (line: Int, column: Int)] = [:]
         for (path, mark) in session.marks { positions[path] = (mark.line, mark.column) }
         let sorted = session.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
-        return StrictDecodeResult(value: sorted.contains { $0.severity == .error } ? nil : value,
+        return StrictDecodeResult(value: sorted.contains { $0.severity == .error } ? nil : value, partial: value,
                                   diagnostics: sorted, positions: positions, file: file)
     }
 

@@ -37,7 +37,7 @@ public struct ExperimentLoader: Sendable {
     {
         let result = StrictYAML.decode(ExperimentDocument.self, yaml: yaml, file: file)
         var problems = result.diagnostics
-        guard let doc = result.value else { throw DiagnosticsError(problems) }
+        guard let doc = result.partial else { throw DiagnosticsError(problems) }
         let mode = modeOverride ?? doc.mode
 
         var base = Profile()
@@ -115,7 +115,9 @@ public struct ExperimentLoader: Sendable {
                 fix: "use repetitions × networks ≥ 6 for a verdict", severity: .warning))
         }
 
-        guard !problems.contains(where: { $0.severity == .error }), let duration else { throw DiagnosticsError(problems) }
+        guard !problems.contains(where: { $0.severity == .error }), let duration else {
+            throw DiagnosticsError(problems.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) })
+        }
         let name = doc.name.isEmpty ? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent : doc.name
         let experiment = Experiment(name: name, description: doc.description, file: file, base: base,
                                     workload: doc.workload, networks: networks, duration: duration, axes: axes,
@@ -162,10 +164,9 @@ public struct ExperimentLoader: Sendable {
                 axisOK = false
                 if problem.code == .unknownKey || problem.code == .typeMismatch && problem.keyPath != axis.key
                     && axis.key.hasPrefix(problem.keyPath) {
-                    let known = problem.fix.isEmpty ? "" : " (\(problem.fix))"
                     problems.append(result.diagnostic(.unknownKey, at: "\(at).key",
-                        "`\(axis.key)` is not a profile key: \(problem.keyPath): \(problem.message)",
-                        fix: "check the key path against Profiles/baseline.yaml" + known))
+                        "unknown profile key `\(axis.key)` (`\(problem.keyPath)` does not exist)",
+                        fix: Self.fullPathFix(problem)))
                     break
                 }
                 let where_ = axis.values != nil ? "\(at).values[\(j)]" : "\(at).range"
@@ -214,6 +215,18 @@ public struct ExperimentLoader: Sendable {
                 : exp(log(range.from) + (log(range.to) - log(range.from)) * f)
             return .scalar(integral ? String(Int64(x.rounded())) : String(x))
         }
+    }
+
+    /// Turns a did-you-mean on the last component into one on the whole key path.
+    static func fullPathFix(_ problem: TunerDiagnostic) -> String {
+        guard problem.fix.hasPrefix("did you mean `"), let open = problem.fix.firstIndex(of: "`") else {
+            return problem.fix.isEmpty ? "see Profiles/baseline.yaml for the key paths" : problem.fix
+        }
+        let word = problem.fix[problem.fix.index(after: open)...].prefix { $0 != "`" }
+        var parts = problem.keyPath.split(separator: ".").map(String.init)
+        guard !parts.isEmpty else { return problem.fix }
+        parts[parts.count - 1] = String(word)
+        return "did you mean `\(parts.joined(separator: "."))`?"
     }
 
     // MARK: - Files

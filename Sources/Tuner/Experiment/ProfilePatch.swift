@@ -25,7 +25,7 @@ public enum ProfilePatch {
     public static func apply(_ assignments: [(key: String, value: ConfigValue)], to base: Profile,
                              file: String = "<sweep>") -> StrictDecodeResult<Profile> {
         guard var node = try? StrictYAML.node(of: base) else {
-            return StrictDecodeResult(value: nil, diagnostics: [], positions: [:], file: file)
+            return StrictDecodeResult(value: nil, partial: nil, diagnostics: [], positions: [:], file: file)
         }
         for (key, value) in assignments {
             node = set(node, components(of: key)[...], value.node)
