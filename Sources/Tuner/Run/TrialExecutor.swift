@@ -34,10 +34,18 @@ public struct SubprocessTrialExecutor: TrialExecutor {
         try JSONEncoder().encode(spec).write(to: specFile, options: .atomic)
         defer { try? FileManager.default.removeItem(at: specFile) }
 
+        // Standard error goes to a file, not a pipe: a chatty trial must not block on a full pipe
+        // while this side waits for standard output.
+        let errorFile = directory.appendingPathComponent("sfulab-trial-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errors = try FileHandle(forWritingTo: errorFile)
+        defer { try? errors.close() }
+
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments + ["--spec", specFile.path, "--json"]
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
@@ -49,9 +57,11 @@ public struct SubprocessTrialExecutor: TrialExecutor {
             process.terminate()
         }
         guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let message = String(decoding: (try? Data(contentsOf: errorFile)) ?? Data(), as: UTF8.self)
             throw TunerError(.trialFailed, "trial exited with status \(process.terminationStatus): \(message.prefix(2_000))")
         }
-        return try JSONDecoder().decode(TrialResult.self, from: data)
+        do { return try JSONDecoder().decode(TrialResult.self, from: data) } catch {
+            throw TunerError(.trialFailed, "trial printed no valid TrialResult JSON: \(error)")
+        }
     }
 }
