@@ -172,3 +172,34 @@ struct ShippedFilesTests {
         #expect(FileValidator().validate(odd.path).diagnostics.first?.fix == "did you mean `profile`?")
     }
 }
+
+@Suite("Sweep key paths")
+struct SweepKeyPathTests {
+    @Test func indexedKeysPatchListEntries() throws {
+        let patched = ProfilePatch.apply([("producer.encodings[2].maxBitrate", .scalar("2500000"))], to: Profile())
+        #expect(patched.value?.producer.encodings[2].maxBitrate == 2_500_000)
+        #expect(patched.value?.producer.encodings[1].maxBitrate == 500_000)
+    }
+
+    @Test func outOfRangeIndexIsAnError() throws {
+        let yaml = "sweep:\n  - key: producer.encodings[5].maxBitrate\n    values: [1]\nrepetitions: 6\n"
+        do {
+            _ = try ExperimentLoader().resolve(yaml: yaml, file: "e.yaml")
+            Issue.record("expected an error")
+        } catch {
+            let d = try #require(error.diagnostics.first)
+            #expect(d.code == .unknownKey && d.line == 2)
+            #expect(d.message.contains("out of range"))
+        }
+    }
+
+    @Test func twoAxisSweepDrawsAHeatmap() async throws {
+        var experiment = bitrateExperiment(values: [1_000_000, 2_000_000], repetitions: 2)
+        experiment.axes.append(SweepAxis(key: "feedback.nack.maxRetries", values: [.scalar("5"), .scalar("20")]))
+        let out = temporaryDirectory()
+        _ = try await Sweep.run(experiment, options: SweepOptions(outDirectory: out), executor: FakeExecutor(), gitRevision: nil)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("Sweep surface"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
+    }
+}

@@ -165,7 +165,7 @@ public struct ExperimentLoader: Sendable {
                 if problem.code == .unknownKey || problem.code == .typeMismatch && problem.keyPath != axis.key
                     && axis.key.hasPrefix(problem.keyPath) {
                     problems.append(result.diagnostic(.unknownKey, at: "\(at).key",
-                        "unknown profile key `\(axis.key)`" + (problem.keyPath == axis.key ? "" : " (`\(problem.keyPath)` does not exist)"),
+                        "unknown profile key `\(axis.key)`" + (problem.keyPath == axis.key ? ": \(problem.message)" : " (`\(problem.keyPath)` does not exist)"),
                         fix: Self.fullPathFix(problem)))
                     break
                 }

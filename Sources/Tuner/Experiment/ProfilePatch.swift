@@ -28,7 +28,14 @@ public enum ProfilePatch {
             return StrictDecodeResult(value: nil, partial: nil, diagnostics: [], positions: [:], file: file)
         }
         for (key, value) in assignments {
-            node = set(node, components(of: key)[...], value.node)
+            let path = components(of: key)
+            node = set(node, path[...], value.node)
+            if lookup(node, path) == nil {
+                let problem = TunerDiagnostic(code: .unknownKey, file: file, line: 0, column: 0, keyPath: key,
+                                              message: "list index out of range in the base profile",
+                                              fix: "index only entries the base profile has (see Profiles/baseline.yaml)")
+                return StrictDecodeResult(value: nil, partial: nil, diagnostics: [problem], positions: [:], file: file)
+            }
         }
         return StrictYAML.decode(Profile.self, node: node, file: file)
     }

@@ -27,7 +27,8 @@ enum SVGChart {
         var s = open(height: height, label: "Objective mean per candidate with 95% confidence intervals")
         for (i, bar) in bars.enumerated() {
             let y = Double(i) * row + 16
-            s += "<text x=\"\(left)\" y=\"\(f(y))\" class=\"label\">\(escape(bar.label))</text>"
+            let label = bar.label.count > 72 ? String(bar.label.prefix(71)) + "…" : bar.label
+            s += "<text x=\"\(left)\" y=\"\(f(y))\" class=\"label\"><title>\(escape(bar.label))</title>\(escape(label))</text>"
             guard bar.value.isFinite else { continue }
             s += "<rect x=\"\(f(x(min(0, bar.value))))\" y=\"\(f(y + 6))\" width=\"\(f(abs(x(bar.value) - x(0))))\" height=\"14\" class=\"\(bar.highlight ? "s1" : "s0") fill\"/>"
             if bar.low.isFinite && bar.high.isFinite {
