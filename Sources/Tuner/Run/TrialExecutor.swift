@@ -34,31 +34,44 @@ public struct SubprocessTrialExecutor: TrialExecutor {
         try JSONEncoder().encode(spec).write(to: specFile, options: .atomic)
         defer { try? FileManager.default.removeItem(at: specFile) }
 
-        // Standard error goes to a file, not a pipe: a chatty trial must not block on a full pipe
-        // while this side waits for standard output.
+        // Output goes to files, not pipes, and the exit is awaited through `terminationHandler`:
+        // no cooperative thread blocks on a pipe or on `waitUntilExit`, whatever `--jobs` is.
+        let outputFile = directory.appendingPathComponent("sfulab-trial-\(UUID().uuidString).out")
         let errorFile = directory.appendingPathComponent("sfulab-trial-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
+        for file in [outputFile, errorFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+            throw TunerError(.io, "cannot create \(file.path)")
+        }
+        defer {
+            try? FileManager.default.removeItem(at: outputFile)
+            try? FileManager.default.removeItem(at: errorFile)
+        }
+        let output = try FileHandle(forWritingTo: outputFile)
         let errors = try FileHandle(forWritingTo: errorFile)
-        defer { try? errors.close() }
+        defer {
+            try? output.close()
+            try? errors.close()
+        }
 
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments + ["--spec", specFile.path, "--json"]
-        let output = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
-        let data: Data = try await withTaskCancellationHandler {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return data
+        let status: Int32 = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do { try process.run() } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
+            }
         } onCancel: {
-            process.terminate()
+            if process.isRunning { process.terminate() }
         }
-        guard process.terminationStatus == 0 else {
+        let data = (try? Data(contentsOf: outputFile)) ?? Data()
+        guard status == 0 else {
             let message = String(decoding: (try? Data(contentsOf: errorFile)) ?? Data(), as: UTF8.self)
-            throw TunerError(.trialFailed, "trial exited with status \(process.terminationStatus): \(message.prefix(2_000))")
+            throw TunerError(.trialFailed, "trial exited with status \(status): \(message.prefix(2_000))")
         }
         do { return try JSONDecoder().decode(TrialResult.self, from: data) } catch {
             throw TunerError(.trialFailed, "trial printed no valid TrialResult JSON: \(error)")
