@@ -15,7 +15,16 @@ public final class TerminalProgress: SweepProgress, @unchecked Sendable {
     private var start = Date()
     private var baseline = 0
 
-    public init(interactive: Bool = isatty(1) != 0) { self.interactive = interactive }
+    private let write: @Sendable (String) -> Void
+
+    /// - Parameters:
+    ///   - interactive: draw a bar (default: standard output is a terminal).
+    ///   - write: where text goes (default: standard error, keeping stdout for `--json`).
+    public init(interactive: Bool = isatty(1) != 0,
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.interactive = interactive
+        self.write = write
+    }
 
     public func started(total: Int, alreadyDone: Int) {
         lock.withLock {
@@ -46,9 +55,7 @@ public final class TerminalProgress: SweepProgress, @unchecked Sendable {
         if interactive { lock.withLock { emit("\n") } }
     }
 
-    private func emit(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
+    private func emit(_ text: String) { write(text) }
 
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "--:--" }
