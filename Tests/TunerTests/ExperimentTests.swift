@@ -203,3 +203,14 @@ struct SweepKeyPathTests {
         #expect(html.components(separatedBy: "<svg").count - 1 == 4)
     }
 }
+
+@Suite("Positions of defaulted keys")
+struct DefaultPositionTests {
+    @Test func warningAboutADefaultPointsAtTheFileNotAtGeneratedYAML() throws {
+        let yaml = "name: short\nsweep:\n  - key: feedback.nack.maxRetries\n    values: [3]\n"
+        let (_, warnings) = try ExperimentLoader().resolve(yaml: yaml, file: "e.yaml")
+        let w = try #require(warnings.first)
+        #expect(w.severity == .warning && w.keyPath == "repetitions")
+        #expect(w.line == 1 && w.column == 1)
+    }
+}

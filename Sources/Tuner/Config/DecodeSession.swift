@@ -112,10 +112,21 @@ final class DecodeSession {
     /// The type's defaults as a YAML node tree.
     static func defaultsNode(_ type: any ConfigDefaults.Type) -> Node? {
         func encode<T: ConfigDefaults>(_ t: T.Type) -> Node? {
-            guard let text = try? YAMLEncoder().encode(T.configDefault) else { return nil }
-            return try? Yams.compose(yaml: text)
+            guard let text = try? YAMLEncoder().encode(T.configDefault), let node = try? Yams.compose(yaml: text) else { return nil }
+            return withoutMarks(node)
         }
         return encode(type)
+    }
+
+    /// The node with positions removed: defaults have no place in the user's file, so checks that
+    /// look up positions fall back to the nearest key the user wrote.
+    static func withoutMarks(_ node: Node) -> Node {
+        switch node {
+        case .scalar(let s): return .scalar(Node.Scalar(s.string, s.tag, s.style, nil))
+        case .mapping(let m): return .mapping(Node.Mapping(m.map { (withoutMarks($0.key), withoutMarks($0.value)) }, m.tag, m.style, nil))
+        case .sequence(let q): return .sequence(Node.Sequence(q.map(withoutMarks), q.tag, q.style, nil))
+        case .alias: return node
+        }
     }
 
     /// `user` laid over `defaults`: mappings merge recursively, scalars and sequences replace.
