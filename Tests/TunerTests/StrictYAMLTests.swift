@@ -90,4 +90,17 @@ struct StrictYAMLTests {
         #expect(profile.producer.encodings[0].maxBitrate == 200_000)
         #expect(profile.producer.svcScalabilityMode == "L3T3_KEY")
     }
+
+    @Test func everyBadListElementIsReported() {
+        let yaml = """
+        producer:
+          encodings:
+            - {rid: r0, maxBitrate: lots, scaleResolutionDownBy: 4, scalabilityMode: L1T3}
+            - {rid: r1, maxBitrate: 500000, scaleResolutionDownBy: 2, scalabilityMode: L1T3}
+            - {rid: r2, maxBitrate: 1500000, scaleResolutionDownBy: half, scalabilityMode: L1T3}
+        """
+        let result = StrictYAML.decode(Profile.self, yaml: yaml, file: "p.yaml")
+        #expect(result.diagnostics.map(\.keyPath) == ["producer.encodings[0].maxBitrate", "producer.encodings[2].scaleResolutionDownBy"])
+        #expect(result.diagnostics.map(\.line) == [3, 5])
+    }
 }

@@ -198,7 +198,17 @@ struct NodeUnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let (node, path) = try next()
-        return try decoder.session.decode(T.self, node: node, defaults: nil, path: path)
+        do {
+            return try decoder.session.decode(T.self, node: node, defaults: nil, path: path)
+        } catch is AbortDecoding {
+            // Lists are homogeneous: check the remaining elements as `T` too, so that every bad
+            // element is reported, then give up on the list (the caller falls back).
+            while !isAtEnd {
+                let (rest, restPath) = try next()
+                _ = try? decoder.session.decode(T.self, node: rest, defaults: nil, path: restPath)
+            }
+            throw AbortDecoding()
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
