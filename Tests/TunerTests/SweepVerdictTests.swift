@@ -71,3 +71,24 @@ struct SweepVerdictTests {
         #expect(await counting.counter.calls < 5 * 8)
     }
 }
+
+@Suite("Several objectives")
+struct MultiObjectiveTests {
+    @Test func paretoFrontAndWinnerNotWorseElsewhere() async throws {
+        var experiment = bitrateExperiment(values: [1_000_000, 2_000_000])
+        experiment.objectives = [Objective(metric: "frameLatency.p95", direction: .minimize),
+                                 Objective(metric: "freezesPerMinute", direction: .minimize)]
+        let fake = FakeExecutor(
+            effect: { -Double($0.webRtcTransport.initialAvailableOutgoingBitrate.bitsPerSecond - 600_000) / 20_000 },
+            freezes: { Double($0.webRtcTransport.initialAvailableOutgoingBitrate.bitsPerSecond) / 1_000_000 })
+        let out = temporaryDirectory()
+        let outcome = try await Sweep.run(experiment, options: SweepOptions(outDirectory: out), executor: fake, gitRevision: nil)
+        // Every candidate trades latency for freezes: all three are on the front.
+        #expect(outcome.results.paretoFront.count == 3)
+        // Lower latency costs significantly more freezes (8 pairs, all the same sign: exact p = 2/256),
+        // and a winner must not be significantly worse on any objective.
+        #expect(outcome.winner == nil)
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(md.contains("## All objectives"))
+    }
+}

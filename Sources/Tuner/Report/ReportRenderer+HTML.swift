@@ -54,6 +54,14 @@ extension ReportRenderer {
         }
         h += "</table></div>"
 
+        if e.objectives.count > 1 {
+            h += "<h2>All objectives</h2><div class=\"scroll\"><table><tr><th>candidate</th>"
+            h += e.objectives.map { "<th>\(esc($0.description))<br>mean [95% CI] · Δ · p (Holm)</th>" }.joined() + "</tr>"
+            for c in results.candidates {
+                h += "<tr><td><code>\(esc(c.name))</code></td>" + e.objectives.map { "<td>\(esc(objectiveSummary(c, $0)))</td>" }.joined() + "</tr>"
+            }
+            h += "</table></div><p>Pareto front: " + results.paretoFront.map { "<code>\(esc($0))</code>" }.joined(separator: ", ") + "</p>"
+        }
         h += "<h2>Latency distribution</h2>" + cdfChart()
         if let heat = heatmapChart() { h += "<h2>Sweep surface</h2>" + heat }
         h += "<h2>Baseline vs \(esc(comparedName)) over time</h2>" + timeSeriesChart()

@@ -53,6 +53,16 @@ public struct ReportRenderer: Sendable {
         return "\(SweepAnalysis.format(s.mean)) [\(SweepAnalysis.format(s.ciLow)), \(SweepAnalysis.format(s.ciHigh))]"
     }
 
+    /// `mean [CI] · Δ d · p q` for one objective of one candidate.
+    func objectiveSummary(_ c: CandidateSummary, _ objective: Objective) -> String {
+        var text = objectiveCell(c, objective.metric)
+        if let cmp = c.comparisons.first(where: { $0.metric == objective.metric }) {
+            text += " · Δ \(SweepAnalysis.format(cmp.meanDifference)) · p \(SweepAnalysis.format(cmp.pAdjusted))"
+            if cmp.significant { text += cmp.better ? " (better)" : " (worse)" }
+        }
+        return text
+    }
+
     public func markdown() -> String {
         let e = results.experiment
         var md = "# \(e.name) — sweep report\n\n"
@@ -85,7 +95,14 @@ public struct ReportRenderer: Sendable {
                 }.joined(separator: " | ") + " |\n"
             }
         }
-        if e.objectives.count > 1 { md += "\n**Pareto front:** \(results.paretoFront.map { "`\($0)`" }.joined(separator: ", "))\n" }
+        if e.objectives.count > 1 {
+            md += "\n## All objectives\n\n| candidate | " + e.objectives.map { "\($0.description) mean [95% CI] · Δ · p (Holm)" }.joined(separator: " | ") + " |\n"
+            md += "|---|" + String(repeating: "---|", count: e.objectives.count) + "\n"
+            for c in results.candidates {
+                md += "| `\(c.name)` | " + e.objectives.map { objectiveSummary(c, $0) }.joined(separator: " | ") + " |\n"
+            }
+            md += "\n**Pareto front:** \(results.paretoFront.map { "`\($0)`" }.joined(separator: ", "))\n"
+        }
         md += "\n## Configurations\n\n| candidate | config hash |\n|---|---|\n"
         for c in results.candidates { md += "| `\(c.name)` | `\(c.configHash)` |\n" }
         let failed = results.trials.filter { $0.status == .failed }
