@@ -112,3 +112,18 @@ struct ResumeAndStorageTests {
         #expect(throws: TunerError.self) { try ResultsDocument.load(from: dir.appendingPathComponent("results.json")) }
     }
 }
+
+@Suite("results.json")
+struct ResultsJSONTests {
+    @Test func winnerIsNullWhenThereIsNoneAndSeedsSurviveARoundTrip() async throws {
+        let out = temporaryDirectory()
+        let experiment = bitrateExperiment(values: [1_000_000], repetitions: 3)
+        let outcome = try await Sweep.run(experiment, options: SweepOptions(outDirectory: out), executor: FakeExecutor(), gitRevision: nil)
+        #expect(outcome.winner == nil)
+        let text = try String(contentsOf: out.appendingPathComponent("results.json"), encoding: .utf8)
+        #expect(text.contains("\"winner\" : null"))
+        let reloaded = try ResultsDocument.load(from: out.appendingPathComponent("results.json"))
+        #expect(reloaded.seeds == outcome.results.seeds)
+        #expect(reloaded.trials == outcome.results.trials)
+    }
+}

@@ -82,14 +82,33 @@ public struct ResultsDocument: Sendable, Codable {
         winner = analysis.winner
     }
 
-    /// Pretty, sorted-key JSON with `winner` written as null when absent.
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, tool, runID, createdAt, experiment, seeds, candidates, trials, alpha, verdict, paretoFront, winner
+    }
+
+    /// Like the synthesized encoding, except that `winner` is always written (null when absent).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(tool, forKey: .tool)
+        try c.encode(runID, forKey: .runID)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(experiment, forKey: .experiment)
+        try c.encode(seeds, forKey: .seeds)
+        try c.encode(candidates, forKey: .candidates)
+        try c.encode(trials, forKey: .trials)
+        try c.encode(alpha, forKey: .alpha)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(paretoFront, forKey: .paretoFront)
+        if let winner { try c.encode(winner, forKey: .winner) } else { try c.encodeNil(forKey: .winner) }
+    }
+
+    /// Pretty, sorted-key JSON; non-finite numbers as the strings `NaN`, `Infinity`, `-Infinity`.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        var object = try JSONSerialization.jsonObject(with: try encoder.encode(self)) as? [String: Any] ?? [:]
-        if winner == nil { object["winner"] = NSNull() }
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return try encoder.encode(self)
     }
 
     /// Reads a results file, refusing unknown schema versions.
