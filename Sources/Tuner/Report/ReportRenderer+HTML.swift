@@ -10,7 +10,7 @@ extension ReportRenderer {
     .verdict{border-left:4px solid var(--c1);padding:8px 12px;background:color-mix(in srgb,var(--c1) 10%,transparent)}
     .verdict.none{border-color:var(--c7);background:color-mix(in srgb,var(--c7) 10%,transparent)}
     .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-    svg{width:100%;height:auto;display:block}svg text{fill:var(--fg);font-size:13px}svg .tick{fill:var(--muted);font-size:12px}svg .cell{font-size:12px}
+    svg{width:100%;max-width:680px;height:auto;display:block}svg text{fill:var(--fg);font-size:14px}svg .tick{fill:var(--muted);font-size:13px}svg .cell{font-size:13px}
     .axis,.whisker{stroke:var(--fg);stroke-width:1.5}.grid{stroke:var(--line);stroke-width:1}.line{fill:none;stroke-width:2.5}
     .s0{--c:var(--c0)}.s1{--c:var(--c1)}.s2{--c:var(--c2)}.s3{--c:var(--c3)}.s4{--c:var(--c4)}.s5{--c:var(--c5)}.s6{--c:var(--c6)}.s7{--c:var(--c7)}
     .fill{fill:var(--c)}.line{stroke:var(--c)}.note,.meta{color:var(--muted)}ul{padding-left:1.2em}

@@ -4,7 +4,7 @@ import Harness
 /// Inline SVG charts for the HTML report. Every chart scales with `viewBox` and `width: 100%`;
 /// colours come from CSS classes (`.s0`…`.s7`, `.axis`, `.grid`) so light and dark themes apply.
 enum SVGChart {
-    static let width = 640.0
+    static let width = 480.0
 
     struct Bar {
         var label: String
@@ -27,7 +27,7 @@ enum SVGChart {
         var s = open(height: height, label: "Objective mean per candidate with 95% confidence intervals")
         for (i, bar) in bars.enumerated() {
             let y = Double(i) * row + 16
-            let label = bar.label.count > 72 ? String(bar.label.prefix(71)) + "…" : bar.label
+            let label = bar.label.count > 58 ? String(bar.label.prefix(57)) + "…" : bar.label
             s += "<text x=\"\(left)\" y=\"\(f(y))\" class=\"label\"><title>\(escape(bar.label))</title>\(escape(label))</text>"
             guard bar.value.isFinite else { continue }
             s += "<rect x=\"\(f(x(min(0, bar.value))))\" y=\"\(f(y + 6))\" width=\"\(f(abs(x(bar.value) - x(0))))\" height=\"14\" class=\"\(bar.highlight ? "s1" : "s0") fill\"/>"
@@ -91,7 +91,8 @@ enum SVGChart {
             s += "<path d=\"\(d)\" class=\"s\(i % 8) line\"/>"
             let ly = bottom + 48 + Double(i) * 18
             s += "<rect x=\"\(f(left))\" y=\"\(f(ly - 9))\" width=\"14\" height=\"4\" class=\"s\(i % 8) fill\"/>"
-            s += "<text x=\"\(f(left + 20))\" y=\"\(f(ly - 3))\" class=\"label\">\(escape(name))</text>"
+            let shown = name.count > 50 ? String(name.prefix(49)) + "…" : name
+            s += "<text x=\"\(f(left + 20))\" y=\"\(f(ly - 3))\" class=\"label\"><title>\(escape(name))</title>\(escape(shown))</text>"
         }
         return s + "</svg>"
     }
