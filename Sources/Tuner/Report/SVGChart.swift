@@ -27,7 +27,7 @@ enum SVGChart {
         var s = open(height: height, label: "Objective mean per candidate with 95% confidence intervals")
         for (i, bar) in bars.enumerated() {
             let y = Double(i) * row + 16
-            let label = bar.label.count > 58 ? String(bar.label.prefix(57)) + "…" : bar.label
+            let label = abbreviate(bar.label, 58)
             s += "<text x=\"\(left)\" y=\"\(f(y))\" class=\"label\"><title>\(escape(bar.label))</title>\(escape(label))</text>"
             guard bar.value.isFinite else { continue }
             s += "<rect x=\"\(f(x(min(0, bar.value))))\" y=\"\(f(y + 6))\" width=\"\(f(abs(x(bar.value) - x(0))))\" height=\"14\" class=\"\(bar.highlight ? "s1" : "s0") fill\"/>"
@@ -65,7 +65,7 @@ enum SVGChart {
 
     static func lines(_ series: [(String, [(Double, Double)])], xRange: (Double, Double), yRange: (Double, Double),
                       xLabel: String, yLabel: String, label: String, step: Bool) -> String {
-        let left = 56.0, right = width - 12, top = 12.0, bottom = 230.0
+        let left = 56.0, right = width - 12, top = 26.0, bottom = 240.0
         let legendRows = Double(series.count)
         let height = bottom + 40 + legendRows * 18
         func x(_ v: Double) -> Double { left + (v - xRange.0) / (xRange.1 - xRange.0) * (right - left) }
@@ -79,7 +79,7 @@ enum SVGChart {
             s += "<text x=\"\(f(x(xv)))\" y=\"\(f(bottom + 16))\" class=\"tick\" text-anchor=\"middle\">\(SweepAnalysis.format(xv))</text>"
         }
         s += "<text x=\"\(f(right))\" y=\"\(f(bottom + 32))\" class=\"tick\" text-anchor=\"end\">\(escape(xLabel))</text>"
-        s += "<text x=\"\(f(left))\" y=\"\(f(top - 2))\" class=\"tick\">\(escape(yLabel))</text>"
+        s += "<text x=\"\(f(left))\" y=\"\(f(top - 12))\" class=\"tick\">\(escape(yLabel))</text>"
         for (i, (name, points)) in series.enumerated() {
             let sorted = points.sorted { $0.0 < $1.0 }
             var d = ""
@@ -91,7 +91,7 @@ enum SVGChart {
             s += "<path d=\"\(d)\" class=\"s\(i % 8) line\"/>"
             let ly = bottom + 48 + Double(i) * 18
             s += "<rect x=\"\(f(left))\" y=\"\(f(ly - 9))\" width=\"14\" height=\"4\" class=\"s\(i % 8) fill\"/>"
-            let shown = name.count > 50 ? String(name.prefix(49)) + "…" : name
+            let shown = abbreviate(name, 50)
             s += "<text x=\"\(f(left + 20))\" y=\"\(f(ly - 3))\" class=\"label\"><title>\(escape(name))</title>\(escape(shown))</text>"
         }
         return s + "</svg>"
@@ -103,13 +103,13 @@ enum SVGChart {
         let all = values.flatMap { $0 }.compactMap { $0 }.filter(\.isFinite)
         guard !all.isEmpty else { return "<p class=\"note\">No data for the heatmap.</p>" }
         let lo = all.min()!, hi = max(all.max()!, lo + 1e-9)
-        let left = 110.0, top = 40.0
+        let left = 110.0, top = 62.0
         let cell = min(90.0, (width - left - 10) / Double(max(1, xLabels.count)))
         let rowHeight = 34.0
         let height = top + Double(yLabels.count) * rowHeight + 10
         var s = open(height: height, label: "Objective mean over the two sweep axes")
-        s += "<text x=\"\(f(left))\" y=\"14\" class=\"tick\">\(escape(xKey)) →</text>"
-        s += "<text x=\"4\" y=\"\(f(top - 6))\" class=\"tick\">\(escape(yKey)) ↓</text>"
+        s += "<text x=\"4\" y=\"14\" class=\"tick\">columns: \(escape(xKey))</text>"
+        s += "<text x=\"4\" y=\"32\" class=\"tick\">rows: \(escape(yKey))</text>"
         for (i, label) in xLabels.enumerated() {
             s += "<text x=\"\(f(left + cell * (Double(i) + 0.5)))\" y=\"\(f(top - 6))\" class=\"tick\" text-anchor=\"middle\">\(escape(label))</text>"
         }
@@ -131,6 +131,13 @@ enum SVGChart {
 
     static func open(height: Double, label: String) -> String {
         "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">"
+    }
+
+    /// Shortens long names in the middle, keeping the end where sweep values differ.
+    static func abbreviate(_ text: String, _ limit: Int) -> String {
+        guard text.count > limit, limit > 10 else { return text }
+        let head = limit / 3
+        return String(text.prefix(head)) + "…" + String(text.suffix(limit - head - 1))
     }
 
     static func f(_ v: Double) -> String { String(format: "%.1f", v.isFinite ? v : 0) }
