@@ -72,7 +72,7 @@ struct ExperimentTests {
             range: {from: 100000, to: 10000000, steps: 3, scale: log}
           - key: feedback.nack.timerInterval
             range: {from: 20, to: 60, steps: 3}
-        repetitions: 6
+        repetitions: 12
         """
         let (experiment, warnings) = try loader.resolve(yaml: yaml, file: "e.yaml")
         #expect(warnings.isEmpty)

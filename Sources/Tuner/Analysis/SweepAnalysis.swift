@@ -105,8 +105,10 @@ public struct SweepAnalysis: Sendable, Hashable, Codable {
             let minPairs = summaries.dropFirst().compactMap { $0.comparisons.first?.pairs }.min() ?? 0
             var why = "no significant winner: no candidate is significantly better than baseline on \(primary.description)"
             if !vetoed.isEmpty { why += "; better but violating constraints: " + vetoed.map(\.name).joined(separator: "; ") }
-            if minPairs > 0 && minPairs < 6 {
-                why += " (with \(minPairs) paired observations the smallest attainable p is \(Self.format(pow(2, Double(1 - minPairs)))))"
+            let challengers = summaries.count - 1
+            let floor = Double(challengers) * pow(2, Double(1 - minPairs))
+            if minPairs > 0 && minPairs <= 16 && floor >= alpha {
+                why += " (with \(minPairs) paired observations and \(challengers) candidates the smallest attainable Holm-adjusted p is \(Self.format(min(1, floor))))"
             }
             verdict = why + "."
         }

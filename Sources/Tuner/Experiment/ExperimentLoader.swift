@@ -109,10 +109,16 @@ public struct ExperimentLoader: Sendable {
 
         var warnings: [TunerDiagnostic] = []
         let pairs = doc.repetitions * max(1, networks.count)
-        if pairs < 6, case .successiveHalving = strategy {} else if pairs < 6 {
+        var challengers = axes.isEmpty ? 0 : axes.reduce(1) { $0 * $1.values.count }
+        if case .random(let samples) = strategy { challengers = min(challengers, samples) }
+        let smallestP = Double(challengers) * pow(2.0, Double(1 - pairs))
+        if challengers > 0, smallestP >= 0.05, !{ if case .successiveHalving = strategy { true } else { false } }() {
+            var needed = pairs
+            while Double(challengers) * pow(2.0, Double(1 - needed)) >= 0.05 { needed += 1 }
+            let perNetwork = (needed + max(1, networks.count) - 1) / max(1, networks.count)
             warnings.append(result.diagnostic(.invalidValue, at: "repetitions",
-                "\(pairs) paired observations per candidate: the smallest p-value a sign-flip test can give is \((pow(2.0, Double(1 - pairs))).formatted()), so no winner can be significant at 0.05",
-                fix: "use repetitions × networks ≥ 6 for a verdict", severity: .warning))
+                "\(pairs) paired observations per candidate and \(challengers) candidates: the smallest Holm-adjusted p-value a sign-flip test can give is \(min(1, smallestP).formatted()), so no winner can be significant at 0.05",
+                fix: "use at least \(perNetwork) repetitions for a verdict", severity: .warning))
         }
 
         guard !problems.contains(where: { $0.severity == .error }), let duration else {
