@@ -127,3 +127,18 @@ struct ResultsJSONTests {
         #expect(reloaded.trials == outcome.results.trials)
     }
 }
+
+@Suite("Resume after editing the experiment")
+struct ResumeEditedTests {
+    @Test func trialsOfAnotherSpecAreNotReused() async throws {
+        let out = temporaryDirectory()
+        _ = try await Sweep.run(bitrateExperiment(values: [1_000_000], repetitions: 2), options: SweepOptions(outDirectory: out),
+                                executor: CountingExecutor(), gitRevision: nil)
+        var edited = bitrateExperiment(values: [1_000_000], repetitions: 2)
+        edited.duration = .seconds(25)
+        let counting = CountingExecutor()
+        let outcome = try await Sweep.run(edited, options: SweepOptions(outDirectory: out, resume: true), executor: counting, gitRevision: nil)
+        #expect(await counting.counter.calls == 4)
+        #expect(outcome.results.trials.count == 4)
+    }
+}

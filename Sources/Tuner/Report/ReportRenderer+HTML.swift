@@ -6,7 +6,7 @@ extension ReportRenderer {
     :root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#59636e;--line:#d0d7de;--c0:#0969da;--c1:#1a7f37;--c2:#bf3989;--c3:#9a6700;--c4:#8250df;--c5:#cf222e;--c6:#1b7c83;--c7:#6e7781}
     @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--c0:#4493f8;--c1:#3fb950;--c2:#db61a2;--c3:#d29922;--c4:#a371f7;--c5:#f85149;--c6:#39c5cf;--c7:#8b949e}}
     *{box-sizing:border-box}body{margin:0 auto;max-width:1100px;padding:16px;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,sans-serif}
-    h1{font-size:1.5em;overflow-wrap:anywhere}h2{font-size:1.2em;margin-top:1.6em}code{overflow-wrap:anywhere}
+    h1{font-size:1.5em;overflow-wrap:anywhere}h2{font-size:1.2em;margin-top:1.6em;overflow-wrap:anywhere}p,li{overflow-wrap:anywhere}code{overflow-wrap:anywhere}
     .verdict{border-left:4px solid var(--c1);padding:8px 12px;background:color-mix(in srgb,var(--c1) 10%,transparent)}
     .verdict.none{border-color:var(--c7);background:color-mix(in srgb,var(--c7) 10%,transparent)}
     .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}

@@ -24,7 +24,10 @@ public struct SweepRunner: Sendable {
     /// Runs every trial the plan's strategy calls for and returns all records (reused and new).
     /// With `resume`, trials already stored as `ok` in the run directory are not run again.
     public func run(_ plan: SweepPlan, resume: Bool) async throws -> [TrialRecord] {
-        var records: [String: TrialRecord] = resume ? store.load().filter { $0.value.status == .ok } : [:]
+        // Only trials of this plan count: a run directory may hold files of an edited experiment.
+        let planned = Set(plan.trials().map(\.id))
+        var records: [String: TrialRecord] = resume
+            ? store.load().filter { $0.value.status == .ok && planned.contains($0.key) } : [:]
         let experiment = plan.experiment
         switch experiment.strategy {
         case .grid, .random:
