@@ -29,6 +29,9 @@ struct SweepVerdictTests {
         let comparison = outcome.results.candidates[2].comparisons[0]
         #expect(comparison.significant && comparison.better)
         #expect(comparison.meanDifference < -50)
+        let winnerFile = outcome.runDirectory.appendingPathComponent("winner.yaml").path
+        let winner = try ExperimentLoader().loadProfile(at: winnerFile)
+        #expect(winner.webRtcTransport.initialAvailableOutgoingBitrate == 2_000_000)
     }
 
     @Test func constraintVetoesABetterCandidate() async throws {

@@ -10,14 +10,14 @@ public struct ReportRenderer: Sendable {
 
     var primary: Objective { results.experiment.objectives.first ?? Objective(metric: "frameLatency.p95", direction: .minimize) }
 
-    /// Every file of a run, rendered and written together (all or nothing).
-    public func write(to directory: URL) throws {
+    /// Every file of a run, rendered and written together (all or nothing), plus `extra` files.
+    public func write(to directory: URL, extra: [(name: String, data: Data)] = []) throws {
         try AtomicFile.writeAll([
             (directory.appendingPathComponent("results.json"), try results.encoded()),
             (directory.appendingPathComponent("trials.csv"), Data(csv().utf8)),
             (directory.appendingPathComponent("report.md"), Data(markdown().utf8)),
             (directory.appendingPathComponent("report.html"), Data(html().utf8)),
-        ])
+        ] + extra.map { (directory.appendingPathComponent($0.name), $0.data) })
     }
 
     // MARK: - CSV

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// Options of `sfulab sweep`.
 public struct SweepOptions: Sendable {
@@ -63,8 +64,19 @@ public enum Sweep {
         let analysis = SweepAnalysis(plan: plan, records: records, alpha: options.alpha, resamples: options.bootstrapResamples)
         let results = ResultsDocument(runID: directory.lastPathComponent, plan: plan, records: records, analysis: analysis,
                                       gitRevision: gitRevision)
-        try ReportRenderer(results: results).write(to: directory)
+        var extra: [(name: String, data: Data)] = []
+        if let name = analysis.winner, let winner = plan.candidates.first(where: { $0.name == name }) {
+            extra.append(("winner.yaml", Data(try winnerYAML(winner, runID: directory.lastPathComponent).utf8)))
+        }
+        try ReportRenderer(results: results).write(to: directory, extra: extra)
+        if extra.isEmpty { try? FileManager.default.removeItem(at: directory.appendingPathComponent("winner.yaml")) }
         return SweepOutcome(runDirectory: directory, results: results)
+    }
+
+    /// The winning profile as a complete profile file (input for promotion).
+    static func winnerYAML(_ winner: Candidate, runID: String) throws -> String {
+        "# Winner of run \(runID): \(winner.name)\n# config hash \(winner.configHash)\nkind: profile\n"
+            + (try YAMLEncoder().encode(winner.profile))
     }
 
     struct PlanFile: Codable {
