@@ -1,0 +1,118 @@
+import Foundation
+import Harness
+
+/// Executes a sweep plan's trials through a `TrialExecutor`, `jobs` at a time, storing each
+/// finished trial at once. A failed trial is recorded with its error; the sweep goes on.
+public struct SweepRunner: Sendable {
+    public var executor: any TrialExecutor
+    public var store: RunStore
+    /// Trials in flight at once. Default: active processor count.
+    public var jobs: Int
+    /// A trial still running after this long is recorded as failed. Nil: no limit.
+    public var trialTimeout: Duration?
+    public var progress: (any SweepProgress)?
+
+    public init(executor: any TrialExecutor, store: RunStore, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+                trialTimeout: Duration? = nil, progress: (any SweepProgress)? = nil) {
+        self.executor = executor
+        self.store = store
+        self.jobs = max(1, jobs)
+        self.trialTimeout = trialTimeout
+        self.progress = progress
+    }
+
+    /// Runs every trial the plan's strategy calls for and returns all records (reused and new).
+    /// With `resume`, trials already stored as `ok` in the run directory are not run again.
+    public func run(_ plan: SweepPlan, resume: Bool) async throws -> [TrialRecord] {
+        // Only trials of this plan count: a run directory may hold files of an edited experiment.
+        let planned = Set(plan.trials().map(\.id))
+        var records: [String: TrialRecord] = resume
+            ? store.load().filter { $0.value.status == .ok && planned.contains($0.key) } : [:]
+        let experiment = plan.experiment
+        switch experiment.strategy {
+        case .grid, .random:
+            try await execute(plan.trials(), plan: plan, records: &records)
+        case .successiveHalving(let eta, let first):
+            var survivors = plan.candidates.map(\.index)
+            var reps = min(first, experiment.repetitions)
+            while true {
+                try await execute(plan.trials(candidates: survivors, repetitions: 0..<reps), plan: plan, records: &records)
+                let challengers = survivors.filter { $0 != 0 }
+                if reps >= experiment.repetitions || challengers.count <= 1 {
+                    if reps < experiment.repetitions {
+                        try await execute(plan.trials(candidates: survivors), plan: plan, records: &records)
+                    }
+                    break
+                }
+                let objective = experiment.objectives[0]
+                let ranked = challengers.sorted { a, b in
+                    let ma = Self.mean(records.values, candidate: a, metric: objective.metric)
+                    let mb = Self.mean(records.values, candidate: b, metric: objective.metric)
+                    return objective.improvement(ma, over: mb) > 0
+                }
+                let keep = max(1, Int((Double(challengers.count) / Double(eta)).rounded(.up)))
+                survivors = [0] + ranked.prefix(keep)
+                reps = min(experiment.repetitions, reps * eta)
+            }
+        }
+        return records.values.sorted { $0.id < $1.id }
+    }
+
+    static func mean(_ records: some Sequence<TrialRecord>, candidate: Int, metric: String) -> Double {
+        let values = records.filter { $0.candidate == candidate }.compactMap { $0.result?.metrics[metric] }
+        return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+
+    private func execute(_ trials: [PlannedTrial], plan: SweepPlan, records: inout [String: TrialRecord]) async throws {
+        let pending = trials.filter { records[$0.id] == nil }
+        progress?.started(total: trials.count, alreadyDone: trials.count - pending.count)
+        var done = trials.count - pending.count
+        try await withThrowingTaskGroup(of: TrialRecord.self) { group in
+            var next = pending.makeIterator()
+            func addNext() -> Bool {
+                guard let trial = next.next() else { return false }
+                let candidate = plan.candidates[trial.candidate]
+                group.addTask { try await self.runOne(trial, candidate: candidate) }
+                return true
+            }
+            for _ in 0..<jobs { if !addNext() { break } }
+            while let record = try await group.next() {
+                records[record.id] = record
+                done += 1
+                progress?.finished(record, done: done, total: trials.count)
+                _ = addNext()
+            }
+        }
+        progress?.completed()
+    }
+
+    private func runOne(_ trial: PlannedTrial, candidate: Candidate) async throws -> TrialRecord {
+        let record: TrialRecord
+        do {
+            let result = try await runWithTimeout(trial.spec)
+            record = TrialRecord(trial: trial, candidate: candidate, status: .ok, result: result)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            record = TrialRecord(trial: trial, candidate: candidate, status: .failed, error: "\(error)")
+        }
+        try store.save(record)
+        return record
+    }
+
+    private func runWithTimeout(_ spec: TrialSpec) async throws -> TrialResult {
+        guard let trialTimeout else { return try await executor.run(spec) }
+        let executor = self.executor
+        return try await withThrowingTaskGroup(of: TrialResult?.self) { group in
+            group.addTask { try await executor.run(spec) }
+            group.addTask {
+                try await Task.sleep(for: trialTimeout)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            guard let first else { throw TunerError(.timeout, "trial timed out after \(trialTimeout)") }
+            return first
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Profiles, experiments, sweeps, statistics and reports live here.

@@ -1,0 +1,57 @@
+import Engine
+import Foundation
+import Harness
+import Testing
+@testable import Tuner
+
+/// Suspends until cancelled (no timer of its own): stands in for a hung trial.
+struct HangingExecutor: TrialExecutor {
+    func run(_ spec: TrialSpec) async throws -> TrialResult {
+        let stream = AsyncStream<Int> { _ in }
+        for await _ in stream {}
+        throw CancellationError()
+    }
+}
+
+@Suite("Trial executors")
+struct ExecutorTests {
+    func spec() -> TrialSpec {
+        TrialSpec(profile: Profile(), workload: WorkloadSpec(), network: NetworkPresetCatalog.standard.lookup("4g")!,
+                  duration: .seconds(1), seed: 7)
+    }
+
+    @Test func subprocessExecutorReadsTheTrialJSON() async throws {
+        let json = #"{"metrics":{"frameLatency.p95":42.5},"series":{},"simulatedSeconds":1,"wallSeconds":0.1,"mode":"simulated"}"#
+        // $1 = --spec, $2 = FILE, $3 = --json; the script checks the spec file exists.
+        let script = "test \"$1\" = --spec && test -s \"$2\" && test \"$3\" = --json && printf '%s' '\(json)'"
+        let executor = SubprocessTrialExecutor(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, "sh"])
+        let result = try await executor.run(spec())
+        #expect(result.metrics["frameLatency.p95"] == 42.5)
+    }
+
+    @Test func subprocessFailureCarriesStandardError() async throws {
+        let executor = SubprocessTrialExecutor(executable: URL(fileURLWithPath: "/bin/sh"),
+                                               arguments: ["-c", "echo 'engine exploded' >&2; exit 3", "sh"])
+        do {
+            _ = try await executor.run(spec())
+            Issue.record("expected a failure")
+        } catch let error as TunerError {
+            #expect(error.code == .trialFailed)
+            #expect(error.message.contains("status 3") && error.message.contains("engine exploded"))
+        }
+    }
+
+    @Test func hungTrialTimesOutAndTheSweepGoesOn() async throws {
+        let experiment = bitrateExperiment(values: [1_000_000], repetitions: 1)
+        let outcome = try await Sweep.run(experiment, options: SweepOptions(outDirectory: temporaryDirectory(), jobs: 2,
+                                                                            trialTimeout: .milliseconds(20)),
+                                          executor: HangingExecutor(), gitRevision: nil)
+        #expect(outcome.results.trials.count == 2)
+        #expect(outcome.results.trials.allSatisfy { $0.status == .failed && ($0.error ?? "").contains("timed out") })
+        #expect(outcome.winner == nil)
+    }
+
+    @Test func defaultExecutorSaysTheRunnerIsMissing() {
+        #expect(throws: TunerError.self) { try makeDefaultExecutor(mode: .simulated) }
+    }
+}
