@@ -7,12 +7,16 @@ public protocol TrialExecutor: Sendable {
     func run(_ spec: TrialSpec) async throws -> TrialResult
 }
 
-/// The executor `sfulab sweep` uses. The harness owner points this at the real trial runner (for
-/// example `SubprocessTrialExecutor()` once `sfulab trial --spec FILE --json` exists). Until then it
-/// throws `TunerError.Code.runnerUnavailable`.
+/// The executor `sfulab sweep` uses: simulated trials run as `sfulab trial --spec FILE --json`
+/// child processes (one per job). Live mode needs the engine server, which has not landed yet.
 public func makeDefaultExecutor(mode: RunMode) throws -> any TrialExecutor {
-    throw TunerError(.runnerUnavailable,
-                     "trial runner not available yet: `sfulab trial` (Harness) has not landed; \(mode.rawValue) sweeps need it")
+    switch mode {
+    case .simulated:
+        return SubprocessTrialExecutor()
+    case .live:
+        throw TunerError(.runnerUnavailable,
+                         "live mode needs the engine server (`sfulab serve`), which is not built yet; run this experiment with --mode simulated if it sweeps no live-only knob")
+    }
 }
 
 /// Runs each trial as `sfulab trial --spec FILE.json --json` in a child process of the current
