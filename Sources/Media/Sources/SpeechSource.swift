@@ -68,22 +68,27 @@ public struct SpeechSource: Sendable {
         let syllable = index / 10 // a new vowel every 200 ms
         var syllableRandom = SourceRandom(seed: seed &+ UInt64(syllable) &* 0x9E37_79B9)
         let formants = [300 + syllableRandom.nextUnit() * 500, 900 + syllableRandom.nextUnit() * 1300, 2300 + syllableRandom.nextUnit() * 700]
+        // Pitch and harmonic gains are held for the 20 ms frame (speech is quasi-stationary over it).
+        let frameTime = Double(index) * 0.02
+        let pitch = basePitch * (1 + 0.12 * sin(2 * .pi * 0.7 * frameTime) + 0.05 * sin(2 * .pi * 3.1 * frameTime))
+        var gains: [Double] = []
+        var harmonic = 1
+        while Double(harmonic) * pitch < 4_000 {
+            let f = Double(harmonic) * pitch
+            var gain = 0.0
+            for (k, formant) in formants.enumerated() {
+                let distance = (f - formant) / (80 + 40 * Double(k))
+                gain += exp(-distance * distance) / Double(k + 1)
+            }
+            gains.append((0.15 + gain) / Double(harmonic))
+            harmonic += 1
+        }
         for i in 0..<count {
             let t = (Double(index * count + i)) / sampleRate
-            let pitch = basePitch * (1 + 0.12 * sin(2 * .pi * 0.7 * t) + 0.05 * sin(2 * .pi * 3.1 * t))
             let envelope = 0.35 + 0.65 * pow(sin(.pi * Double((index % 10) * count + i) / (10.0 * Double(count))), 2)
             var value = 0.0
-            var harmonic = 1
-            while Double(harmonic) * pitch < 4_000 {
-                let f = Double(harmonic) * pitch
-                var gain = 0.0
-                for (k, formant) in formants.enumerated() {
-                    let distance = (f - formant) / (80 + 40 * Double(k))
-                    gain += exp(-distance * distance) / Double(k + 1)
-                }
-                value += (0.15 + gain) / Double(harmonic) * sin(2 * .pi * f * t)
-                harmonic += 1
-            }
+            let step = 2 * .pi * pitch * t
+            for (k, gain) in gains.enumerated() { value += gain * sin(step * Double(k + 1)) }
             value += (random.nextUnit() - 0.5) * 0.05
             samples[i] = Int16(max(-32_000, min(32_000, value * envelope * 6_000)))
         }
