@@ -21,7 +21,7 @@ public struct AbsSendTime: Hashable, Sendable {
     }
 
     /// The value in microseconds within its 64-second period (rounded down).
-    public var microseconds: UInt64 { UInt64(rawValue) * 1_000_000 >> 18 }
+    public var microseconds: UInt64 { (UInt64(rawValue) * 1_000_000) >> 18 }
 
     /// Decodes a 3-byte element value; nil for any other length.
     public init?(extensionValue: UnsafeRawBufferPointer) {

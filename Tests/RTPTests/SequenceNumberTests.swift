@@ -27,6 +27,7 @@ import Testing
         #expect(unwrapper.unwrap(0) == 65536)
         #expect(unwrapper.unwrap(65535) == 65535)  // late packet maps below
         #expect(unwrapper.unwrap(32767) == 65536 + 32767)
+        #expect(unwrapper.unwrap(49151) == 65536 + 49151)
         #expect(unwrapper.unwrap(0) == 131072)
         #expect(unwrapper.unwrap(1) == 131073)
     }
