@@ -29,6 +29,7 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
 
 extension WorkloadSpec.Kind: ExpressibleByArgument {}
 extension WorkloadSpec.DeviceMix: ExpressibleByArgument {}
+extension WorkloadSpec.VideoCodec: ExpressibleByArgument {}
 
 /// `sfulab workload synth`: encode a synthetic session with libopus and libvpx.
 struct WorkloadSynthCommand: ParsableCommand {
@@ -46,6 +47,7 @@ struct WorkloadSynthCommand: ParsableCommand {
     @Option(help: "desktop | mobile | mixed") var device: WorkloadSpec.DeviceMix = .desktop
     @Option(help: "Session length, e.g. 30s, 1500ms, 2m.") var duration: DurationArgument = DurationArgument(argument: "30s")!
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Camera codec: vp8 (simulcast, L1T3 each) | vp9 (one SVC stream: L3T3 desktop, L2T3 mobile).") var codec: WorkloadSpec.VideoCodec = .vp8
     @Option(help: "Distinct sources encoded per source type.") var maxSources: Int = 3
     @Option(help: "Seconds between forced key frames (0: first frame only).") var keyFrameInterval: Int = 10
     @Option(help: "Output workload file.") var out: String
@@ -53,7 +55,8 @@ struct WorkloadSynthCommand: ParsableCommand {
 
     func run() throws {
         let spec = WorkloadSpec(participants: participants, kind: kind, device: device, durationMicros: duration.micros,
-                                seed: seed, maxDistinctSources: maxSources, keyFrameIntervalSeconds: keyFrameInterval)
+                                seed: seed, maxDistinctSources: maxSources, keyFrameIntervalSeconds: keyFrameInterval,
+                                videoCodec: codec)
         do {
             try spec.validate()
         } catch {

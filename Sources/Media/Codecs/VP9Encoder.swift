@@ -74,8 +74,8 @@ public final class VP9Encoder {
         cfg.rc_resize_allowed = 0
         cfg.rc_min_quantizer = 2
         cfg.rc_max_quantizer = 52
-        cfg.rc_undershoot_pct = 50
-        cfg.rc_overshoot_pct = 50
+        cfg.rc_undershoot_pct = 100
+        cfg.rc_overshoot_pct = 15
         cfg.rc_buf_initial_sz = 500
         cfg.rc_buf_optimal_sz = 600
         cfg.rc_buf_sz = 1000

@@ -1,3 +1,5 @@
+import RTP
+
 /// Encodes one synthetic source into the packet logs of its encodings (all held in memory:
 /// one source's encodings for the session, a few MB for 30 s of desktop simulcast).
 enum SourceEncoder {
@@ -50,6 +52,47 @@ enum SourceEncoder {
             }
         }
         return output
+    }
+
+    /// Encodes `frameCount` frames from `picture` as one VP9 SVC stream (`profile.svcSpatialBitrates`).
+    static func encodeVP9(profile: VideoProfile, frameCount: Int, keyFrameInterval: Int, seed: UInt64,
+                          picture: (Int) -> VideoFrame) throws(CodecError) -> (packets: [WorkloadPacket], encodeNanoseconds: UInt64) {
+        let configuration = VP9Encoder.Configuration(width: profile.width, height: profile.height, frameRate: profile.frameRate,
+                                                     spatialBitrates: profile.svcSpatialBitrates, temporalLayers: profile.temporalLayers)
+        let encoder = try VP9Encoder(configuration)
+        let spatial = profile.svcSpatialBitrates.count
+        var random = SourceRandom(seed: seed ^ 0xC0DE9)
+        var resolutions: [VP9Resolution] = []
+        for layer in 0..<spatial {
+            let shift = spatial - 1 - layer
+            resolutions.append(VP9Resolution(width: UInt16(profile.width >> shift), height: UInt16(profile.height >> shift)))
+        }
+        var packetizer = VP9Packetizer(
+            resolutions: resolutions,
+            temporalLayers: profile.temporalLayers, firstPictureID: UInt16(random.next(below: 0x8000)),
+            firstTL0PictureIndex: UInt8(random.next(below: 256)))
+        var packets: [WorkloadPacket] = []
+        var nanoseconds: UInt64 = 0
+        let clock = ContinuousClock()
+        for index in 0..<frameCount {
+            let full = picture(index)
+            let timestamp = UInt32(truncatingIfNeeded: index * 90_000 / profile.frameRate)
+            let capture = Int64(index) * 1_000_000 / Int64(profile.frameRate)
+            let start = clock.now
+            let layers = try encoder.encode(full, timestamp: timestamp,
+                                            forceKeyFrame: keyFrameInterval > 0 && index > 0 && index % keyFrameInterval == 0)
+            let elapsed = clock.now - start
+            nanoseconds += UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+            guard let first = layers.first else { continue }
+            let payloads = packetizer.packetize(layers)
+            for (number, item) in payloads.enumerated() {
+                packets.append(WorkloadPacket(
+                    captureTimeMicros: capture, rtpTimestamp: timestamp, isFrameEnd: number == payloads.count - 1,
+                    isFrameStart: number == 0, isKeyFrame: first.isKeyFrame, spatialLayer: UInt8(item.spatialLayer),
+                    temporalLayer: UInt8(first.temporalLayer), payload: item.payload))
+            }
+        }
+        return (packets, nanoseconds)
     }
 
     /// Encodes a talker: one packet per 20 ms frame, none while Opus is in DTX (packets of

@@ -19,6 +19,9 @@ public struct WorkloadSpec: Codable, Sendable, Hashable {
         case mixed
     }
 
+    /// Camera codec: VP8 simulcast (L1T3 per encoding) or one VP9 SVC stream (L3T3 desktop, L2T3 mobile).
+    public enum VideoCodec: String, Codable, Sendable, Hashable, CaseIterable { case vp8, vp9 }
+
     public var participants: Int
     public var kind: Kind
     public var device: DeviceMix
@@ -34,9 +37,13 @@ public struct WorkloadSpec: Codable, Sendable, Hashable {
     /// Participants join spread over this many microseconds from the start (default: a
     /// third of the duration, at most 3 s); participant 0 joins at 0.
     public var joinSpreadMicros: Int64?
+    /// Camera codec (default VP8 simulcast). Screen share is always VP8.
+    public var videoCodec: VideoCodec
 
     public init(participants: Int, kind: Kind, device: DeviceMix = .desktop, durationMicros: Int64 = 30_000_000,
-                seed: UInt64 = 1, maxDistinctSources: Int = 3, keyFrameIntervalSeconds: Int = 10, joinSpreadMicros: Int64? = nil) {
+                seed: UInt64 = 1, maxDistinctSources: Int = 3, keyFrameIntervalSeconds: Int = 10, joinSpreadMicros: Int64? = nil,
+                videoCodec: VideoCodec = .vp8) {
+        self.videoCodec = videoCodec
         self.participants = participants
         self.kind = kind
         self.device = device

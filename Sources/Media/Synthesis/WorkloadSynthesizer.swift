@@ -116,6 +116,10 @@ public struct WorkloadSynthesizer: Sendable {
         } else {
             let camera = CameraSource(width: profile.width, height: profile.height, frameRate: profile.frameRate, seed: seed)
             sourceName = "camera seed=\(seed)"
+            if spec.videoCodec == .vp9 {
+                return [try encodeSVC(base, profile: profile, camera: camera, frames: frames, keyInterval: keyInterval,
+                                      seed: seed, sourceName: sourceName, writer: writer, report: &report)]
+            }
             output = try SourceEncoder.encodeVideo(profile: profile, frameCount: frames, keyFrameInterval: keyInterval, seed: seed) { camera.frame($0) }
         }
         let pattern = TemporalLayerPattern(layerCount: profile.temporalLayers)
@@ -137,6 +141,22 @@ public struct WorkloadSynthesizer: Sendable {
             tracks.append(try write(track, output.packets[layer], writer))
         }
         return tracks
+    }
+
+    private func encodeSVC(_ id: String, profile: VideoProfile, camera: CameraSource, frames: Int, keyInterval: Int, seed: UInt64,
+                           sourceName: String, writer: WorkloadWriter, report: inout Report) throws -> WorkloadTrack {
+        let (packets, nanoseconds) = try SourceEncoder.encodeVP9(profile: profile, frameCount: frames, keyFrameInterval: keyInterval,
+                                                                 seed: seed) { camera.frame($0) }
+        let configuration = VP9Encoder.Configuration(width: profile.width, height: profile.height, frameRate: profile.frameRate,
+                                                     spatialBitrates: profile.svcSpatialBitrates, temporalLayers: profile.temporalLayers)
+        let pattern = TemporalLayerPattern(layerCount: profile.temporalLayers)
+        let track = WorkloadTrack(
+            id: id, kind: .video, codec: "VP9", clockRate: 90_000, width: profile.width, height: profile.height,
+            frameRate: profile.frameRate, targetBitrate: profile.svcSpatialBitrates.reduce(0, +),
+            layerTargetBitrates: VP9Encoder.layerTargets(configuration, pattern: pattern), scalabilityMode: configuration.scalabilityMode,
+            source: "\(sourceName) \(profile.name) \(profile.width)x\(profile.height)@\(profile.frameRate)", durationMicros: spec.durationMicros)
+        report.tracks.append(.init(id: id, frames: frames, encodeNanoseconds: nanoseconds))
+        return try write(track, packets, writer)
     }
 
     private func write(_ track: WorkloadTrack, _ packets: [WorkloadPacket], _ writer: WorkloadWriter) throws -> WorkloadTrack {
