@@ -79,10 +79,12 @@ import RTP
         let spec = WorkloadSpec(participants: 3, kind: .meeting, device: .mobile, durationMicros: 1_000_000, seed: 42)
         let first = TestFiles.synthesize(spec).path
         let second = TestFiles.synthesize(spec).path
-        #expect(TestFiles.bytes(first) == TestFiles.bytes(second))
+        let identical = TestFiles.bytes(first) == TestFiles.bytes(second)
+        #expect(identical, "same seed, different bytes")
         var other = spec
         other.seed = 43
-        #expect(TestFiles.bytes(TestFiles.synthesize(other).path) != TestFiles.bytes(first))
+        let differs = TestFiles.bytes(TestFiles.synthesize(other).path) != TestFiles.bytes(first)
+        #expect(differs, "another seed, same bytes")
     }
 
     @Test func fiftyParticipantsReuseFewSources() throws {

@@ -4,7 +4,7 @@ import CVPX
 /// dropping, no look-ahead, key frames only when asked, temporal layers driven per frame.
 ///
 /// Owns one `vpx_codec_ctx_t`; `deinit` destroys it. Not `Sendable`: use it from one task at a time.
-/// Fixed speed (`cpuUsed` > 0) and one thread keep the output identical run to run.
+/// Fixed speed (see `Configuration.cpuUsed`) and one thread keep the output identical run to run.
 public final class VP8Encoder {
     /// Settings the encoder is created with.
     public struct Configuration: Sendable, Hashable, Codable {
@@ -16,7 +16,10 @@ public final class VP8Encoder {
         public var targetBitrate: Int
         /// 1 (L1T1) or 3 (L1T3).
         public var temporalLayers: Int = 3
-        /// libvpx speed 1–16; higher is faster (default 8; WebRTC uses 6 to 12).
+        /// libvpx speed 1–16; higher is faster (default 8; WebRTC uses 6 to 12). It is passed to
+        /// `VP8E_SET_CPUUSED` negated: in VP8 real-time mode a negative value fixes the speed,
+        /// while a positive one lets libvpx pick the speed from measured encode times, which
+        /// would make the output depend on the machine's load.
         public var cpuUsed: Int = 8
         /// Screen-content tuning (VP8E_SET_SCREEN_CONTENT_MODE).
         public var screenContent: Bool = false
@@ -103,7 +106,7 @@ public final class VP8Encoder {
             context.deallocate()
             throw error
         }
-        try control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(configuration.cpuUsed)))
+        try control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(-configuration.cpuUsed)))
         try control("VP8E_SET_STATIC_THRESHOLD", vpx_codec_control_VP8E_SET_STATIC_THRESHOLD(context, Int32(VP8E_SET_STATIC_THRESHOLD.rawValue), 1))
         try control("VP8E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP8E_SET_NOISE_SENSITIVITY(context, Int32(VP8E_SET_NOISE_SENSITIVITY.rawValue), 0))
         try control("VP8E_SET_MAX_INTRA_BITRATE_PCT", vpx_codec_control_VP8E_SET_MAX_INTRA_BITRATE_PCT(context, Int32(VP8E_SET_MAX_INTRA_BITRATE_PCT.rawValue), 300))
