@@ -23,6 +23,8 @@ struct WorkloadInfoCommand: ParsableCommand {
         var measuredBitrate: Int
         /// Bits per second carried by each temporal layer alone (TL0, TL1, TL2).
         var layerBitrates: [Int]
+        /// Bits per second carried by each spatial layer alone (VP9 SVC; one entry otherwise).
+        var spatialBitrates: [Int]
         var packets: Int
         var frames: Int
         var keyFrames: Int
@@ -53,7 +55,8 @@ struct WorkloadInfoCommand: ParsableCommand {
         }
         print("tracks:")
         for track in stats {
-            let layers = track.layerBitrates.count > 1 ? " layers " + track.layerBitrates.map { "\($0 / 1000)" }.joined(separator: "/") + " kb/s" : ""
+            var layers = track.layerBitrates.count > 1 ? " temporal " + track.layerBitrates.map { "\($0 / 1000)" }.joined(separator: "/") + " kb/s" : ""
+            if track.spatialBitrates.count > 1 { layers += ", spatial " + track.spatialBitrates.map { "\($0 / 1000)" }.joined(separator: "/") + " kb/s" }
             print("  \(track.id) \(track.codec) \(track.resolution.map { $0 + " " } ?? "")\(track.frameRate.map { "\($0) fps " } ?? "")\(track.scalabilityMode ?? ""): \(track.measuredBitrate / 1000) kb/s (target \(track.targetBitrate / 1000))\(layers), \(track.frames) frames, \(track.packets) packets, \(track.keyFrames) key frames")
         }
         print("participants:")
@@ -69,20 +72,24 @@ struct WorkloadInfoCommand: ParsableCommand {
         var cursor = try reader.packets(track: track.id)
         var bytes = 0, packets = 0, frames = 0
         var layerBytes = [Int](repeating: 0, count: 8)
+        var spatialBytes = [Int](repeating: 0, count: 8)
         var keyTimes: [Int64] = []
         while let packet = try cursor.next() {
             bytes += packet.payload.count
             layerBytes[Int(packet.temporalLayer)] += packet.payload.count
+            spatialBytes[Int(packet.spatialLayer)] += packet.payload.count
             packets += 1
             if packet.isFrameEnd { frames += 1 }
             if packet.isFrameStart && packet.isKeyFrame { keyTimes.append(packet.captureTimeMicros) }
         }
         let seconds = max(Double(track.durationMicros) / 1e6, 1e-3)
         let layerCount = track.scalabilityMode.flatMap { mode in mode.last.flatMap { Int(String($0)) } } ?? 1
+        let spatialCount = track.scalabilityMode.flatMap { mode in mode.dropFirst().first.flatMap { Int(String($0)) } } ?? 1
         return TrackStats(
             id: track.id, codec: track.codec, resolution: track.width.map { "\($0)x\(track.height ?? 0)" }, frameRate: track.frameRate,
             scalabilityMode: track.scalabilityMode, targetBitrate: track.targetBitrate, measuredBitrate: Int(Double(bytes * 8) / seconds),
             layerBitrates: layerBytes.prefix(layerCount).map { Int(Double($0 * 8) / seconds) },
+            spatialBitrates: spatialBytes.prefix(spatialCount).map { Int(Double($0 * 8) / seconds) },
             packets: packets, frames: frames, keyFrames: keyTimes.count, keyFrameTimesMicros: keyTimes)
     }
 }
