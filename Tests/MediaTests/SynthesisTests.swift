@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RTP
 @testable import Media
@@ -79,6 +80,12 @@ import RTP
         let spec = WorkloadSpec(participants: 3, kind: .meeting, device: .mobile, durationMicros: 1_000_000, seed: 42)
         let first = TestFiles.synthesize(spec).path
         let second = TestFiles.synthesize(spec).path
+        let directory = (first as NSString).deletingLastPathComponent
+        let names = [first, second].map { ($0 as NSString).lastPathComponent }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { name in
+            names.contains { name.hasPrefix($0 + ".") }
+        }
+        #expect(leftovers.isEmpty, "spools and temporary files are removed: \(leftovers)")
         let identical = TestFiles.bytes(first) == TestFiles.bytes(second)
         #expect(identical, "same seed, different bytes")
         var other = spec

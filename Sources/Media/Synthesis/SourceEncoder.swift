@@ -1,18 +1,18 @@
 import RTP
 
-/// Encodes one synthetic source into the packet logs of its encodings (all held in memory:
-/// one source's encodings for the session, a few MB for 30 s of desktop simulcast).
+/// Encodes one synthetic source into the packet logs of its encodings, spooled to temporary
+/// files (`PacketSpool`) so memory does not grow with the session's length.
 enum SourceEncoder {
     /// The packets of each encoding, lowest first, plus the CPU time spent in libvpx.
     struct VideoOutput {
-        var packets: [[WorkloadPacket]]
+        var spools: [PacketSpool]
         var frames: Int
         var encodeNanoseconds: [UInt64]
     }
 
     /// Encodes `frameCount` frames from `picture` through every encoding of `profile`.
-    static func encodeVideo(profile: VideoProfile, frameCount: Int, keyFrameInterval: Int, seed: UInt64,
-                            picture: (Int) -> VideoFrame) throws(CodecError) -> VideoOutput {
+    static func encodeVideo(profile: VideoProfile, frameCount: Int, keyFrameInterval: Int, seed: UInt64, spoolPrefix: String,
+                            picture: (Int) -> VideoFrame) throws -> VideoOutput {
         var encoders: [VP8Encoder] = []
         var packetizers: [VP8Packetizer] = []
         var random = SourceRandom(seed: seed ^ 0xC0DE)
@@ -24,7 +24,9 @@ enum SourceEncoder {
             packetizers.append(VP8Packetizer(firstPictureID: UInt16(random.next(below: 0x8000)),
                                              firstTL0PictureIndex: UInt8(random.next(below: 256))))
         }
-        var output = VideoOutput(packets: Array(repeating: [], count: encoders.count), frames: frameCount,
+        var spools: [PacketSpool] = []
+        for layer in encoders.indices { spools.append(try PacketSpool(path: "\(spoolPrefix)-\(layer)")) }
+        var output = VideoOutput(spools: spools, frames: frameCount,
                                  encodeNanoseconds: Array(repeating: 0, count: encoders.count))
         let clock = ContinuousClock()
         for index in 0..<frameCount {
@@ -42,7 +44,7 @@ enum SourceEncoder {
                 for frame in frames {
                     let payloads = packetizers[layer].packetize(frame)
                     for (number, payload) in payloads.enumerated() {
-                        output.packets[layer].append(WorkloadPacket(
+                        try output.spools[layer].append(WorkloadPacket(
                             captureTimeMicros: capture, rtpTimestamp: timestamp,
                             isFrameEnd: number == payloads.count - 1, isFrameStart: number == 0,
                             isKeyFrame: frame.isKeyFrame, spatialLayer: 0,
@@ -55,8 +57,8 @@ enum SourceEncoder {
     }
 
     /// Encodes `frameCount` frames from `picture` as one VP9 SVC stream (`profile.svcSpatialBitrates`).
-    static func encodeVP9(profile: VideoProfile, frameCount: Int, keyFrameInterval: Int, seed: UInt64,
-                          picture: (Int) -> VideoFrame) throws(CodecError) -> (packets: [WorkloadPacket], encodeNanoseconds: UInt64) {
+    static func encodeVP9(profile: VideoProfile, frameCount: Int, keyFrameInterval: Int, seed: UInt64, spoolPrefix: String,
+                          picture: (Int) -> VideoFrame) throws -> (spool: PacketSpool, encodeNanoseconds: UInt64) {
         let configuration = VP9Encoder.Configuration(width: profile.width, height: profile.height, frameRate: profile.frameRate,
                                                      spatialBitrates: profile.svcSpatialBitrates, temporalLayers: profile.temporalLayers)
         let encoder = try VP9Encoder(configuration)
@@ -71,7 +73,7 @@ enum SourceEncoder {
             resolutions: resolutions,
             temporalLayers: profile.temporalLayers, firstPictureID: UInt16(random.next(below: 0x8000)),
             firstTL0PictureIndex: UInt8(random.next(below: 256)))
-        var packets: [WorkloadPacket] = []
+        let spool = try PacketSpool(path: spoolPrefix)
         var nanoseconds: UInt64 = 0
         let clock = ContinuousClock()
         for index in 0..<frameCount {
@@ -86,13 +88,13 @@ enum SourceEncoder {
             guard let first = layers.first else { continue }
             let payloads = packetizer.packetize(layers)
             for (number, item) in payloads.enumerated() {
-                packets.append(WorkloadPacket(
+                try spool.append(WorkloadPacket(
                     captureTimeMicros: capture, rtpTimestamp: timestamp, isFrameEnd: number == payloads.count - 1,
                     isFrameStart: number == 0, isKeyFrame: first.isKeyFrame, spatialLayer: UInt8(item.spatialLayer),
                     temporalLayer: UInt8(first.temporalLayer), payload: item.payload))
             }
         }
-        return (packets, nanoseconds)
+        return (spool, nanoseconds)
     }
 
     /// Encodes a talker: one packet per 20 ms frame, none while Opus is in DTX (packets of

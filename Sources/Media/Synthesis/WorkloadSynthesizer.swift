@@ -112,7 +112,8 @@ public struct WorkloadSynthesizer: Sendable {
         if type == .screen {
             let screen = ScreenShareSource(width: profile.width, height: profile.height, frameRate: profile.frameRate, seed: seed)
             sourceName = "screen seed=\(seed) slides every \(screen.slideInterval) s"
-            output = try SourceEncoder.encodeVideo(profile: profile, frameCount: frames, keyFrameInterval: keyInterval, seed: seed) { screen.frame($0) }
+            output = try SourceEncoder.encodeVideo(profile: profile, frameCount: frames, keyFrameInterval: keyInterval, seed: seed,
+                                                   spoolPrefix: writer.path + ".spool-\(base)") { screen.frame($0) }
         } else {
             let camera = CameraSource(width: profile.width, height: profile.height, frameRate: profile.frameRate, seed: seed)
             sourceName = "camera seed=\(seed)"
@@ -120,7 +121,8 @@ public struct WorkloadSynthesizer: Sendable {
                 return [try encodeSVC(base, profile: profile, camera: camera, frames: frames, keyInterval: keyInterval,
                                       seed: seed, sourceName: sourceName, writer: writer, report: &report)]
             }
-            output = try SourceEncoder.encodeVideo(profile: profile, frameCount: frames, keyFrameInterval: keyInterval, seed: seed) { camera.frame($0) }
+            output = try SourceEncoder.encodeVideo(profile: profile, frameCount: frames, keyFrameInterval: keyInterval, seed: seed,
+                                                   spoolPrefix: writer.path + ".spool-\(base)") { camera.frame($0) }
         }
         let pattern = TemporalLayerPattern(layerCount: profile.temporalLayers)
         var tracks: [WorkloadTrack] = []
@@ -138,15 +140,18 @@ public struct WorkloadSynthesizer: Sendable {
                 source: "\(sourceName) \(profile.name) \(profile.width)x\(profile.height)@\(profile.frameRate)",
                 durationMicros: spec.durationMicros)
             report.tracks.append(.init(id: id, frames: frames, encodeNanoseconds: output.encodeNanoseconds[layer]))
-            tracks.append(try write(track, output.packets[layer], writer))
+            var records = try output.spools[layer].records(for: track)
+            try writer.beginTrack(track)
+            while let packet = try records.next() { try writer.append(packet) }
+            tracks.append(try writer.endTrack())
         }
         return tracks
     }
 
     private func encodeSVC(_ id: String, profile: VideoProfile, camera: CameraSource, frames: Int, keyInterval: Int, seed: UInt64,
                            sourceName: String, writer: WorkloadWriter, report: inout Report) throws -> WorkloadTrack {
-        let (packets, nanoseconds) = try SourceEncoder.encodeVP9(profile: profile, frameCount: frames, keyFrameInterval: keyInterval,
-                                                                 seed: seed) { camera.frame($0) }
+        let (spool, nanoseconds) = try SourceEncoder.encodeVP9(profile: profile, frameCount: frames, keyFrameInterval: keyInterval,
+                                                               seed: seed, spoolPrefix: writer.path + ".spool-\(id)") { camera.frame($0) }
         let configuration = VP9Encoder.Configuration(width: profile.width, height: profile.height, frameRate: profile.frameRate,
                                                      spatialBitrates: profile.svcSpatialBitrates, temporalLayers: profile.temporalLayers)
         let pattern = TemporalLayerPattern(layerCount: profile.temporalLayers)
@@ -156,7 +161,10 @@ public struct WorkloadSynthesizer: Sendable {
             layerTargetBitrates: VP9Encoder.layerTargets(configuration, pattern: pattern), scalabilityMode: configuration.scalabilityMode,
             source: "\(sourceName) \(profile.name) \(profile.width)x\(profile.height)@\(profile.frameRate)", durationMicros: spec.durationMicros)
         report.tracks.append(.init(id: id, frames: frames, encodeNanoseconds: nanoseconds))
-        return try write(track, packets, writer)
+        var records = try spool.records(for: track)
+        try writer.beginTrack(track)
+        while let packet = try records.next() { try writer.append(packet) }
+        return try writer.endTrack()
     }
 
     private func write(_ track: WorkloadTrack, _ packets: [WorkloadPacket], _ writer: WorkloadWriter) throws -> WorkloadTrack {
