@@ -116,7 +116,6 @@ public final class VP9Encoder {
         if spatial > 1 || temporal > 1 {
             try control("VP9E_SET_SVC", vpx_codec_control_VP9E_SET_SVC(context, Int32(VP9E_SET_SVC.rawValue), 1))
             var parameters = vpx_svc_extra_cfg_t()
-            withUnsafeMutableBytes(of: &parameters) { raw in raw.initializeMemory(as: UInt8.self, repeating: 0) }
             parameters.temporal_layering_mode = cfg.temporal_layering_mode
             withUnsafeMutablePointer(to: &parameters) { pointer in
                 let base = UnsafeMutableRawPointer(pointer)
