@@ -6,6 +6,9 @@ struct SFULab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sfulab",
         abstract: "A configuration-driven SFU tuning lab.",
-        subcommands: [SweepCommand.self, TrialCommand.self, ValidateCommand.self, ReportCommand.self]
+        subcommands: [
+            SweepCommand.self, TrialCommand.self, ValidateCommand.self, ReportCommand.self,
+            WorkloadCommand.self, ClipCommand.self,
+        ]
     )
 }

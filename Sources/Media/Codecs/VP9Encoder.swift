@@ -1,0 +1,202 @@
+import CVPX
+
+/// A libvpx VP9 encoder in real-time SVC mode (as libwebrtc configures it): one thread, CBR,
+/// no frame dropping, 1–3 spatial layers (each ÷2 of the next) and 1 or 3 temporal layers
+/// with libvpx's 0-2-1-2 layering, key frames only when asked.
+///
+/// Each call to `encode` returns one frame per spatial layer, lowest first, split out of
+/// libvpx's superframe. Owns one `vpx_codec_ctx_t`; `deinit` destroys it. Not `Sendable`.
+public final class VP9Encoder {
+    /// Settings the encoder is created with.
+    public struct Configuration: Sendable, Hashable, Codable {
+        /// Size of the top spatial layer.
+        public var width: Int
+        public var height: Int
+        public var frameRate: Int
+        /// Target bitrate of each spatial layer alone (all its temporal layers), lowest first,
+        /// bits per second; the count is the number of spatial layers (1...3).
+        public var spatialBitrates: [Int]
+        /// 1 or 3.
+        public var temporalLayers: Int = 3
+        /// libvpx speed 5–9 for real time (default 8).
+        public var cpuUsed: Int = 8
+
+        public init(width: Int, height: Int, frameRate: Int, spatialBitrates: [Int], temporalLayers: Int = 3, cpuUsed: Int = 8) {
+            self.width = width
+            self.height = height
+            self.frameRate = frameRate
+            self.spatialBitrates = spatialBitrates
+            self.temporalLayers = temporalLayers
+            self.cpuUsed = cpuUsed
+        }
+
+        /// W3C scalability mode, e.g. `"L3T3"`.
+        public var scalabilityMode: String { "L\(spatialBitrates.count)T\(temporalLayers)" }
+    }
+
+    public let configuration: Configuration
+    public let pattern: TemporalLayerPattern
+    private let context: UnsafeMutablePointer<vpx_codec_ctx_t>
+    private var image = vpx_image_t()
+    private var frameIndex: Int64 = 0
+    private var patternIndex = 0
+
+    /// Creates and configures the encoder.
+    public init(_ configuration: Configuration) throws(CodecError) {
+        let spatial = configuration.spatialBitrates.count
+        let divisor = 1 << (spatial - 1)
+        guard (1...3).contains(spatial), configuration.temporalLayers == 1 || configuration.temporalLayers == 3,
+              configuration.width % (2 * divisor) == 0, configuration.height % (2 * divisor) == 0,
+              configuration.frameRate > 0, configuration.spatialBitrates.allSatisfy({ $0 > 0 }) else {
+            throw CodecError.invalid("vpx_codec_enc_init", "invalid VP9 configuration \(configuration)")
+        }
+        self.configuration = configuration
+        pattern = TemporalLayerPattern(layerCount: configuration.temporalLayers)
+        context = .allocate(capacity: 1)
+        context.initialize(to: vpx_codec_ctx_t())
+        var cfg = vpx_codec_enc_cfg_t()
+        let defaults = vpx_codec_enc_config_default(vpx_codec_vp9_cx(), &cfg, 0)
+        guard defaults == VPX_CODEC_OK else {
+            context.deallocate()
+            throw CodecError.vpx("vpx_codec_enc_config_default", defaults)
+        }
+        let temporal = configuration.temporalLayers
+        cfg.g_w = UInt32(configuration.width)
+        cfg.g_h = UInt32(configuration.height)
+        cfg.g_timebase = vpx_rational(num: 1, den: 90_000)
+        cfg.g_threads = 1
+        cfg.g_lag_in_frames = 0
+        cfg.g_pass = VPX_RC_ONE_PASS
+        cfg.g_error_resilient = 0
+        cfg.rc_end_usage = VPX_CBR
+        cfg.rc_target_bitrate = UInt32(configuration.spatialBitrates.reduce(0, +) / 1000)
+        cfg.rc_dropframe_thresh = 0
+        cfg.rc_resize_allowed = 0
+        cfg.rc_min_quantizer = 2
+        cfg.rc_max_quantizer = 52
+        cfg.rc_undershoot_pct = 100
+        cfg.rc_overshoot_pct = 15
+        cfg.rc_buf_initial_sz = 500
+        cfg.rc_buf_optimal_sz = 600
+        cfg.rc_buf_sz = 1000
+        cfg.kf_mode = VPX_KF_DISABLED
+        cfg.ss_number_layers = UInt32(spatial)
+        cfg.ts_number_layers = UInt32(temporal)
+        cfg.temporal_layering_mode = temporal == 3 ? Int32(VP9E_TEMPORAL_LAYERING_MODE_0212.rawValue) : 0
+        if temporal == 3 {
+            cfg.ts_periodicity = 4
+            withUnsafeMutableBytes(of: &cfg.ts_rate_decimator) { raw in
+                let values = raw.bindMemory(to: UInt32.self)
+                for (layer, value) in pattern.rateDecimators.enumerated() { values[layer] = UInt32(value) }
+            }
+            withUnsafeMutableBytes(of: &cfg.ts_layer_id) { raw in
+                let values = raw.bindMemory(to: UInt32.self)
+                for index in 0..<4 { values[index] = UInt32(pattern.temporalLayer(at: index)) }
+            }
+        }
+        let layerTargets = Self.layerTargets(configuration, pattern: pattern)
+        withUnsafeMutableBytes(of: &cfg.layer_target_bitrate) { raw in
+            let values = raw.bindMemory(to: UInt32.self)
+            for (index, value) in layerTargets.enumerated() { values[index] = UInt32(value / 1000) }
+        }
+        withUnsafeMutableBytes(of: &cfg.ss_target_bitrate) { raw in
+            let values = raw.bindMemory(to: UInt32.self)
+            for (layer, value) in configuration.spatialBitrates.enumerated() { values[layer] = UInt32(value / 1000) }
+        }
+        let initResult = sfulab_vpx_codec_enc_init(context, vpx_codec_vp9_cx(), &cfg, 0)
+        guard initResult == VPX_CODEC_OK else {
+            let error = CodecError.vpx("vpx_codec_enc_init", initResult, context: context)
+            context.deallocate()
+            throw error
+        }
+        try control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(configuration.cpuUsed)))
+        try control("VP9E_SET_AQ_MODE", vpx_codec_control_VP9E_SET_AQ_MODE(context, Int32(VP9E_SET_AQ_MODE.rawValue), 3))
+        try control("VP9E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP9E_SET_NOISE_SENSITIVITY(context, Int32(VP9E_SET_NOISE_SENSITIVITY.rawValue), 0))
+        try control("VP9E_SET_TILE_COLUMNS", vpx_codec_control_VP9E_SET_TILE_COLUMNS(context, Int32(VP9E_SET_TILE_COLUMNS.rawValue), 0))
+        if spatial > 1 || temporal > 1 {
+            try control("VP9E_SET_SVC", vpx_codec_control_VP9E_SET_SVC(context, Int32(VP9E_SET_SVC.rawValue), 1))
+            var parameters = vpx_svc_extra_cfg_t()
+            parameters.temporal_layering_mode = cfg.temporal_layering_mode
+            withUnsafeMutablePointer(to: &parameters) { pointer in
+                let base = UnsafeMutableRawPointer(pointer)
+                let maxQ = base.advanced(by: MemoryLayout<vpx_svc_extra_cfg_t>.offset(of: \.max_quantizers)!).assumingMemoryBound(to: Int32.self)
+                let minQ = base.advanced(by: MemoryLayout<vpx_svc_extra_cfg_t>.offset(of: \.min_quantizers)!).assumingMemoryBound(to: Int32.self)
+                let num = base.advanced(by: MemoryLayout<vpx_svc_extra_cfg_t>.offset(of: \.scaling_factor_num)!).assumingMemoryBound(to: Int32.self)
+                let den = base.advanced(by: MemoryLayout<vpx_svc_extra_cfg_t>.offset(of: \.scaling_factor_den)!).assumingMemoryBound(to: Int32.self)
+                for layer in 0..<(spatial * temporal) {
+                    maxQ[layer] = 52
+                    minQ[layer] = 2
+                }
+                for layer in 0..<spatial {
+                    num[layer] = 1
+                    den[layer] = Int32(1 << (spatial - 1 - layer))
+                }
+            }
+            let result = withUnsafeMutablePointer(to: &parameters) { pointer in
+                vpx_codec_control_VP9E_SET_SVC_PARAMETERS(context, Int32(VP9E_SET_SVC_PARAMETERS.rawValue), UnsafeMutableRawPointer(pointer))
+            }
+            try control("VP9E_SET_SVC_PARAMETERS", result)
+        }
+    }
+
+    deinit {
+        vpx_codec_destroy(context)
+        context.deallocate()
+    }
+
+    /// libvpx `layer_target_bitrate` (bits per second): index `s * T + t` is spatial layer `s`
+    /// alone, cumulative over its temporal layers 0...t (40/20/40 % split).
+    public static func layerTargets(_ configuration: Configuration, pattern: TemporalLayerPattern) -> [Int] {
+        configuration.spatialBitrates.flatMap { rate -> [Int] in
+            var cumulative = 0.0
+            return pattern.layerShares.map { share in
+                cumulative += share
+                return Int((Double(rate) * cumulative).rounded())
+            }
+        }
+    }
+
+    private func control(_ name: String, _ result: vpx_codec_err_t) throws(CodecError) {
+        if result != VPX_CODEC_OK { throw CodecError.vpx(name, result, context: context) }
+    }
+
+    /// Encodes one picture (top-layer size) captured at `timestamp` (90 kHz) and returns its
+    /// spatial-layer frames, lowest first. The first picture is always a key picture.
+    public func encode(_ frame: VideoFrame, timestamp: UInt32, forceKeyFrame: Bool = false) throws(CodecError) -> [EncodedVideoFrame] {
+        guard frame.width == configuration.width, frame.height == configuration.height else {
+            throw CodecError.invalid("vpx_codec_encode", "frame is \(frame.width)x\(frame.height), encoder is \(configuration.width)x\(configuration.height)")
+        }
+        let isKey = forceKeyFrame || frameIndex == 0
+        if isKey { patternIndex = 0 }
+        let flags: vpx_enc_frame_flags_t = isKey ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
+        var planes = frame.planes
+        let duration = UInt(90_000 / configuration.frameRate)
+        let result: vpx_codec_err_t = planes.withUnsafeMutableBufferPointer { buffer in
+            vpx_img_wrap(&image, VPX_IMG_FMT_I420, UInt32(frame.width), UInt32(frame.height), 1, buffer.baseAddress)
+            return vpx_codec_encode(context, &image, vpx_codec_pts_t(timestamp), duration, flags, UInt(VPX_DL_REALTIME))
+        }
+        guard result == VPX_CODEC_OK else { throw CodecError.vpx("vpx_codec_encode", result, context: context) }
+        var layerID = vpx_svc_layer_id_t()
+        if configuration.spatialBitrates.count > 1 || configuration.temporalLayers > 1 {
+            try control("VP9E_GET_SVC_LAYER_ID", vpx_codec_control_VP9E_GET_SVC_LAYER_ID(context, Int32(VP9E_GET_SVC_LAYER_ID.rawValue), &layerID))
+        }
+        var output: [EncodedVideoFrame] = []
+        var iterator: vpx_codec_iter_t? = nil
+        while let packet = vpx_codec_get_cx_data(context, &iterator) {
+            guard packet.pointee.kind == VPX_CODEC_CX_FRAME_PKT else { continue }
+            let encoded = packet.pointee.data.frame
+            let bytes = [UInt8](UnsafeRawBufferPointer(start: encoded.buf, count: encoded.sz))
+            let key = (encoded.flags & vpx_codec_frame_flags_t(VPX_FRAME_IS_KEY)) != 0
+            let temporalLayer = key ? 0 : Int(layerID.temporal_layer_id)
+            for (spatialLayer, layerFrame) in VP9Superframe.split(bytes).enumerated() {
+                output.append(EncodedVideoFrame(
+                    data: layerFrame, timestamp: timestamp, isKeyFrame: key, temporalLayer: temporalLayer,
+                    spatialLayer: spatialLayer, isLayerSync: key || pattern.isLayerSync(at: patternIndex),
+                    isDiscardable: !key && pattern.isDiscardable(at: patternIndex)))
+            }
+        }
+        frameIndex += 1
+        patternIndex += 1
+        return output
+    }
+}

@@ -1,1 +1,0 @@
-// Recorded workloads and real codecs (libopus, libvpx) live here.
