@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Harness
+import Tuner
 
 /// `sfulab trial`: runs one trial and prints its metrics.
 struct TrialCommand: ParsableCommand {
@@ -17,6 +18,9 @@ struct TrialCommand: ParsableCommand {
 
     @Option(help: "A TrialSpec JSON file (profile, workload, network, duration, seed).")
     var spec: String?
+
+    @Option(help: "Profile YAML (mediasoup vocabulary); the built-in baseline when absent.")
+    var profile: String?
 
     @Option(help: "Participants in a synthesized workload.")
     var participants: Int = 5
@@ -43,14 +47,22 @@ struct TrialCommand: ParsableCommand {
     var reproducible = false
 
     func run() throws {
-        let trialSpec = try makeSpec()
+        let trialSpec: TrialSpec
+        do { trialSpec = try makeSpec() } catch let error as DiagnosticsError {
+            printError(error.description)
+            throw ExitCode(2)
+        } catch let error as ValidationError {
+            printError("error: \(error.message)")
+            throw ExitCode(2)
+        }
         let clock = ContinuousClock()
         let started = clock.now
         var result: TrialResult
         do {
             result = try TrialRunner(traceDirectory: FileManager.default.currentDirectoryPath).run(trialSpec)
         } catch let error as TrialError {
-            throw ValidationError(error.description)
+            printError("error: \(error.description)")
+            throw ExitCode(2)
         }
         result.wallSeconds = (clock.now - started).secondsDouble
         if json {
@@ -84,7 +96,8 @@ struct TrialCommand: ParsableCommand {
         guard let parsed = DurationText.parse(duration) else {
             throw ValidationError("--duration: '\(duration)' is not a duration (examples: 30s, 2m, 500ms)")
         }
-        return TrialSpec(profile: Profile(), workload: WorkloadSpec(participants: participants, kind: kind, device: device),
+        let chosenProfile = try profile.map { try ExperimentLoader().loadProfile(at: $0) } ?? Profile()
+        return TrialSpec(profile: chosenProfile, workload: WorkloadSpec(participants: participants, kind: kind, device: device),
                          network: scenario, duration: parsed, seed: seed)
     }
 }

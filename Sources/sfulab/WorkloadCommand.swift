@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 import Media
 
 /// `sfulab workload`: synthesize and inspect workload files.
@@ -16,20 +17,14 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
     let micros: Int64
 
     init?(argument: String) {
-        let units: [(String, Double)] = [("ms", 1_000), ("us", 1), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
-        for (suffix, scale) in units where argument.hasSuffix(suffix) {
-            guard let value = Double(argument.dropLast(suffix.count)), value >= 0 else { return nil }
-            micros = Int64(value * scale)
-            return
-        }
-        guard let seconds = Double(argument), seconds >= 0 else { return nil }
-        micros = Int64(seconds * 1_000_000)
+        guard let duration = DurationText.parse(argument) else { return nil }
+        micros = duration.nanoseconds / 1_000
     }
 }
 
-extension WorkloadSpec.Kind: ExpressibleByArgument {}
-extension WorkloadSpec.DeviceMix: ExpressibleByArgument {}
-extension WorkloadSpec.VideoCodec: ExpressibleByArgument {}
+extension SynthesisSpec.Kind: ExpressibleByArgument {}
+extension SynthesisSpec.DeviceMix: ExpressibleByArgument {}
+extension SynthesisSpec.VideoCodec: ExpressibleByArgument {}
 
 /// `sfulab workload synth`: encode a synthetic session with libopus and libvpx.
 struct WorkloadSynthCommand: ParsableCommand {
@@ -43,18 +38,18 @@ struct WorkloadSynthCommand: ParsableCommand {
     )
 
     @Option(help: "Number of participants (1...1000).") var participants: Int
-    @Option(help: "meeting | webinar | screen | audio") var kind: WorkloadSpec.Kind
-    @Option(help: "desktop | mobile | mixed") var device: WorkloadSpec.DeviceMix = .desktop
+    @Option(help: "meeting | webinar | screen | audio") var kind: SynthesisSpec.Kind
+    @Option(help: "desktop | mobile | mixed") var device: SynthesisSpec.DeviceMix = .desktop
     @Option(help: "Session length, e.g. 30s, 1500ms, 2m.") var duration: DurationArgument = DurationArgument(argument: "30s")!
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Camera codec: vp8 (simulcast, L1T3 each) | vp9 (one SVC stream: L3T3 desktop, L2T3 mobile).") var codec: WorkloadSpec.VideoCodec = .vp8
+    @Option(help: "Camera codec: vp8 (simulcast, L1T3 each) | vp9 (one SVC stream: L3T3 desktop, L2T3 mobile).") var codec: SynthesisSpec.VideoCodec = .vp8
     @Option(help: "Distinct sources encoded per source type.") var maxSources: Int = 3
     @Option(help: "Seconds between forced key frames (0: first frame only).") var keyFrameInterval: Int = 10
     @Option(help: "Output workload file.") var out: String
     @Flag(help: "Print the synthesis report as JSON.") var json = false
 
     func run() throws {
-        let spec = WorkloadSpec(participants: participants, kind: kind, device: device, durationMicros: duration.micros,
+        let spec = SynthesisSpec(participants: participants, kind: kind, device: device, durationMicros: duration.micros,
                                 seed: seed, maxDistinctSources: maxSources, keyFrameIntervalSeconds: keyFrameInterval,
                                 videoCodec: codec)
         do {

@@ -4,7 +4,7 @@ import Testing
 /// The merged session cursor: time order, every packet once, events applied.
 @Suite struct SessionCursorTests {
     @Test func mergesAllStreamsInTimeOrderAndAppliesMute() throws {
-        let spec = WorkloadSpec(participants: 3, kind: .meeting, device: .mobile, durationMicros: 2_000_000, seed: 77)
+        let spec = SynthesisSpec(participants: 3, kind: .meeting, device: .mobile, durationMicros: 2_000_000, seed: 77)
         let reader = try WorkloadReader(path: TestFiles.synthesize(spec).path)
         let manifest = reader.manifest
         let mute = try #require(manifest.events.first { $0.kind == .mute })

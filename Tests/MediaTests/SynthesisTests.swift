@@ -77,7 +77,7 @@ import RTP
     }
 
     @Test func sameSeedGivesIdenticalBytes() throws {
-        let spec = WorkloadSpec(participants: 3, kind: .meeting, device: .mobile, durationMicros: 1_000_000, seed: 42)
+        let spec = SynthesisSpec(participants: 3, kind: .meeting, device: .mobile, durationMicros: 1_000_000, seed: 42)
         let first = TestFiles.synthesize(spec).path
         let second = TestFiles.synthesize(spec).path
         let directory = (first as NSString).deletingLastPathComponent
@@ -95,7 +95,7 @@ import RTP
     }
 
     @Test func fiftyParticipantsReuseFewSources() throws {
-        let spec = WorkloadSpec(participants: 50, kind: .meeting, device: .mixed, durationMicros: 1_000_000, seed: 5)
+        let spec = SynthesisSpec(participants: 50, kind: .meeting, device: .mixed, durationMicros: 1_000_000, seed: 5)
         let reader = try WorkloadReader(path: TestFiles.synthesize(spec).path)
         let manifest = reader.manifest
         #expect(manifest.participants.count == 50)
@@ -123,9 +123,9 @@ import RTP
         #expect(count > 0)
     }
 
-    @Test(arguments: WorkloadSpec.Kind.allCases)
-    func everyKindHasItsShape(kind: WorkloadSpec.Kind) throws {
-        let spec = WorkloadSpec(participants: 3, kind: kind, device: .mobile, durationMicros: 1_000_000, seed: 9)
+    @Test(arguments: SynthesisSpec.Kind.allCases)
+    func everyKindHasItsShape(kind: SynthesisSpec.Kind) throws {
+        let spec = SynthesisSpec(participants: 3, kind: kind, device: .mobile, durationMicros: 1_000_000, seed: 9)
         let manifest = try WorkloadReader(path: TestFiles.synthesize(spec).path).manifest
         let streamSources = manifest.participants.map { $0.streams.map(\.source) }
         switch kind {

@@ -11,13 +11,13 @@ enum TestFiles {
 
     /// A 4 s desktop meeting of 2 participants (one distinct camera and microphone source each).
     static let desktopMeeting: (path: String, report: WorkloadSynthesizer.Report) = synthesize(
-        WorkloadSpec(participants: 2, kind: .meeting, device: .desktop, durationMicros: 4_000_000, seed: 7))
+        SynthesisSpec(participants: 2, kind: .meeting, device: .desktop, durationMicros: 4_000_000, seed: 7))
 
     /// A 4 s mobile meeting of 1 participant.
     static let mobileMeeting: (path: String, report: WorkloadSynthesizer.Report) = synthesize(
-        WorkloadSpec(participants: 1, kind: .meeting, device: .mobile, durationMicros: 4_000_000, seed: 8))
+        SynthesisSpec(participants: 1, kind: .meeting, device: .mobile, durationMicros: 4_000_000, seed: 8))
 
-    static func synthesize(_ spec: WorkloadSpec) -> (path: String, report: WorkloadSynthesizer.Report) {
+    static func synthesize(_ spec: SynthesisSpec) -> (path: String, report: WorkloadSynthesizer.Report) {
         let path = temporaryPath("\(spec.kind)-\(spec.device).sfuw")
         do {
             let report = try WorkloadSynthesizer(spec: spec).write(to: path)

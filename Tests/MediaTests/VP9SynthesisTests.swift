@@ -5,7 +5,7 @@ import RTP
 /// A VP9 SVC workload: one stream per camera whose packets carry every spatial layer.
 @Suite struct VP9SynthesisTests {
     static let workload = TestFiles.synthesize(
-        WorkloadSpec(participants: 1, kind: .meeting, device: .desktop, durationMicros: 4_000_000, seed: 12, videoCodec: .vp9))
+        SynthesisSpec(participants: 1, kind: .meeting, device: .desktop, durationMicros: 4_000_000, seed: 12, videoCodec: .vp9))
 
     @Test func svcStreamDecodesLayerByLayerAndMeetsRates() throws {
         let reader = try WorkloadReader(path: Self.workload.path)

@@ -1,4 +1,4 @@
-/// Produces a workload file from a `WorkloadSpec` with real encoders (libvpx VP8, libopus).
+/// Produces a workload file from a `SynthesisSpec` with real encoders (libvpx VP8, libopus).
 ///
 /// Deterministic: the same spec (seed included) gives a byte-identical file. To scale, it
 /// encodes at most `spec.maxDistinctSources` sources of each type (camera per device profile,
@@ -17,9 +17,9 @@ public struct WorkloadSynthesizer: Sendable {
         public var tracks: [Track] = []
     }
 
-    public let spec: WorkloadSpec
+    public let spec: SynthesisSpec
 
-    public init(spec: WorkloadSpec) { self.spec = spec }
+    public init(spec: SynthesisSpec) { self.spec = spec }
 
     private enum SourceType: String { case cameraDesktop = "cam-desktop", cameraMobile = "cam-mobile", screen, mic }
 

@@ -250,17 +250,9 @@ public struct ExperimentLoader: Sendable {
         return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL.path
     }
 
-    /// `30s`, `2m`, `500ms`, `1h`, or a bare number of seconds.
+    /// `30s`, `2m`, `500ms`, `1h`, or a bare number of seconds; zero is refused.
     public static func parseDuration(_ text: String) -> Duration? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where t.hasSuffix(suffix) {
-            let number = t.dropLast(suffix.count)
-            if let v = Double(number), v > 0, !(suffix == "s" && number.hasSuffix("m")) {
-                return .nanoseconds(Int64((v * factor * 1e9).rounded()))
-            }
-        }
-        if let v = Double(t), v > 0 { return .nanoseconds(Int64((v * 1e9).rounded())) }
-        return nil
+        guard let duration = DurationText.parse(text), duration > .zero else { return nil }
+        return duration
     }
 }

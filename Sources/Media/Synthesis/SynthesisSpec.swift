@@ -1,5 +1,5 @@
 /// What `WorkloadSynthesizer` should produce.
-public struct WorkloadSpec: Codable, Sendable, Hashable {
+public struct SynthesisSpec: Codable, Sendable, Hashable {
     /// The shape of the session.
     public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
         /// Every participant publishes audio and a simulcast camera; everyone receives everyone.
