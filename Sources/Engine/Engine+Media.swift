@@ -119,7 +119,13 @@ extension Engine {
     }
 
     private func forward(slot: Int32, header: RTPHeader, streamIndex: Int, info: MediaFrameInfo, to consumer: Consumer, now: Instant) {
-        switch consumer.decide(streamIndex: streamIndex, info: info) {
+        var decision = consumer.decide(streamIndex: streamIndex, info: info)
+        // A late packet (recovered by RTX after later ones were forwarded) of a layer the consumer
+        // now filters still owns its output number: forward it rather than leave a hole.
+        if decision == .drop(skipSequence: true), consumer.sequence.isReserved(header.sequenceNumber.rawValue) {
+            decision = .forward(resync: false)
+        }
+        switch decision {
         case .drop(let skip):
             if skip { consumer.sequence.skip(header.sequenceNumber.rawValue) }
         case .forward:

@@ -62,6 +62,15 @@ struct SequenceRewriter {
         record(OffsetChange(fromInput: extended + 1, offset: current.offset + 1))
     }
 
+    /// Whether `input` is older than the newest packet of the current run: its output number is
+    /// already reserved (later packets were mapped around it), so dropping it now would leave a
+    /// hole the subscriber can never fill.
+    func isReserved(_ input: UInt16) -> Bool {
+        guard !pendingResync, let highest = highestInput else { return false }
+        let delta = Int16(bitPattern: input &- UInt16(truncatingIfNeeded: highest))
+        return delta < 0 && offset(for: highest + Int64(delta)) != nil
+    }
+
     /// The last output number handed out.
     var lastOutput: UInt16 { UInt16(truncatingIfNeeded: highestOutput) }
 
