@@ -121,41 +121,85 @@ extension Engine {
     private func forward(slot: Int32, header: RTPHeader, streamIndex: Int, info: MediaFrameInfo, to consumer: Consumer, now: Instant) {
         var decision = consumer.decide(streamIndex: streamIndex, info: info)
         // A late packet (recovered by RTX after later ones were forwarded) of a layer the consumer
-        // now filters still owns its output number: forward it rather than leave a hole.
+        // now filters still owns its output number. Forwarding it would hand the subscriber part of
+        // a frame it never gets whole; dropping it would leave a hole it NACKs in vain. Send a
+        // padding-only packet in its place: receivers treat those as filler (libwebrtc's packet
+        // buffer does), so the stream stays continuous.
+        var slot = slot
+        var paddingSlot: Int32?
         if decision == .drop(skipSequence: true), consumer.sequence.isReserved(header.sequenceNumber.rawValue) {
+            guard let filler = storePaddingPacket(like: header) else { return }
+            paddingSlot = filler
+            slot = filler
             decision = .forward(resync: false)
+            counters.holesFilledWithPadding += 1
         }
+        defer { if let paddingSlot { pool.release(paddingSlot) } }
         switch decision {
         case .drop(let skip):
             if skip { consumer.sequence.skip(header.sequenceNumber.rawValue) }
-        case .forward:
+        case .forward(let resync):
+            guard let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
+            if resync {
+                // Numbers of the previous run that never went out (lost upstream, then the
+                // source changed) get padding, so the subscriber does not wait for them.
+                for missing in consumer.takeUnsentOutputs() {
+                    guard let filler = storePaddingPacket(like: header) else { continue }
+                    send(slot: filler, outputSequence: missing, outputTimestamp: consumer.lastOutputTimestamp,
+                         consumer: consumer, transport: transport, now: now)
+                    pool.release(filler)
+                    counters.holesFilledWithPadding += 1
+                }
+            }
             guard let outputSequence = consumer.sequence.map(header.sequenceNumber.rawValue) else { return }
             let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
-            guard let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
-            let bytes = pool.bytes(slot)
-            output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
-                buffer.copyMemory(from: bytes)
-                let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
-                guard let view = try? RTPMutablePacketView(parsing: packet) else { return 0 }
-                view.setSSRC(consumer.parameters.ssrc)
-                view.setSequenceNumber(SequenceNumber(outputSequence))
-                view.setTimestamp(outputTimestamp)
-                view.setPayloadType(consumer.parameters.payloadType)
-                return bytes.count
-            }
-            consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
-                                          rewrite: .none, now: now, pool: pool)
-            consumer.packetsSent += 1
-            consumer.bytesSent += Int64(bytes.count)
-            consumer.lastOutputTimestamp = outputTimestamp
-            consumer.lastOutputAt = now
-            counters.packetsForwarded += 1
+            send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
+                 consumer: consumer, transport: transport, now: now)
             if let change = consumer.takeLayerChange() { emit(.consumerLayersChanged(consumer.id, change)) }
         }
         if let wanted = consumer.keyFrameWantedFromStream {
             let stream = consumer.producer.streams[wanted]
             requestKeyFrame(producer: consumer.producer, stream: stream, now: now)
         }
+    }
+
+    /// Writes the packet in `slot` rewritten for `consumer`, and keeps it for retransmission.
+    private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, consumer: Consumer,
+                      transport: (local: Endpoint, remote: Endpoint), now: Instant) {
+        let bytes = pool.bytes(slot)
+        output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
+            buffer.copyMemory(from: bytes)
+            let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
+            guard let view = try? RTPMutablePacketView(parsing: packet) else { return 0 }
+            view.setSSRC(consumer.parameters.ssrc)
+            view.setSequenceNumber(SequenceNumber(outputSequence))
+            view.setTimestamp(outputTimestamp)
+            view.setPayloadType(consumer.parameters.payloadType)
+            return bytes.count
+        }
+        consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
+                                      rewrite: .none, now: now, pool: pool)
+        consumer.recordSent(outputSequence)
+        consumer.packetsSent += 1
+        consumer.bytesSent += Int64(bytes.count)
+        consumer.lastOutputTimestamp = outputTimestamp
+        consumer.lastOutputAt = now
+        counters.packetsForwarded += 1
+    }
+
+    /// Stores a 16-byte padding-only RTP packet (RFC 3550 §5.1: P bit set, no payload, four bytes
+    /// of padding) with `header`'s numbers, to be rewritten for a consumer like any packet.
+    private func storePaddingPacket(like header: RTPHeader) -> Int32? {
+        let packet = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<16])
+        packet.initializeMemory(as: UInt8.self, repeating: 0)
+        packet[0] = 0xA0  // version 2, padding, no extension, no CSRC
+        packet[1] = header.payloadType & 0x7F
+        packet[15] = 4  // padding length, counting itself
+        guard let view = try? RTPMutablePacketView(parsing: packet) else { return nil }
+        view.setSequenceNumber(header.sequenceNumber)
+        view.setTimestamp(header.timestamp)
+        view.setSSRC(header.ssrc)
+        return pool.store(UnsafeRawBufferPointer(packet))
     }
 
     /// Resends `sequence` of `consumer` from its retransmission buffer (RTX when negotiated).

@@ -8,6 +8,17 @@ import Testing
 @Suite struct TemporalFilterRecoveryScenario {
     @Test(arguments: [UInt64(4), 5, 6])
     func lateRecoveredPacketsLeaveNoHole(seed: UInt64) throws {
+        try run(seed: seed, switchLayersEvery: nil)
+    }
+
+    /// The same while the consumer also switches spatial layers: numbers of the old run that the
+    /// engine never received in time are filled with padding when the new run starts.
+    @Test(arguments: [UInt64(7), 8, 9])
+    func layerSwitchesDuringLossLeaveNoHole(seed: UInt64) throws {
+        try run(seed: seed, switchLayersEvery: 25)
+    }
+
+    func run(seed: UInt64, switchLayersEvery: Int?) throws {
         var profile = Profile()
         profile.webRtcTransport.initialAvailableOutgoingBitrate = 50_000_000
         let bench = EngineBench(profile: profile, seed: seed)
@@ -20,7 +31,7 @@ import Testing
         let producer = try bench.engine.produce(on: send.id, ProducerOptions(
             kind: .video, mimeType: "video/VP8", payloadType: 101, rtxPayloadType: 102,
             encodings: [ProducerEncoding(ssrc: 7_000, rtxSSRC: 7_001), ProducerEncoding(ssrc: 7_002, rtxSSRC: 7_003)]))
-        let (_, parameters) = try bench.engine.consume(
+        let (consumer, parameters) = try bench.engine.consume(
             on: receive.id, ConsumerOptions(producer: producer, preferredLayers: ConsumerLayers(spatialLayer: 0, temporalLayer: 1)))
 
         var sent: [UInt32: [UInt16: [UInt8]]] = [:]
@@ -42,9 +53,14 @@ import Testing
         }
         var streams = [SyntheticVP8Stream(ssrc: 7_000, sequence: 65_000), SyntheticVP8Stream(ssrc: 7_002, sequence: 100)]
         var timestamp: UInt32 = 0
-        for _ in 0..<200 {
+        for frame in 0..<200 {
+            if let every = switchLayersEvery, frame % every == every - 1 {
+                let spatial = (frame / every) % 2 == 0 ? 1 : 0
+                try bench.engine.setPreferredLayers(consumer, ConsumerLayers(spatialLayer: spatial, temporalLayer: 2 - spatial),
+                                                    now: bench.now)
+            }
             for index in streams.indices {
-                streams[index].keyFrameInterval = 100_000
+                streams[index].keyFrameInterval = switchLayersEvery == nil ? 100_000 : 10
                 streams[index].packetsPerFrame = 1
                 for packet in streams[index].nextFrame(timestamp: timestamp) {
                     let header = try RTPHeader(parsing: packet)

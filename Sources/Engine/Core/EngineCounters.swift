@@ -29,6 +29,8 @@ public struct EngineCounters: Sendable, Hashable {
     public var nacksSent = 0
     public var keyFrameRequestsSent = 0
     public var rtcpPacketsSent = 0
+    /// Padding-only packets sent in place of late packets of layers a consumer filters.
+    public var holesFilledWithPadding = 0
     public private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
 
     public init() {}

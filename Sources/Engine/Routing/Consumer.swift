@@ -35,6 +35,12 @@ final class Consumer {
     private var waitingForKeyFrame: Bool
     private var lastReportedLayers: ConsumerLayers??
 
+    /// Output numbers that later packets of the current run skipped over (lost upstream so far),
+    /// oldest first, at most `unsentLimit`.
+    private var unsentOutputs: [UInt16] = []
+    private var highestSentOutput: UInt16?
+    static let unsentLimit = 64
+
     // Statistics for sender reports and scores.
     var packetsSent: Int64 = 0
     var bytesSent: Int64 = 0
@@ -65,6 +71,7 @@ final class Consumer {
         rtxSequence = initialRTXSequence
         rtt = .milliseconds(profile.feedback.nack.defaultRtt)
         waitingForKeyFrame = producer.isVideo
+        unsentOutputs.reserveCapacity(Self.unsentLimit + 64)
         allowedLayers = preferredLayers
     }
 
@@ -101,7 +108,12 @@ final class Consumer {
     func decide(streamIndex: Int, info: MediaFrameInfo) -> Decision {
         guard isActive else { return .drop(skipSequence: false) }
         guard producer.isVideo else { return .forward(resync: false) }
-        guard let target = targetLayers else { return .drop(skipSequence: false) }
+        guard let target = targetLayers else {
+            // The allocator gave this consumer nothing: stop, and start a new run (at a key frame)
+            // when it gets a layer again, so the subscriber never sees a hole it would NACK.
+            if currentSpatial != nil { restart() }
+            return .drop(skipSequence: false)
+        }
         var resync = false
         if streamIndex != currentSpatial {
             // Switch streams only at a key frame of the target stream.
@@ -140,6 +152,28 @@ final class Consumer {
         if let last = lastReportedLayers, last == layers { return nil }
         lastReportedLayers = .some(layers)
         return .some(layers)
+    }
+
+    /// Notes that `output` went out: numbers it jumped over are unsent; a late one fills its gap.
+    func recordSent(_ output: UInt16) {
+        guard let highest = highestSentOutput else {
+            highestSentOutput = output
+            return
+        }
+        let step = SequenceNumber(highest).distance(to: SequenceNumber(output))
+        if step > 0 {
+            for gap in 1..<min(step, Self.unsentLimit + 1) { unsentOutputs.append(highest &+ UInt16(gap)) }
+            if unsentOutputs.count > Self.unsentLimit { unsentOutputs.removeFirst(unsentOutputs.count - Self.unsentLimit) }
+            highestSentOutput = output
+        } else if let index = unsentOutputs.firstIndex(of: output) {
+            unsentOutputs.remove(at: index)
+        }
+    }
+
+    /// The unsent numbers of the run that is ending (cleared).
+    func takeUnsentOutputs() -> [UInt16] {
+        defer { unsentOutputs.removeAll(keepingCapacity: true) }
+        return unsentOutputs
     }
 
     /// Records a receiver report block about this consumer's stream.

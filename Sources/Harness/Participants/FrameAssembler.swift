@@ -31,6 +31,8 @@ struct FrameAssembler {
     private var unwrapper = SequenceNumberUnwrapper()
     private var frames: [UInt32: Frame] = [:]
     private var lastDecodedSequence: Int64?
+    /// Padding-only packets (no payload) seen after the last decoded frame: filler, not media.
+    private var padding: Set<Int64> = []
     /// True until a key frame is decoded, and again after a frame is lost for good.
     private(set) var needsKeyFrame = true
     private(set) var decodedCount = 0
@@ -39,6 +41,10 @@ struct FrameAssembler {
     mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer) -> [Decoded] {
         let extended = unwrapper.unwrap(sequence)
         if let last = lastDecodedSequence, extended <= last { return [] }
+        if payload.isEmpty {
+            padding.insert(extended)
+            return decodeReady()
+        }
         var frame = frames[timestamp] ?? Frame(timestamp: timestamp)
         guard !frame.received.contains(extended) else { return [] }
         frame.received.insert(extended)
@@ -72,7 +78,10 @@ struct FrameAssembler {
             if needsKeyFrame {
                 // The oldest complete key frame after what was decoded.
                 next = frames.values.filter { $0.isKeyFrame && $0.isComplete }.min { $0.firstSequence! < $1.firstSequence! }
-            } else if let last = lastDecodedSequence {
+            } else if var last = lastDecodedSequence {
+                // Padding packets directly after the last frame carry nothing: step over them.
+                while padding.remove(last + 1) != nil { last += 1 }
+                lastDecodedSequence = last
                 next = frames.values.first { $0.firstSequence == last + 1 && $0.isComplete }
             }
             guard let frame = next else { break }
@@ -82,6 +91,7 @@ struct FrameAssembler {
             decoded.append(Decoded(captureTime: frame.captureTime, isKeyFrame: frame.isKeyFrame, temporalLayer: frame.temporalLayer))
             // Drop the decoded frame and anything older.
             let cutoff = frame.lastSequence!
+            padding = padding.filter { $0 > cutoff }
             frames = frames.filter { entry in
                 guard let first = entry.value.firstSequence ?? entry.value.received.min() else { return false }
                 return first > cutoff
