@@ -86,9 +86,20 @@ extension ReportRenderer {
         return best?.name ?? "baseline"
     }
 
-    func cdfChart() -> String {
+    /// The latency family the distribution chart shows: the objective's when it is a latency or
+    /// delay, else frame latency, else packet delay, else the objective's family.
+    var distributionFamily: String {
         let family = primary.metric.split(separator: ".").dropLast().joined(separator: ".")
-        let prefix = (family.isEmpty ? primary.metric : family) + "."
+        let objectiveFamily = family.isEmpty ? primary.metric : family
+        if objectiveFamily.lowercased().contains("latency") || objectiveFamily.lowercased().contains("delay") { return objectiveFamily }
+        for candidate in ["frameLatency", "packetDelay"] where results.candidates.contains(where: { $0.metrics["\(candidate).p50"] != nil }) {
+            return candidate
+        }
+        return objectiveFamily
+    }
+
+    func cdfChart() -> String {
+        let prefix = distributionFamily + "."
         let series = results.candidates.prefix(8).map { c -> (name: String, points: [(x: Double, q: Double)]) in
             let points = c.metrics.compactMap { name, s -> (x: Double, q: Double)? in
                 guard name.hasPrefix(prefix), let q = Self.quantile(of: String(name.dropFirst(prefix.count))) else { return nil }
@@ -131,12 +142,19 @@ extension ReportRenderer {
     func timeSeriesChart() -> String {
         guard let other = results.candidates.first(where: { $0.name == comparedName }) else { return "" }
         let ok = results.trials.filter { $0.status == .ok }
-        guard let base = ok.first(where: { $0.candidate == 0 }), let name = base.result?.series.keys.sorted().first,
+        guard let base = ok.first(where: { $0.candidate == 0 }), let names = base.result?.series.keys.sorted(), !names.isEmpty,
               let peer = ok.first(where: { $0.candidate == other.index && $0.networkIndex == base.networkIndex && $0.repetition == base.repetition })
         else { return "<p class=\"note\">No time series recorded.</p>" }
-        var series: [(name: String, points: [SeriesPoint])] = [("baseline", base.result?.series[name] ?? [])]
-        if other.index != 0 { series.append((other.name, peer.result?.series[name] ?? [])) }
-        return SVGChart.timeSeries(series, metric: name)
-            + "<p class=\"note\">Series <code>\(SVGChart.escape(name))</code> of network \(SVGChart.escape(base.network)), repetition \(base.repetition) (same seed for both).</p>"
+        // Most telling first: what subscribers received, which layers they got, what the engine estimated.
+        let preferred = ["receivedBitrate", "spatialLayer", "bandwidthEstimate"]
+        let ordered = preferred.filter(names.contains) + names.filter { !preferred.contains($0) }
+        var html = ""
+        for name in ordered.prefix(4) {
+            var series: [(name: String, points: [SeriesPoint])] = [("baseline", base.result?.series[name] ?? [])]
+            if other.index != 0 { series.append((other.name, peer.result?.series[name] ?? [])) }
+            html += SVGChart.timeSeries(series, metric: name)
+        }
+        return html
+            + "<p class=\"note\">Series \(ordered.prefix(4).map { "<code>\(SVGChart.escape($0))</code>" }.joined(separator: ", ")) of network \(SVGChart.escape(base.network)), repetition \(base.repetition) (same seed for both).</p>"
     }
 }
