@@ -63,3 +63,19 @@ public struct RTPMutablePacketView {
         return true
     }
 }
+
+extension RTPMutablePacketView {
+    /// Parses the packet held in `bytes` and runs `body` with a mutable view of it, for callers
+    /// that keep packets in arrays. The view must not escape `body`.
+    @inlinable
+    public static func modify<Result>(
+        _ bytes: inout [UInt8], _ body: (RTPMutablePacketView) -> Result
+    ) throws(RTPParseError) -> Result {
+        let outcome: Swift.Result<Result, RTPParseError> = bytes.withUnsafeMutableBytes { raw in
+            do throws(RTPParseError) { return .success(body(try RTPMutablePacketView(parsing: raw))) } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+}
