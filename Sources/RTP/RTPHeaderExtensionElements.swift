@@ -23,8 +23,8 @@ public struct RTPHeaderExtensionElements: Sequence, IteratorProtocol {
         case .oneByte:
             while offset < end {
                 let byte = bytes[offset]
-                if byte == 0 { offset += 1; continue }  // padding
                 let id = byte >> 4
+                if id == 0 { offset += 1; continue }  // padding byte (RFC 8285 §4.2; libwebrtc skips any ID 0)
                 if id == 15 { offset = end; return nil }  // stop processing (RFC 8285 §4.2)
                 let length = Int(byte & 0x0F) + 1
                 let start = offset + 1

@@ -17,6 +17,12 @@ import Testing
         #expect(extensionElements(of: overrun) == [RTPHeaderExtension(id: 1, value: [7])])
     }
 
+    @Test func oneByteIDZeroIsAOneBytePadding() {
+        // 0x05 has ID 0: skipped as a single byte, then id 2 (1 byte).
+        let packet: [UInt8] = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x05, 0x20, 0x09, 0x00]
+        #expect(extensionElements(of: packet) == [RTPHeaderExtension(id: 2, value: [9])])
+    }
+
     @Test func otherProfileYieldsNoElements() {
         let packet: [UInt8] = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0x12, 0x34, 0, 1, 0x10, 0x07, 0, 0]
         #expect(extensionElements(of: packet).isEmpty)
