@@ -14,7 +14,7 @@ public func fuzzRTCPCompound(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         switch packet {
         case .nack(let nack): _ = nack.lostSequenceNumbers
         case .transportFeedback(let feedback): _ = feedback.arrivalTimesMicroseconds
-        case .sourceDescription(let sdes): _ = sdes.chunks.map(\.cname)
+        case .sdes(let sdes): _ = sdes.chunks.map(\.cname)
         default: break
         }
     }

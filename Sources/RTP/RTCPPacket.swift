@@ -2,7 +2,7 @@
 public enum RTCPPacket: Hashable, Sendable {
     case senderReport(RTCPSenderReport)
     case receiverReport(RTCPReceiverReport)
-    case sourceDescription(RTCPSourceDescription)
+    case sdes(RTCPSourceDescription)
     case bye(RTCPBye)
     case nack(RTCPGenericNACK)
     case pli(RTCPPictureLossIndication)
@@ -21,7 +21,7 @@ public enum RTCPPacket: Hashable, Sendable {
         case (RTCPPacketType.receiverReport, _):
             self = .receiverReport(try RTCPReceiverReport(reading: &reader, count: count))
         case (RTCPPacketType.sourceDescription, _):
-            self = .sourceDescription(try RTCPSourceDescription(reading: &reader, count: count))
+            self = .sdes(try RTCPSourceDescription(reading: &reader, count: count))
         case (RTCPPacketType.bye, _):
             self = .bye(try RTCPBye(reading: &reader, count: count))
         case (RTCPPacketType.transportFeedback, RTCPGenericNACK.format):
@@ -61,7 +61,7 @@ public enum RTCPPacket: Hashable, Sendable {
         switch self {
         case .senderReport(let packet): packet.append(to: &bytes)
         case .receiverReport(let packet): packet.append(to: &bytes)
-        case .sourceDescription(let packet): packet.append(to: &bytes)
+        case .sdes(let packet): packet.append(to: &bytes)
         case .bye(let packet): packet.append(to: &bytes)
         case .nack(let packet): packet.append(to: &bytes)
         case .pli(let packet): packet.append(to: &bytes)

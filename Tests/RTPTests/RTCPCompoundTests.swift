@@ -32,10 +32,10 @@ import Testing
             RTCPSourceDescriptionChunk(ssrc: 2, items: []),
             RTCPSourceDescriptionChunk(ssrc: 3, cname: "xyz"),
         ])
-        let bytes = RTCPPacket.sourceDescription(sdes).bytes
+        let bytes = RTCPPacket.sdes(sdes).bytes
         #expect(bytes.count % 4 == 0)
         #expect(bytes[0] & 0x1F == 3)
-        #expect(try RTCPPacket.parseCompound(bytes) == [.sourceDescription(sdes)])
+        #expect(try RTCPPacket.parseCompound(bytes) == [.sdes(sdes)])
         #expect(sdes.chunks.map(\.cname) == ["cname-1", nil, "xyz"])
     }
 
