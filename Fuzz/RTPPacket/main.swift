@@ -31,7 +31,16 @@ public func fuzzRTPPacket(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         mutable.setTransportWideSequenceNumber(7, id: 1)
         mutable.setAbsSendTime(AbsSendTime(rawValue: 9), id: 2)
     }
+    // Remapping IDs (dropping even ones) keeps the packet parseable and removes exactly those elements.
+    let oddIDs = view.extensionElements.filter { $0.id % 2 == 1 }.map(\.id)
+    let remapped = copy.withUnsafeMutableBytes { raw in
+        (try? RTPMutablePacketView(parsing: raw))?.remapExtensionIDs { $0 % 2 == 1 ? $0 : nil }
+    }
     guard let rewritten = try? RTPHeader(parsing: copy) else { preconditionFailure("rewritten packet rejected") }
+    if remapped == true {
+        let remaining = copy.withUnsafeBytes { raw in RTPPacketView(unchecked: raw, header: rewritten).extensionElements.map(\.id) }
+        precondition(remaining == oddIDs, "remap changed the wrong elements")
+    }
     precondition(rewritten.ssrc == ~header.ssrc && rewritten.marker != header.marker && rewritten.headerLength == header.headerLength)
 
     // RTX wrap then unwrap restores the packet without its padding.

@@ -102,6 +102,27 @@ import Testing
         #expect(packet.last == 0xEE)
     }
 
+    @Test(arguments: [false, true])
+    func remapExtensionIDs(twoByte: Bool) throws {
+        let big: UInt8 = twoByte ? 200 : 3
+        var packet = try RTPPacketBuilder(
+            payloadType: 96, sequenceNumber: SequenceNumber(1), timestamp: 2, ssrc: 3,
+            extensions: [RTPHeaderExtension(id: 1, value: [0xAA]), RTPHeaderExtension(id: big, value: [1, 2]), RTPHeaderExtension(id: 5, value: [7])]
+        ).build(payload: [0xEE])
+        let before = packet
+        let remapped = try RTPMutablePacketView.modify(&packet) { view in
+            view.remapExtensionIDs { id in id == 1 ? 9 : id == big ? nil : id }
+        }
+        #expect(remapped)
+        #expect(packet.count == before.count)
+        #expect(extensionElements(of: packet) == [RTPHeaderExtension(id: 9, value: [0xAA]), RTPHeaderExtension(id: 5, value: [7])])
+        #expect(packet.last == 0xEE)
+        // An ID the form cannot carry is refused and nothing changes.
+        let refused = try RTPMutablePacketView.modify(&packet) { view in view.remapExtensionIDs { _ in twoByte ? 0 : 15 } }
+        #expect(!refused)
+        #expect(extensionElements(of: packet) == [RTPHeaderExtension(id: 9, value: [0xAA]), RTPHeaderExtension(id: 5, value: [7])])
+    }
+
     @Test func writeRoundTripProperty() async {
         let element = zip(Gen<UInt8>.value(in: 1...255), Gen<UInt8>.value().array(of: 0...20))
             .map { RTPHeaderExtension(id: $0, value: $1) }
