@@ -45,3 +45,19 @@ public struct RTPPacketView {
         return nil
     }
 }
+
+extension RTPPacketView {
+    /// Parses the packet held in `bytes` and runs `body` with a view of it, for callers that keep
+    /// packets in arrays. The view must not escape `body`.
+    @inlinable
+    public static func inspect<Result>(
+        _ bytes: [UInt8], _ body: (RTPPacketView) -> Result
+    ) throws(RTPParseError) -> Result {
+        let outcome: Swift.Result<Result, RTPParseError> = bytes.withUnsafeBytes { raw in
+            do throws(RTPParseError) { return .success(body(try RTPPacketView(parsing: raw))) } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+}

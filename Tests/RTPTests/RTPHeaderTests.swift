@@ -124,6 +124,8 @@ import Testing
         }
         #expect(oldSSRC == 0x0102_0304)
         #expect(try RTPHeader(parsing: packet).ssrc == 42)
+        #expect(try RTPPacketView.inspect(packet) { Array($0.payload) } == [0xAA, 0xBB])
+        #expect(throws: RTPParseError.badVersion) { try RTPPacketView.inspect([UInt8](repeating: 0, count: 12)) { _ in () } }
         var garbage: [UInt8] = [1, 2, 3]
         #expect(throws: RTPParseError.tooShort) { try RTPMutablePacketView.modify(&garbage) { _ in () } }
     }
