@@ -1,25 +1,8 @@
-/// An RTCP packet type this module does not interpret, kept whole (header included).
-public struct RTCPUnknownPacket: Hashable, Sendable {
-    public var packetType: UInt8
-    public var countOrFormat: UInt8
-    /// The whole packet, header through padding.
-    public var bytes: [UInt8]
-
-    public init(packetType: UInt8, countOrFormat: UInt8, bytes: [UInt8]) {
-        self.packetType = packetType
-        self.countOrFormat = countOrFormat
-        self.bytes = bytes
-    }
-
-    /// The packet's length in bytes.
-    public var length: Int { bytes.count }
-}
-
 /// One packet of an RTCP compound (RFC 3550 §6, RFC 4585, RFC 5104, REMB, transport-cc).
 public enum RTCPPacket: Hashable, Sendable {
     case senderReport(RTCPSenderReport)
     case receiverReport(RTCPReceiverReport)
-    case sourceDescription(RTCPSourceDescription)
+    case sdes(RTCPSourceDescription)
     case bye(RTCPBye)
     case nack(RTCPGenericNACK)
     case pli(RTCPPictureLossIndication)
@@ -38,7 +21,7 @@ public enum RTCPPacket: Hashable, Sendable {
         case (RTCPPacketType.receiverReport, _):
             self = .receiverReport(try RTCPReceiverReport(reading: &reader, count: count))
         case (RTCPPacketType.sourceDescription, _):
-            self = .sourceDescription(try RTCPSourceDescription(reading: &reader, count: count))
+            self = .sdes(try RTCPSourceDescription(reading: &reader, count: count))
         case (RTCPPacketType.bye, _):
             self = .bye(try RTCPBye(reading: &reader, count: count))
         case (RTCPPacketType.transportFeedback, RTCPGenericNACK.format):
@@ -78,7 +61,7 @@ public enum RTCPPacket: Hashable, Sendable {
         switch self {
         case .senderReport(let packet): packet.append(to: &bytes)
         case .receiverReport(let packet): packet.append(to: &bytes)
-        case .sourceDescription(let packet): packet.append(to: &bytes)
+        case .sdes(let packet): packet.append(to: &bytes)
         case .bye(let packet): packet.append(to: &bytes)
         case .nack(let packet): packet.append(to: &bytes)
         case .pli(let packet): packet.append(to: &bytes)

@@ -1,7 +1,8 @@
 extension RTCPTransportFeedback {
     /// Builds feedback from arrivals in sending order (wrap-aware). Gaps between consecutive
     /// sequence numbers are reported as not received; the reference time is the first arrival
-    /// rounded down to 64 ms; deltas are quantized to 250 µs without drift (each arrival is
+    /// rounded down to 64 ms and wrapped to 24 bits (every 2^24 × 64 ms ≈ 12.4 days, as
+    /// libwebrtc does; receivers unwrap it); deltas are quantized to 250 µs without drift (each arrival is
     /// rounded, then differenced). Arrivals whose delta does not fit 16 bits, and any after them,
     /// are left out: compare ``packets``' count with the input to send the rest in another message.
     /// Duplicate or older sequence numbers are ignored.
@@ -10,8 +11,7 @@ extension RTCPTransportFeedback {
         arrivals: [(sequenceNumber: UInt16, arrivalMicroseconds: Int64?)]
     ) {
         let firstArrival = arrivals.lazy.compactMap(\.arrivalMicroseconds).first ?? 0
-        var referenceTicks = Self.floorDivide(firstArrival, Self.referenceTickMicroseconds)
-        referenceTicks = Swift.min(Swift.max(referenceTicks, -0x80_0000), 0x7F_FFFF)
+        let referenceTicks = Self.floorDivide(firstArrival, Self.referenceTickMicroseconds)
         var previousTicks = referenceTicks * (Self.referenceTickMicroseconds / Self.deltaTickMicroseconds)
         var packets: [RTCPTransportFeedbackPacket] = []
         var next: UInt16? = nil
@@ -37,7 +37,8 @@ extension RTCPTransportFeedback {
             next = arrival.sequenceNumber &+ 1
         }
         self.init(
-            senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, referenceTimeTicks: Int32(referenceTicks),
+            senderSSRC: senderSSRC, mediaSSRC: mediaSSRC,
+            referenceTimeTicks: Int32(truncatingIfNeeded: (referenceTicks << 40) >> 40),  // low 24 bits, sign-extended
             feedbackPacketCount: feedbackPacketCount, packets: packets)
     }
 

@@ -17,6 +17,12 @@ import Testing
         #expect(extensionElements(of: overrun) == [RTPHeaderExtension(id: 1, value: [7])])
     }
 
+    @Test func oneByteIDZeroIsAOneBytePadding() {
+        // 0x05 has ID 0: skipped as a single byte, then id 2 (1 byte).
+        let packet: [UInt8] = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x05, 0x20, 0x09, 0x00]
+        #expect(extensionElements(of: packet) == [RTPHeaderExtension(id: 2, value: [9])])
+    }
+
     @Test func otherProfileYieldsNoElements() {
         let packet: [UInt8] = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0x12, 0x34, 0, 1, 0x10, 0x07, 0, 0]
         #expect(extensionElements(of: packet).isEmpty)
@@ -94,6 +100,27 @@ import Testing
             RTPHeaderExtension(id: 4, value: Array("mid1".utf8)),
         ])
         #expect(packet.last == 0xEE)
+    }
+
+    @Test(arguments: [false, true])
+    func remapExtensionIDs(twoByte: Bool) throws {
+        let big: UInt8 = twoByte ? 200 : 3
+        var packet = try RTPPacketBuilder(
+            payloadType: 96, sequenceNumber: SequenceNumber(1), timestamp: 2, ssrc: 3,
+            extensions: [RTPHeaderExtension(id: 1, value: [0xAA]), RTPHeaderExtension(id: big, value: [1, 2]), RTPHeaderExtension(id: 5, value: [7])]
+        ).build(payload: [0xEE])
+        let before = packet
+        let remapped = try RTPMutablePacketView.modify(&packet) { view in
+            view.remapExtensionIDs { id in id == 1 ? 9 : id == big ? nil : id }
+        }
+        #expect(remapped)
+        #expect(packet.count == before.count)
+        #expect(extensionElements(of: packet) == [RTPHeaderExtension(id: 9, value: [0xAA]), RTPHeaderExtension(id: 5, value: [7])])
+        #expect(packet.last == 0xEE)
+        // An ID the form cannot carry is refused and nothing changes.
+        let refused = try RTPMutablePacketView.modify(&packet) { view in view.remapExtensionIDs { _ in twoByte ? 0 : 15 } }
+        #expect(!refused)
+        #expect(extensionElements(of: packet) == [RTPHeaderExtension(id: 9, value: [0xAA]), RTPHeaderExtension(id: 5, value: [7])])
     }
 
     @Test func writeRoundTripProperty() async {

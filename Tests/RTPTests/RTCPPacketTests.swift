@@ -10,7 +10,7 @@ import Testing
     static let samplePackets: [RTCPPacket] = [
         .senderReport(RTCPSenderReport(ssrc: 1, ntpTimestamp: 0xE000_0000_8000_0000, rtpTimestamp: 90_000, packetCount: 10, octetCount: 1000, reportBlocks: [block])),
         .receiverReport(RTCPReceiverReport(ssrc: 2, reportBlocks: [block, block])),
-        .sourceDescription(RTCPSourceDescription(chunks: [RTCPSourceDescriptionChunk(ssrc: 1, cname: "user@host"), RTCPSourceDescriptionChunk(ssrc: 2, cname: "abcd")])),
+        .sdes(RTCPSourceDescription(chunks: [RTCPSourceDescriptionChunk(ssrc: 1, cname: "user@host"), RTCPSourceDescriptionChunk(ssrc: 2, cname: "abcd")])),
         .bye(RTCPBye(ssrcs: [1, 2], reason: Array("gone".utf8))),
         .nack(RTCPGenericNACK(senderSSRC: 1, mediaSSRC: 2, lostSequenceNumbers: [65534, 65535, 0, 17, 100])),
         .pli(RTCPPictureLossIndication(senderSSRC: 1, mediaSSRC: 2)),
@@ -53,7 +53,7 @@ import Testing
         // SC=1, ssrc 1, CNAME "ab", null item, padding to 4: 4 + 4 + 2 + 2 + 1 → 13 → 16 bytes.
         let bytes: [UInt8] = [0x81, 202, 0, 3, 0, 0, 0, 1, 1, 2, 0x61, 0x62, 0, 0, 0, 0]
         let packets = try RTCPPacket.parseCompound(bytes)
-        guard case .sourceDescription(let sdes) = packets.first else { Issue.record("not SDES"); return }
+        guard case .sdes(let sdes) = packets.first else { Issue.record("not SDES"); return }
         #expect(sdes.chunks.first?.cname == "ab")
         #expect(packets[0].bytes == bytes)
     }

@@ -60,6 +60,15 @@ import Testing
         #expect(feedback.statusSymbols == [1, 0, 0, 1, 0, 2])
     }
 
+    @Test func referenceTimeWrapsTo24Bits() {
+        let ticks: Int64 = 0x80_0005  // beyond the signed 24-bit range
+        let feedback = RTCPTransportFeedback(senderSSRC: 1, mediaSSRC: 2, feedbackPacketCount: 0,
+                                             arrivals: [(1, ticks * 64_000 + 500), (2, ticks * 64_000 + 1_000)])
+        #expect(feedback.referenceTimeTicks == -0x80_0000 + 5)
+        #expect(feedback.packets.map(\.arrivalDeltaMicroseconds) == [500, 500])
+        #expect(parseRTCP(RTCPPacket.transportFeedback(feedback).bytes) == .success([.transportFeedback(feedback)]))
+    }
+
     @Test func builderStopsWhenDeltaOverflows() {
         let feedback = RTCPTransportFeedback(senderSSRC: 1, mediaSSRC: 2, feedbackPacketCount: 0,
                                              arrivals: [(10, 0), (11, 9_000_000), (12, 9_000_250)])

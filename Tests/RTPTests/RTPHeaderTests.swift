@@ -116,6 +116,20 @@ import Testing
         #expect(Array(packet[12...]) == [0xAA, 0xBB])
     }
 
+    @Test func modifyArrayConvenience() throws {
+        var packet = Self.minimal
+        let oldSSRC = try RTPMutablePacketView.modify(&packet) { view in
+            view.setSSRC(42)
+            return view.header.ssrc
+        }
+        #expect(oldSSRC == 0x0102_0304)
+        #expect(try RTPHeader(parsing: packet).ssrc == 42)
+        #expect(try RTPPacketView.inspect(packet) { Array($0.payload) } == [0xAA, 0xBB])
+        #expect(throws: RTPParseError.badVersion) { try RTPPacketView.inspect([UInt8](repeating: 0, count: 12)) { _ in () } }
+        var garbage: [UInt8] = [1, 2, 3]
+        #expect(throws: RTPParseError.tooShort) { try RTPMutablePacketView.modify(&garbage) { _ in () } }
+    }
+
     @Test func builderRejectsSmallBufferAndBadFields() {
         let builder = RTPPacketBuilder(payloadType: 96, sequenceNumber: SequenceNumber(1), timestamp: 2, ssrc: 3)
         var small = [UInt8](repeating: 0, count: 12)

@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 @testable import RTP
 
@@ -37,5 +38,32 @@ import Testing
         #expect(unwrapper.unwrap(0) == 0)
         #expect(unwrapper.unwrap(65535) == -1)
         #expect(unwrapper.unwrap(1) == 1)
+    }
+
+    @Test func distanceInvertsAdvanceProperty() async {
+        await propertyCheck(input: Gen<UInt16>.value(), Gen<Int>.value(in: -32768...32767)) { raw, steps in
+            let start = SequenceNumber(raw)
+            let end = start.advanced(by: steps)
+            #expect(start.distance(to: end) == steps)
+            #expect((steps > 0) == end.isNewer(than: start))
+            #expect((steps > 0) == (start < end))
+        }
+    }
+
+    @Test func unwrapperTracksTrueCounterProperty() async {
+        await propertyCheck(input: Gen<UInt16>.value(), Gen<Int>.value(in: -200...32767).array(of: 1...300)) { first, steps in
+            var unwrapper = SequenceNumberUnwrapper()
+            var truth = Int64(first)
+            var highest = truth
+            #expect(unwrapper.unwrap(first) == truth)
+            for step in steps {
+                // Stay within half the space of the highest value seen, as RTP intends.
+                let candidate = truth + Int64(step)
+                guard candidate - highest < 32768, highest - candidate < 32768 else { continue }
+                truth = candidate
+                highest = max(highest, truth)
+                #expect(unwrapper.unwrap(UInt16(truncatingIfNeeded: truth)) == truth)
+            }
+        }
     }
 }

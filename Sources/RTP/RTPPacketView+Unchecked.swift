@@ -1,0 +1,7 @@
+extension RTPPacketView {
+    @inlinable
+    init(unchecked bytes: UnsafeRawBufferPointer, header: RTPHeader) {
+        self.bytes = bytes
+        self.header = header
+    }
+}
