@@ -49,10 +49,10 @@ let package = Package(
         .testTarget(name: "NativeLibrariesTests", dependencies: ["CSRTP", "COpenSSL", "COpus", "CVPX"]),
         .testTarget(name: "RTPTests", dependencies: [
             "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
     ]
 )

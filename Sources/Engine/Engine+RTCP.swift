@@ -38,7 +38,7 @@ extension Engine {
                 for entry in fir.entries {
                     if let consumer = transport.consumersBySSRC[entry.ssrc] { requestKeyFrameForConsumer(consumer, now: now) }
                 }
-            case .sourceDescription, .bye, .remb, .transportFeedback, .unknown:
+            case .sdes, .bye, .remb, .transportFeedback, .unknown:
                 // REMB and transport-cc feed the congestion controller (not in this engine yet).
                 continue
             }
