@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sfulab builds against, only when pkg-config cannot find them.
 # Usage: scripts/install-deps.sh [--with-test-tools]
-#   --with-test-tools  also installs what tests use beyond the build (ffmpeg for clip checks).
+#   --with-test-tools  also installs what tests use beyond the build: ffmpeg (clip checks) and
+#                      chromium (headless report rendering checks).
 set -euo pipefail
 
 need_apt=()
@@ -15,6 +16,7 @@ done
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 if [ "${1:-}" = "--with-test-tools" ]; then
     command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
+    command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fi
 
 if [ ${#need_apt[@]} -eq 0 ]; then
