@@ -100,6 +100,7 @@ extension Engine {
         if info.isKeyFrame { stream.keyFrames.keyFrameReceived() }
         if producer.isVideo {
             let outcome = stream.nack.received(sequence: header.sequenceNumber.rawValue, isKeyFrame: info.isKeyFrame, now: now)
+            if !outcome.nackNow.isEmpty { streamTimersChanged = true }
             if !outcome.nackNow.isEmpty { sendNack(outcome.nackNow, stream: stream, producer: producer) }
             if outcome.requestKeyFrame { requestKeyFrame(producer: producer, stream: stream, now: now) }
         } else if let view = try? RTPPacketView(parsing: bytes),
@@ -240,7 +241,10 @@ extension Engine {
     }
 
     func requestKeyFrame(producer: Producer, stream: Producer.Stream, now: Instant) {
-        guard producer.isVideo, stream.keyFrames.request(now: now) else { return }
+        guard producer.isVideo else { return }
+        // A request (sent or delayed) may start a timer.
+        streamTimersChanged = true
+        guard stream.keyFrames.request(now: now) else { return }
         sendKeyFrameRequest(producer: producer, stream: stream)
     }
 }

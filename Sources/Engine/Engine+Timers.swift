@@ -24,12 +24,19 @@ extension Engine {
             if earliest == nil || candidate < earliest! { earliest = candidate }
         }
         consider(nextAllocationAt)
-        for producer in producerList {
-            for stream in producer.streams {
-                consider(stream.nack.nextDeadline())
-                consider(stream.keyFrames.nextDeadline())
+        if streamTimersChanged {
+            streamTimersChanged = false
+            var streams: Instant?
+            for producer in producerList {
+                for stream in producer.streams {
+                    for candidate in [stream.nack.nextDeadline(), stream.keyFrames.nextDeadline()] {
+                        if let candidate, streams == nil || candidate < streams! { streams = candidate }
+                    }
+                }
             }
+            streamTimersDeadline = streams
         }
+        consider(streamTimersDeadline)
         for observer in observers.values { consider(observer.nextReportAt) }
         return earliest
     }
@@ -38,6 +45,7 @@ extension Engine {
     /// bandwidth allocation, observers.
     public func handleTimeout(now: Instant) {
         output.rewindIfDrained()
+        streamTimersChanged = true
         for producer in producerList {
             for stream in producer.streams {
                 if let due = stream.nack.nextDeadline(), due <= now {

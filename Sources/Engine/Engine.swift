@@ -55,6 +55,11 @@ public final class Engine {
     /// SSRC the engine puts in the sender field of the RTCP it originates.
     let rtcpSenderSSRC: UInt32
     var nextReportAt: Instant?
+    /// Earliest NACK or key-frame timer over all producer streams, recomputed only after
+    /// something that can bring one forward (`streamTimersChanged`). A stale, earlier value
+    /// only causes a harmless extra `handleTimeout`.
+    var streamTimersDeadline: Instant?
+    var streamTimersChanged = true
     var nextAllocationAt: Instant?
     /// Scratch buffer for RTX unwrapping (one packet).
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: PacketPool.slotSize, alignment: 16)

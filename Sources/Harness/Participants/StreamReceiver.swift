@@ -4,7 +4,9 @@ import RTP
 /// One consumed stream at a simulated subscriber: receive statistics (for receiver reports),
 /// NACK generation (video), RTX unwrapping, frame assembly and decodability, and the
 /// measurements the trial reports.
-struct StreamReceiver {
+/// A class: participants keep many of these and touch one per packet, so they must never be
+/// copied on the way.
+final class StreamReceiver {
     let parameters: ConsumerParameters
     /// Index of the publishing participant.
     let publisher: Int
@@ -42,7 +44,7 @@ struct StreamReceiver {
     }
 
     /// Handles a media packet (RTX already unwrapped; `recovered` marks it).
-    mutating func receive(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, recovered: Bool, now: Instant,
+    func receive(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, recovered: Bool, now: Instant,
                           measurements: MeasurementCollector) -> Reaction {
         var reaction = Reaction()
         let sequence = header.sequenceNumber.rawValue
@@ -80,7 +82,7 @@ struct StreamReceiver {
     }
 
     /// Timer work: NACK retries; a key-frame request while the decoder waits for one.
-    mutating func handleTimeout(now: Instant) -> Reaction {
+    func handleTimeout(now: Instant) -> Reaction {
         var reaction = Reaction()
         if let due = nack?.nextDeadline(), due <= now, let result = nack?.due(now: now) {
             reaction.nack = result.nack
@@ -97,7 +99,7 @@ struct StreamReceiver {
         return min(nackDue, retry)
     }
 
-    mutating func noteKeyFrameRequested(now: Instant) { lastKeyFrameRequestAt = now }
+    func noteKeyFrameRequested(now: Instant) { lastKeyFrameRequestAt = now }
 
     /// The decoder waits for a key frame and the last request is older than the retry interval
     /// (libwebrtc repeats PLI while it waits; 500 ms here, documented in docs/participants.md).
