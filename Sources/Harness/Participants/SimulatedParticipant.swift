@@ -28,6 +28,8 @@ final class SimulatedParticipant {
     private(set) var streams: [StreamReceiver] = []
     private var streamBySSRC: [UInt32: (index: Int, isRTX: Bool)] = [:]
     private(set) var outbox: [Datagram] = []
+    /// Earliest deadline of the consumed streams; may be stale-early (harmless), never late.
+    private var streamsDeadline: Instant?
     private var random: SeededGenerator
     private let measurements: MeasurementCollector
     private let nackSettings: NackSettings
@@ -102,9 +104,7 @@ final class SimulatedParticipant {
         var deadline = nextReportAt
         if let audio = nextAudioAt, audio < deadline { deadline = audio }
         if let video = nextVideoAt, video < deadline { deadline = video }
-        for index in streams.indices {
-            if let due = streams[index].nextDeadline(), due < deadline { deadline = due }
-        }
+        if let due = streamsDeadline, due < deadline { deadline = due }
         return deadline
     }
 
@@ -133,10 +133,14 @@ final class SimulatedParticipant {
                 nextVideoAt = nil
             }
         }
+        var earliest: Instant?
         for index in streams.indices {
-            guard let due = streams[index].nextDeadline(), due <= now else { continue }
-            react(streams[index].handleTimeout(now: now), stream: index, now: now)
+            if let due = streams[index].nextDeadline, due <= now {
+                react(streams[index].handleTimeout(now: now), stream: index, now: now)
+            }
+            if let due = streams[index].nextDeadline, earliest == nil || due < earliest! { earliest = due }
         }
+        streamsDeadline = earliest
         if nextReportAt <= now {
             sendReports(now: now)
             nextReportAt = now + .seconds(1)
@@ -174,6 +178,9 @@ final class SimulatedParticipant {
     }
 
     private func react(_ reaction: StreamReceiver.Reaction, stream index: Int, now: Instant) {
+        defer {
+            if let due = streams[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
+        }
         let ssrc = streams[index].parameters.ssrc
         var packets: [RTCPPacket] = []
         if !reaction.nack.isEmpty {

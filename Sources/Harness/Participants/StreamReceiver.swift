@@ -46,6 +46,7 @@ final class StreamReceiver {
     /// Handles a media packet (RTX already unwrapped; `recovered` marks it).
     func receive(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, recovered: Bool, now: Instant,
                           measurements: MeasurementCollector) -> Reaction {
+        defer { updateDeadline() }
         var reaction = Reaction()
         let sequence = header.sequenceNumber.rawValue
         bytesReceived += bytes.count
@@ -83,8 +84,9 @@ final class StreamReceiver {
 
     /// Timer work: NACK retries; a key-frame request while the decoder waits for one.
     func handleTimeout(now: Instant) -> Reaction {
+        defer { updateDeadline() }
         var reaction = Reaction()
-        if let due = nack?.nextDeadline(), due <= now, let result = nack?.due(now: now) {
+        if let due = nextDeadline, due <= now, let result = nack?.due(now: now) {
             reaction.nack = result.nack
             if result.requestKeyFrame { assembler?.giveUp() }
         }
@@ -92,14 +94,23 @@ final class StreamReceiver {
         return reaction
     }
 
-    func nextDeadline() -> Instant? {
+    /// When `handleTimeout` is next needed; kept up to date by every call that changes it, so
+    /// asking is free (participants ask after every packet).
+    private(set) var nextDeadline: Instant?
+
+    private func updateDeadline() {
         let retry = keyFrameRetryAt
-        guard let nackDue = nack?.nextDeadline() else { return retry }
-        guard let retry else { return nackDue }
-        return min(nackDue, retry)
+        guard let nackDue = nack?.nextDeadline() else {
+            nextDeadline = retry
+            return
+        }
+        nextDeadline = retry.map { min(nackDue, $0) } ?? nackDue
     }
 
-    func noteKeyFrameRequested(now: Instant) { lastKeyFrameRequestAt = now }
+    func noteKeyFrameRequested(now: Instant) {
+        lastKeyFrameRequestAt = now
+        updateDeadline()
+    }
 
     /// The decoder waits for a key frame and the last request is older than the retry interval
     /// (libwebrtc repeats PLI while it waits; 500 ms here, documented in docs/participants.md).
