@@ -51,7 +51,15 @@ struct ExecutorTests {
         #expect(outcome.winner == nil)
     }
 
-    @Test func defaultExecutorSaysTheRunnerIsMissing() {
-        #expect(throws: TunerError.self) { try makeDefaultExecutor(mode: .simulated) }
+    @Test func defaultExecutorRunsSimulatedTrialsInChildProcesses() throws {
+        #expect(try makeDefaultExecutor(mode: .simulated) is SubprocessTrialExecutor)
+    }
+
+    @Test func liveModeSaysTheEngineServerIsMissing() {
+        #expect {
+            try makeDefaultExecutor(mode: .live)
+        } throws: { error in
+            (error as? TunerError)?.description.contains("engine server") == true
+        }
     }
 }
