@@ -35,6 +35,7 @@ extension TrialRunner {
         metrics.extra["engine.nacksSent"] = Double(counters.nacksSent)
         metrics.extra["engine.keyFrameRequestsSent"] = Double(counters.keyFrameRequestsSent)
         metrics.extra["engine.packetsDropped"] = Double(counters.totalDropped)
+        metrics.extra["engine.holesFilledWithPadding"] = Double(counters.holesFilledWithPadding)
         metrics.extra["network.lostPackets"] = Double((world.uplinks + world.downlinks).map(\.emulator.counters)
             .reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)
