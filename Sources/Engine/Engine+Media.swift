@@ -33,6 +33,7 @@ extension Engine {
             counters.drop(.malformedRTP)
             return
         }
+        noteIncoming(bytes, header: header, transport: transport, now: now)
         guard let incoming = transport.incoming[header.ssrc] ?? bindByRID(header, bytes, transport) else {
             counters.drop(.unknownSSRC)
             return
@@ -125,7 +126,8 @@ extension Engine {
         case .forward:
             guard let outputSequence = consumer.sequence.map(header.sequenceNumber.rawValue) else { return }
             let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
-            guard let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
+            let egress = transports[consumer.transport.rawValue]
+            guard let transport = egress.remoteIfKnown else { return }
             let bytes = pool.bytes(slot)
             output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
                 buffer.copyMemory(from: bytes)
@@ -135,6 +137,7 @@ extension Engine {
                 view.setSequenceNumber(SequenceNumber(outputSequence))
                 view.setTimestamp(outputTimestamp)
                 view.setPayloadType(consumer.parameters.payloadType)
+                stampOutgoing(packet, transport: egress, now: now)
                 return bytes.count
             }
             consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
@@ -154,8 +157,9 @@ extension Engine {
 
     /// Resends `sequence` of `consumer` from its retransmission buffer (RTX when negotiated).
     func retransmit(_ sequence: UInt16, consumer: Consumer, now: Instant) {
+        let egress = transports[consumer.transport.rawValue]
         guard let entry = consumer.retransmission.takeForResend(sequence: sequence, now: now, rtt: consumer.rtt),
-              let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
+              let transport = egress.remoteIfKnown else { return }
         let original = pool.bytes(entry.slot)
         let rtxSequence = consumer.rtxSequence
         let queued = output.append(from: transport.local, to: transport.remote, capacity: original.count + 2) { buffer in
@@ -168,10 +172,13 @@ extension Engine {
             view.setTimestamp(entry.outputTimestamp)
             view.setPayloadType(consumer.parameters.payloadType)
             if let rtxSSRC = consumer.parameters.rtxSSRC, let rtxPayloadType = consumer.parameters.rtxPayloadType {
-                return (try? RTX.wrap(UnsafeRawBufferPointer(rewritten), ssrc: rtxSSRC, payloadType: rtxPayloadType,
-                                      sequenceNumber: SequenceNumber(rtxSequence), into: buffer)) ?? 0
+                let length = (try? RTX.wrap(UnsafeRawBufferPointer(rewritten), ssrc: rtxSSRC, payloadType: rtxPayloadType,
+                                            sequenceNumber: SequenceNumber(rtxSequence), into: buffer)) ?? 0
+                if length > 0 { stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), transport: egress, now: now) }
+                return length
             }
             buffer.copyMemory(from: UnsafeRawBufferPointer(rewritten))
+            stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<original.count]), transport: egress, now: now)
             return original.count
         }
         guard queued else { return }

@@ -24,6 +24,7 @@ extension Engine {
             if earliest == nil || candidate < earliest! { earliest = candidate }
         }
         consider(nextAllocationAt)
+        consider(congestionDeadline())
         for producer in producers.values {
             for stream in producer.streams {
                 consider(stream.nack.nextDeadline())
@@ -54,6 +55,7 @@ extension Engine {
             let base = Double(profile.feedback.rtcp.maxVideoInterval) * (0.5 + random.nextUnit())
             nextReportAt = now + .milliseconds(Int64(base))
         }
+        handleCongestionTimeout(now: now)
         if nextAllocationAt == nil || nextAllocationAt! <= now {
             for transport in transports { allocate(transport: transport, now: now) }
             nextAllocationAt = now + .seconds(1)

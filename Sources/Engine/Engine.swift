@@ -54,6 +54,8 @@ public final class Engine {
     let rtcpSenderSSRC: UInt32
     var nextReportAt: Instant?
     var nextAllocationAt: Instant?
+    /// Next congestion-control tick (REMB, probing), once a transport has traffic.
+    var nextCongestionAt: Instant?
     /// Scratch buffer for RTX unwrapping (one packet).
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: PacketPool.slotSize, alignment: 16)
 
@@ -82,7 +84,10 @@ public final class Engine {
         var bitrate = profile.webRtcTransport.initialAvailableOutgoingBitrate
         if let floor = profile.webRtcTransport.minOutgoingBitrate { bitrate = max(bitrate, floor) }
         if let ceiling = profile.webRtcTransport.maxOutgoingBitrate { bitrate = min(bitrate, ceiling) }
-        let transport = Transport(id: id, local: local, remote: remote, initialOutgoingBitrate: bitrate)
+        let transport = Transport(id: id, local: local, remote: remote, initialOutgoingBitrate: bitrate,
+                                  minOutgoingBitrate: profile.webRtcTransport.minOutgoingBitrate ?? Self.defaultMinOutgoingBitrate,
+                                  maxOutgoingBitrate: profile.webRtcTransport.maxOutgoingBitrate ?? Self.defaultMaxOutgoingBitrate,
+                                  congestion: profile.feedback.congestion)
         transports.append(transport)
         transportsByPort[local.port] = transport
         return (id, local)
@@ -220,6 +225,11 @@ public final class Engine {
     public func availableOutgoingBitrate(_ id: TransportID) throws(ControlError) -> Bitrate {
         try transport(id).availableOutgoingBitrate
     }
+
+    /// Floor of the estimate when `webRtcTransport.minOutgoingBitrate` is unset: 30 kb/s.
+    public static let defaultMinOutgoingBitrate: Bitrate = 30_000
+    /// Ceiling of the estimate when `webRtcTransport.maxOutgoingBitrate` is unset: 100 Mb/s.
+    public static let defaultMaxOutgoingBitrate: Bitrate = 100_000_000
 
     /// Packet slots in use by retransmission buffers (for tests and statistics).
     public var storedPacketCount: Int { pool.inUse }

@@ -7,6 +7,7 @@ public struct AcknowledgedBitrateEstimator: Sendable {
     private var samples: [(arrival: Instant, bytes: Int)] = []
     private var head = 0
     private var bytesInWindow = 0
+    private var firstArrival: Instant?
     /// The last estimate (nil until a full window was seen).
     public private(set) var bitrate: Bitrate?
 
@@ -24,7 +25,17 @@ public struct AcknowledgedBitrateEstimator: Sendable {
             bytesInWindow += packet.bytes
             latest = max(latest ?? arrival, arrival)
         }
-        guard let latest else { return }
+        if let latest { refresh(latest: latest) }
+    }
+
+    /// Adds one packet that arrived at `arrival` and updates the rate.
+    public mutating func add(bytes: Int, arrival: Instant) {
+        samples.append((arrival, bytes))
+        bytesInWindow += bytes
+        refresh(latest: arrival)
+    }
+
+    private mutating func refresh(latest: Instant) {
         while head < samples.count, latest - samples[head].arrival > window {
             bytesInWindow -= samples[head].bytes
             head += 1
@@ -33,7 +44,9 @@ public struct AcknowledgedBitrateEstimator: Sendable {
             samples.removeFirst(head)
             head = 0
         }
-        guard let first = samples.first?.arrival, head < samples.count else { return }
+        guard head < samples.count else { return }
+        if firstArrival == nil { firstArrival = samples[head].arrival }
+        let first = firstArrival!
         // Only report once the history spans (nearly) a whole window.
         if latest - first >= window * 0.9 || bitrate != nil {
             bitrate = Bitrate(bitsPerSecond: Int64(Double(bytesInWindow) * 8 / window.secondsDouble))

@@ -28,6 +28,8 @@ public struct EngineCounters: Sendable, Hashable {
     public var retransmissionsSent = 0
     public var nacksSent = 0
     public var keyFrameRequestsSent = 0
+    /// Padding packets sent in probe clusters.
+    public var probePacketsSent = 0
     public var rtcpPacketsSent = 0
     public private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
 
