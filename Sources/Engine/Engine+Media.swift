@@ -34,6 +34,11 @@ extension Engine {
             return
         }
         noteIncoming(bytes, header: header, transport: transport, now: now)
+        // Padding-only packets (probes) only serve bandwidth estimation.
+        guard header.payloadLength > 0 else {
+            counters.paddingPacketsReceived += 1
+            return
+        }
         guard let incoming = transport.incoming[header.ssrc] ?? bindByRID(header, bytes, transport) else {
             counters.drop(.unknownSSRC)
             return

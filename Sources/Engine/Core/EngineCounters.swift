@@ -30,6 +30,8 @@ public struct EngineCounters: Sendable, Hashable {
     public var keyFrameRequestsSent = 0
     /// Padding packets sent in probe clusters.
     public var probePacketsSent = 0
+    /// Padding-only RTP packets received (probes from publishers).
+    public var paddingPacketsReceived = 0
     public var rtcpPacketsSent = 0
     public private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
 

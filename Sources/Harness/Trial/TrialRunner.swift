@@ -37,7 +37,10 @@ public struct TrialRunner: Sendable {
         // Participants and their links.
         for (index, role) in roles.enumerated() {
             let participant = SimulatedParticipant(index: index, role: role, random: random.split(), measurements: measurements,
-                                                   nackSettings: spec.profile.feedback.nack, stopAt: stopAt)
+                                                   nackSettings: spec.profile.feedback.nack,
+                                                   congestion: spec.profile.feedback.congestion,
+                                                   initialBitrate: spec.profile.webRtcTransport.initialAvailableOutgoingBitrate,
+                                                   stopAt: stopAt)
             let pair = spec.network.links(participant: index, deviceClass: role.device.rawValue)
             let uplink: LinkEmulator<TrialWorld.Datagram>
             let downlink: LinkEmulator<TrialWorld.Datagram>
