@@ -63,7 +63,9 @@ public struct TrialRunner: Sendable {
         while time < end {
             time = min(end, time + .milliseconds(500))
             world.run(until: time)
-            let transports = world.participants.map(\.receiveTransport)
+            // Mean over the transports that carry something (a listener-only trial would
+            // otherwise average in idle transports sitting at their initial value).
+            let transports = world.participants.filter { !$0.streams.isEmpty }.map(\.receiveTransport)
             let total = transports.compactMap { try? engine.availableOutgoingBitrate($0) }.reduce(Bitrate.zero, +)
             estimate.record(Double(total.bitsPerSecond) / 1_000 / Double(max(1, transports.count)), at: time)
             layers.sample(now: time)
