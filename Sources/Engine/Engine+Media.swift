@@ -134,16 +134,30 @@ extension Engine {
             let egress = transports[consumer.transport.rawValue]
             guard let transport = egress.remoteIfKnown else { return }
             let bytes = pool.bytes(slot)
-            output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
-                buffer.copyMemory(from: bytes)
-                let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
-                guard let view = try? RTPMutablePacketView(parsing: packet) else { return 0 }
+            func rewrite(_ packet: UnsafeMutableRawBufferPointer) -> Bool {
+                guard let view = try? RTPMutablePacketView(parsing: packet) else { return false }
                 view.setSSRC(consumer.parameters.ssrc)
                 view.setSequenceNumber(SequenceNumber(outputSequence))
                 view.setTimestamp(outputTimestamp)
                 view.setPayloadType(consumer.parameters.payloadType)
-                stampOutgoing(packet, transport: egress, now: now)
-                return bytes.count
+                return true
+            }
+            if egress.pacedCount == 0, egress.pacer?.canSend(now: now) ?? true {
+                output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
+                    buffer.copyMemory(from: bytes)
+                    let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
+                    guard rewrite(packet) else { return 0 }
+                    stampOutgoing(packet, transport: egress, now: now)
+                    return bytes.count
+                }
+                egress.pacer?.sent(bytes: bytes.count, now: now)
+            } else if let copy = pool.store(bytes) {
+                // The pacer holds it: rewritten now, stamped when it leaves.
+                guard rewrite(pool.mutableBytes(copy)) else {
+                    pool.release(copy)
+                    return
+                }
+                egress.pacedQueue.append((copy, now))
             }
             consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
                                           rewrite: .none, now: now, pool: pool)
@@ -187,6 +201,8 @@ extension Engine {
             return original.count
         }
         guard queued else { return }
+        // Retransmissions skip the pacer's queue (as libwebrtc prioritises them) but use its budget.
+        egress.pacer?.sent(bytes: original.count, now: now)
         if consumer.parameters.rtxSSRC != nil { consumer.rtxSequence &+= 1 }
         consumer.retransmissionsSent += 1
         counters.retransmissionsSent += 1

@@ -50,6 +50,7 @@ extension Engine {
 
     private func updateAvailableBitrate(_ target: Bitrate, transport: Transport, now: Instant) {
         transport.availableOutgoingBitrate = target
+        transport.pacer?.rate = target * profile.feedback.congestion.pacingFactor
         let previous = Double(transport.allocatedWithBitrate.bitsPerSecond)
         let change = abs(Double(target.bitsPerSecond) - previous) / max(previous, 1)
         if change >= profile.feedback.congestion.reallocationThreshold { allocate(transport: transport, now: now) }
@@ -60,7 +61,13 @@ extension Engine {
     func congestionDeadline() -> Instant? {
         var earliest = nextCongestionAt
         for transport in transports {
-            for candidate in [transport.feedbackGenerator.nextDeadline(), transport.probe?.nextPacketAt] {
+            var paced: Instant?
+            if transport.pacedCount > 0 {
+                let oldest = transport.pacedQueue[transport.pacedHead].enqueuedAt
+                let overdue = oldest + (transport.pacer?.maxQueueDelay ?? .zero)
+                paced = min(transport.pacer?.nextSendTime() ?? oldest, overdue)
+            }
+            for candidate in [transport.feedbackGenerator.nextDeadline(), transport.probe?.nextPacketAt, paced] {
                 guard let candidate else { continue }
                 if earliest == nil || candidate < earliest! { earliest = candidate }
             }
@@ -78,6 +85,7 @@ extension Engine {
                 for message in messages { sendRTCP([.transportFeedback(message)], transport: transport) }
             }
             if let probe = transport.probe, probe.nextPacketAt <= now { sendProbePackets(transport: transport, now: now) }
+            if transport.pacedCount > 0 { sendPacedPackets(transport: transport, now: now) }
         }
         guard let due = nextCongestionAt, due <= now else { return }
         nextCongestionAt = now + .milliseconds(100)
@@ -90,6 +98,33 @@ extension Engine {
                 }
             }
             sendREMBIfDue(transport: transport, now: now)
+        }
+    }
+
+    /// Sends what the pacer lets out at `now`: in order, while the bucket allows or the oldest
+    /// packet waited the pacer's longest delay.
+    func sendPacedPackets(transport: Transport, now: Instant) {
+        guard let endpoints = transport.remoteIfKnown else { return }
+        while transport.pacedCount > 0 {
+            let (slot, enqueuedAt) = transport.pacedQueue[transport.pacedHead]
+            let overdue = transport.pacer.map { now - enqueuedAt >= $0.maxQueueDelay } ?? true
+            guard overdue || transport.pacer?.canSend(now: now) ?? true else { break }
+            let bytes = pool.bytes(slot)
+            output.append(from: endpoints.local, to: endpoints.remote, capacity: bytes.count) { buffer in
+                buffer.copyMemory(from: bytes)
+                stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count]), transport: transport, now: now)
+                return bytes.count
+            }
+            transport.pacer?.sent(bytes: bytes.count, now: now)
+            pool.release(slot)
+            transport.pacedHead += 1
+        }
+        if transport.pacedHead == transport.pacedQueue.count {
+            transport.pacedQueue.removeAll(keepingCapacity: true)
+            transport.pacedHead = 0
+        } else if transport.pacedHead >= 1_024 {
+            transport.pacedQueue.removeFirst(transport.pacedHead)
+            transport.pacedHead = 0
         }
     }
 

@@ -38,6 +38,11 @@ final class Transport {
     var lastREMBBitrate: Bitrate?
     /// The probe cluster being sent, if any.
     var probe: ProbeSendState?
+    /// Paces media (nil with `pacingFactor` 0).
+    var pacer: LeakyBucketPacer?
+    /// Rewritten packets waiting for the pacer: pool slots in send order (a reused ring).
+    var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = []
+    var pacedHead = 0
 
     init(id: TransportID, local: Endpoint, remote: Endpoint?, initialOutgoingBitrate: Bitrate,
          minOutgoingBitrate: Bitrate, maxOutgoingBitrate: Bitrate, congestion: CongestionSettings) {
@@ -49,7 +54,12 @@ final class Transport {
         estimator = SendSideBandwidthEstimator(initial: initialOutgoingBitrate, min: minOutgoingBitrate,
                                                max: maxOutgoingBitrate, settings: congestion)
         feedbackGenerator = TransportFeedbackGenerator(interval: .milliseconds(Int64(congestion.feedbackInterval)))
+        if congestion.pacingFactor > 0 { pacer = LeakyBucketPacer(rate: initialOutgoingBitrate * congestion.pacingFactor) }
+        pacedQueue.reserveCapacity(256)
     }
+
+    /// Packets waiting in the pacer.
+    var pacedCount: Int { pacedQueue.count - pacedHead }
 }
 
 /// Progress of a probe cluster a transport is sending.
