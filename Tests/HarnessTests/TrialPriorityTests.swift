@@ -89,6 +89,7 @@ import Testing
         let outcome = try Self.run(downlinkKbps: 1_500, seconds: 40)
         let layers = outcome.changes.map { Self.meanSpatial($0, from: 20, to: 40) }
         print("priorities 3/2/1 behind 1.5 Mb/s: mean spatial layer 20-40 s \(layers), estimate at 40 s \(outcome.estimate.last!) kb/s")
+        print("estimate", outcome.estimate.map { Int($0) })
         #expect(layers[0] >= layers[1])
         #expect(layers[1] >= layers[2])
         #expect(layers[0] > layers[2])

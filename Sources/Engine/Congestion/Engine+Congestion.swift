@@ -24,6 +24,7 @@ extension Engine {
         if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
            let sequence = TransportWideSequenceNumberExtension.decode(value) {
             transport.feedbackGenerator.received(sequence: sequence, now: now)
+            transport.receivesTransportWideCC = true
             if nextCongestionAt == nil { nextCongestionAt = now }
         }
         if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.absSendTime),
@@ -128,12 +129,14 @@ extension Engine {
         }
     }
 
-    /// REMB to a transport's publishers: the abs-send-time estimate capped by
-    /// `maxIncomingBitrate`, every `rembInterval` or at once after a drop of 3 % or more.
+    /// REMB to a transport's publishers: `maxIncomingBitrate`, lowered by the abs-send-time
+    /// estimate for publishers that do not send transport-cc (they get transport-cc feedback
+    /// otherwise and estimate on their side); every `rembInterval` or at once after a drop of 3 %
+    /// or more.
     private func sendREMBIfDue(transport: Transport, now: Instant) {
         let ssrcs = transport.producers.flatMap { $0.streams.compactMap(\.ssrc) }
         guard !ssrcs.isEmpty else { return }
-        var value = transport.remoteEstimator.estimate
+        var value = transport.receivesTransportWideCC ? nil : transport.remoteEstimator.estimate
         if let cap = profile.webRtcTransport.maxIncomingBitrate { value = min(value ?? cap, cap) }
         guard let value else { return }
         let dropped = transport.lastREMBBitrate.map { value < $0 * 0.97 } ?? true

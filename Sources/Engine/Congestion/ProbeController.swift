@@ -24,8 +24,9 @@ public struct ProbeController: Sendable {
         self.maxBitrate = maxBitrate
     }
 
+    /// Probes stay under `maxBitrate` and, once the media's rate is known, under twice it.
     private var ceiling: Bitrate {
-        guard let desiredBitrate else { return maxBitrate }
+        guard let desiredBitrate, desiredBitrate > .zero else { return maxBitrate }
         return min(maxBitrate, desiredBitrate * 2)
     }
 

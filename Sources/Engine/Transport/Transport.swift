@@ -30,6 +30,8 @@ final class Transport {
     var nextTransportSequence: UInt16 = 1
     /// Transport-cc feedback has been received (REMB is then ignored).
     var hasTransportFeedback = false
+    /// The remote side stamps transport-wide sequence numbers (it gets transport-cc feedback).
+    var receivesTransportWideCC = false
     /// Receive side: transport-cc feedback about what the publishers send on this transport.
     var feedbackGenerator: TransportFeedbackGenerator
     /// Receive side: abs-send-time estimate for REMB (the fallback path).

@@ -92,6 +92,8 @@ final class SimulatedParticipant {
             return VideoSender(ssrc: encoding.ssrc, rtxSSRC: encoding.rtxSSRC, payloadType: payloadType,
                                rtxPayloadType: rtxPayloadType, model: model, random: &random)
         }
+        // Start with the encodings the initial estimate covers, as a browser does.
+        adaptVideoLayers(now: joinAt)
         // Stagger the first frame within one frame interval so publishers do not move in lockstep.
         nextVideoAt = joinAt + .nanoseconds(Int64(random.nextUnit() * 1e9 / framesPerSecond))
     }
