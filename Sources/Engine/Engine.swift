@@ -155,6 +155,7 @@ public final class Engine {
         guard producer.paused else { return }
         producer.paused = false
         for consumer in producer.consumers { consumer.restart() }
+        for transport in Set(producer.consumers.map(\.transport.rawValue)).sorted() { allocate(transport: transports[transport], now: now) }
         requestKeyFrames(for: producer, now: now)
     }
 
@@ -168,6 +169,7 @@ public final class Engine {
         guard consumer.paused else { return }
         consumer.paused = false
         consumer.restart()
+        allocate(transport: try transport(consumer.transport), now: now)
         requestKeyFrames(for: consumer.producer, now: now)
     }
 

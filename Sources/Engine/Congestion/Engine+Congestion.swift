@@ -61,16 +61,17 @@ extension Engine {
     /// periodic tick (REMB, application-limited probing).
     func congestionDeadline() -> Instant? {
         var earliest = nextCongestionAt
+        func consider(_ candidate: Instant?) {
+            guard let candidate else { return }
+            if earliest == nil || candidate < earliest! { earliest = candidate }
+        }
         for transport in transports {
-            var paced: Instant?
+            consider(transport.feedbackGenerator.nextDeadline())
+            consider(transport.probe?.nextPacketAt)
             if transport.pacedCount > 0 {
                 let oldest = transport.pacedQueue[transport.pacedHead].enqueuedAt
                 let overdue = oldest + (transport.pacer?.maxQueueDelay ?? .zero)
-                paced = min(transport.pacer?.nextSendTime() ?? oldest, overdue)
-            }
-            for candidate in [transport.feedbackGenerator.nextDeadline(), transport.probe?.nextPacketAt, paced] {
-                guard let candidate else { continue }
-                if earliest == nil || candidate < earliest! { earliest = candidate }
+                consider(min(transport.pacer?.nextSendTime() ?? oldest, overdue))
             }
         }
         return earliest

@@ -65,7 +65,9 @@ final class Consumer {
         rtxSequence = initialRTXSequence
         rtt = .milliseconds(profile.feedback.nack.defaultRtt)
         waitingForKeyFrame = producer.isVideo
-        allowedLayers = preferredLayers
+        // Simulcast consumers get their layers from the allocator (which runs when they are
+        // created); starting from nothing makes the first allocation an upgrade, with headroom.
+        allowedLayers = producer.isSimulcast ? nil : preferredLayers
     }
 
     /// Forwarding is on: neither the consumer nor its producer is paused.
