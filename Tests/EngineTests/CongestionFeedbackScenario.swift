@@ -10,14 +10,15 @@ import Testing
     let subscriber = Endpoint(127, 1, 0, 2, port: 5_000)
 
     /// A bench with one single-stream video producer and one consumer of it.
-    func makeBench(_ profile: Profile = Profile()) throws -> (EngineBench, send: Endpoint, receive: (id: TransportID, local: Endpoint), ssrc: UInt32) {
+    func makeBench(_ profile: Profile = Profile()) throws
+        -> (EngineBench, send: Endpoint, receive: (id: TransportID, local: Endpoint), ssrc: UInt32, rtxSSRC: UInt32?) {
         let bench = EngineBench(profile: profile)
         let send = bench.engine.createTransport(remote: publisher)
         let receive = bench.engine.createTransport(remote: subscriber)
         let producer = try bench.engine.produce(on: send.id, ProducerOptions(
             kind: .video, mimeType: "video/VP8", payloadType: 101, encodings: [ProducerEncoding(ssrc: 1_111)]))
         let (_, parameters) = try bench.engine.consume(on: receive.id, ConsumerOptions(producer: producer))
-        return (bench, send.local, receive, parameters.ssrc)
+        return (bench, send.local, receive, parameters.ssrc, parameters.rtxSSRC)
     }
 
     /// VP8 packets with abs-send-time and transport-cc slots, the publisher's sequence from `first`.
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func egressGetsConsecutiveTransportSequenceNumbersAndTheSendTime() throws {
-        let (bench, send, _, ssrc) = try makeBench()
+        let (bench, send, _, ssrc, rtxSSRC) = try makeBench()
         for (index, packet) in packets(frames: 10, firstTransportSequence: 900).enumerated() {
             bench.send(packet, from: publisher, to: send)
             bench.run(until: .milliseconds(Int64(index + 1) * 5))
@@ -55,7 +56,13 @@ import Testing
             try bytes.withUnsafeBytes { raw in
                 let view = try RTPPacketView(parsing: raw)
                 // Media, and the probe padding that rides on the RTX stream: all numbered.
-                if view.header.ssrc == ssrc { media += 1 }
+                if view.header.ssrc == ssrc {
+                    media += 1
+                } else {
+                    // Probe clusters: padding-only packets on the consumer's RTX stream.
+                    #expect(view.header.ssrc == rtxSSRC)
+                    #expect(view.header.payloadLength == 0 && view.header.paddingLength > 0)
+                }
                 sequences.append(TransportWideSequenceNumberExtension.decode(try #require(view.extensionValue(id: 5)))!)
                 sendTimes.append(AbsSendTime(extensionValue: try #require(view.extensionValue(id: 4)))!.microseconds)
             }
@@ -70,7 +77,7 @@ import Testing
     @Test func publishersGetTransportFeedbackAndTheMaxIncomingBitrateREMB() throws {
         var profile = Profile()
         profile.webRtcTransport.maxIncomingBitrate = 800_000
-        let (bench, send, _, _) = try makeBench(profile)
+        let (bench, send, _, _, _) = try makeBench(profile)
         for (index, packet) in packets(frames: 30, firstTransportSequence: 65_530).enumerated() {
             bench.send(packet, from: publisher, to: send)
             bench.run(until: .milliseconds(Int64(index + 1) * 10))
@@ -95,8 +102,8 @@ import Testing
 
     /// The subscriber answers with transport-cc feedback; `queueGrowth` is how much later than
     /// the previous one each packet is reported to arrive (a queue building up).
-    func runWithFeedback(queueGrowth: Duration) throws -> (before: Bitrate, after: Bitrate) {
-        let (bench, send, receive, _) = try makeBench()
+    func runWithFeedback(queueGrowth: Duration, profile: Profile = Profile()) throws -> (before: Bitrate, after: Bitrate) {
+        let (bench, send, receive, _, _) = try makeBench(profile)
         var generator = TransportFeedbackGenerator()
         var extra = Duration.zero
         bench.onReceive = { endpoint, bytes, now in
@@ -128,8 +135,15 @@ import Testing
         #expect(queuing.after < steady.after)
     }
 
+    @Test func withCongestionControlOffTheEstimateStaysAtTheInitialBitrate() throws {
+        var profile = Profile()
+        profile.feedback.congestion.enabled = false
+        let queuing = try runWithFeedback(queueGrowth: .milliseconds(3), profile: profile)
+        #expect(queuing.after == queuing.before)
+    }
+
     @Test func aSubscribersREMBSetsTheEstimateWithoutTransportFeedback() throws {
-        let (bench, _, receive, _) = try makeBench()
+        let (bench, _, receive, _, _) = try makeBench()
         bench.send(RTCPPacket.serializeCompound([.remb(RTCPREMB(senderSSRC: 9, bitrateBitsPerSecond: 250_000, ssrcs: [1]))]),
                    from: subscriber, to: receive.local)
         bench.run(until: .milliseconds(100))
