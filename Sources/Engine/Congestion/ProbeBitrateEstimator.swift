@@ -12,7 +12,6 @@ public struct ProbeBitrateEstimator: Sendable {
         var firstArrivalBytes: Int
         var bytes = 0
         var packets = 0
-        var reported = false
     }
 
     private var clusters: [Int: Cluster] = [:]
@@ -21,7 +20,8 @@ public struct ProbeBitrateEstimator: Sendable {
 
     public init() {}
 
-    /// Adds an acknowledged probe packet; returns the cluster's rate once enough of it arrived.
+    /// Adds an acknowledged probe packet; returns the cluster's rate over what arrived so far,
+    /// once enough of it did (the last value of a feedback message is the one to use).
     public mutating func add(_ packet: PacketResult) -> Bitrate? {
         guard let id = packet.probeCluster, let arrival = packet.arrivedAt else { return nil }
         var cluster = clusters[id] ?? Cluster(firstSend: packet.sentAt, lastSend: packet.sentAt, firstArrival: arrival,
@@ -41,13 +41,12 @@ public struct ProbeBitrateEstimator: Sendable {
         defer { clusters[id] = cluster }
         // Forget old clusters.
         if clusters.count > 8, let oldest = clusters.keys.min(), oldest != id { clusters[oldest] = nil }
-        guard !cluster.reported, cluster.packets >= minPackets else { return nil }
+        guard cluster.packets >= minPackets else { return nil }
         let sendSpan = cluster.lastSend - cluster.firstSend
         let arrivalSpan = cluster.lastArrival - cluster.firstArrival
         guard sendSpan > .zero, arrivalSpan > .zero, sendSpan <= .seconds(1), arrivalSpan <= .seconds(1) else { return nil }
         let sendRate = Double(cluster.bytes - cluster.lastSendBytes) * 8 / sendSpan.secondsDouble
         let receiveRate = Double(cluster.bytes - cluster.firstArrivalBytes) * 8 / arrivalSpan.secondsDouble
-        cluster.reported = true
         let result = receiveRate < 0.9 * sendRate ? 0.95 * receiveRate : min(sendRate, receiveRate)
         return Bitrate(bitsPerSecond: Int64(result))
     }

@@ -98,7 +98,7 @@ public struct SendSideBandwidthEstimator: Sendable {
         // Delay-based path.
         var probeResult: Bitrate?
         for packet in received {
-            if let result = probeEstimator.add(packet) { probeResult = Swift.max(probeResult ?? result, result) }
+            if let result = probeEstimator.add(packet) { probeResult = result }
             guard let deltas = interArrival.add(sentAt: packet.sentAt, arrivedAt: packet.arrivedAt!, bytes: packet.bytes) else { continue }
             let trend = trendline.update(deltas: deltas, arrivedAt: packet.arrivedAt!)
             usage = detector.detect(trend: trend, sendDelta: deltas.send, deltaCount: trendline.deltaCount, now: packet.arrivedAt!)
