@@ -150,6 +150,33 @@ import Testing
         let estimate = try bench.engine.availableOutgoingBitrate(receive.id)
         #expect(estimate == RTCPREMB.quantized(bitrateBitsPerSecond: 250_000).bitrate)
     }
+
+    /// A burst (a key frame's 40 packets at once) leaves paced at `pacingFactor` x the estimate;
+    /// with pacing off it leaves at once.
+    @Test(arguments: [2.5, 0])
+    func theEngineSpreadsABurstAtThePacingRate(_ factor: Double) throws {
+        var profile = Profile()
+        profile.feedback.congestion.pacingFactor = factor
+        let (bench, send, _, ssrc, _) = try makeBench(profile)
+        var arrivals: [Instant] = []
+        bench.onReceive = { endpoint, bytes, now in
+            if endpoint == subscriber, let header = try? RTPHeader(parsing: bytes), header.ssrc == ssrc { arrivals.append(now) }
+            return []
+        }
+        var stream = SyntheticVP8Stream(ssrc: 1_111)
+        stream.packetsPerFrame = 40
+        stream.payloadBytes = 1_000
+        for packet in stream.nextFrame(timestamp: 0) { bench.send(packet, from: publisher, to: send) }
+        bench.run(until: .seconds(1))
+        #expect(arrivals.count == 40)
+        let spread = arrivals.last! - arrivals.first!
+        if factor > 0 {
+            // 40 x ~1 kB at 2.5 x 600 kb/s = 1.5 Mb/s: about 210 ms, less the 10 ms burst allowance.
+            #expect(spread >= .milliseconds(180) && spread <= .milliseconds(230), "spread \(spread)")
+        } else {
+            #expect(spread == .zero)
+        }
+    }
 }
 
 private extension UInt64 {
