@@ -6,15 +6,24 @@ extension Engine {
     /// charged first at their measured rate. See docs/bitrate-allocation.md.
     func allocate(transport: Transport, now: Instant?) {
         let now = now ?? .zero
+        transport.allocatedWithBitrate = transport.availableOutgoingBitrate
         var budget = transport.availableOutgoingBitrate.bitsPerSecond
         var layered: [Consumer] = []
+        var desired: Int64 = 0
         for consumer in transport.consumers where consumer.isActive {
             if consumer.producer.isSimulcast {
                 layered.append(consumer)
+                // What the consumer would take at its preferred layers (highest sending stream).
+                let streams = consumer.producer.streams.prefix(consumer.preferredLayers.spatialLayer + 1)
+                desired += streams.map { $0.bitrate(upToTemporal: 2, now: now).bitsPerSecond }.max() ?? 0
             } else {
-                budget -= consumer.producer.streams[0].bitrate(upToTemporal: 2, now: now).bitsPerSecond
+                let cost = consumer.producer.streams[0].bitrate(upToTemporal: 2, now: now).bitsPerSecond
+                budget -= cost
+                desired += cost
             }
         }
+        // The prober needs to know what could be spent (probing above it only loads the path).
+        transport.estimator.setDesiredBitrate(Bitrate(bitsPerSecond: desired))
         guard !layered.isEmpty else { return }
         layered.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.id.rawValue < $1.id.rawValue }
 

@@ -33,6 +33,12 @@ extension Engine {
             counters.drop(.malformedRTP)
             return
         }
+        noteIncoming(bytes, header: header, transport: transport, now: now)
+        // Padding-only packets (probes) only serve bandwidth estimation.
+        guard header.payloadLength > 0 else {
+            counters.paddingPacketsReceived += 1
+            return
+        }
         guard let incoming = transport.incoming[header.ssrc] ?? bindByRID(header, bytes, transport) else {
             counters.drop(.unknownSSRC)
             return
@@ -91,6 +97,7 @@ extension Engine {
         let stream = producer.streams[streamIndex]
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         let info = MediaFrameInfo.inspect(payload: payload, mimeType: producer.codec.mimeType, isVideo: producer.isVideo)
+        if stream.lastPacketAt.map({ now - $0 >= .seconds(1) }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
                                    bytes: bytes.count, now: now)
@@ -164,19 +171,37 @@ extension Engine {
         }
     }
 
-    /// Writes the packet in `slot` rewritten for `consumer`, and keeps it for retransmission.
+    /// Writes the packet in `slot` rewritten for `consumer` (through the transport's pacer when it
+    /// holds packets or has no budget; stamped with the transport-wide sequence number and send
+    /// time when it leaves), and keeps it for retransmission.
     private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, consumer: Consumer,
                       transport: (local: Endpoint, remote: Endpoint), now: Instant) {
+        let egress = transports[consumer.transport.rawValue]
         let bytes = pool.bytes(slot)
-        output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
-            buffer.copyMemory(from: bytes)
-            let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
-            guard let view = try? RTPMutablePacketView(parsing: packet) else { return 0 }
+        func rewrite(_ packet: UnsafeMutableRawBufferPointer) -> Bool {
+            guard let view = try? RTPMutablePacketView(parsing: packet) else { return false }
             view.setSSRC(consumer.parameters.ssrc)
             view.setSequenceNumber(SequenceNumber(outputSequence))
             view.setTimestamp(outputTimestamp)
             view.setPayloadType(consumer.parameters.payloadType)
-            return bytes.count
+            return true
+        }
+        if egress.pacedCount == 0, egress.pacer?.canSend(now: now) ?? true {
+            output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
+                buffer.copyMemory(from: bytes)
+                let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
+                guard rewrite(packet) else { return 0 }
+                stampOutgoing(packet, transport: egress, now: now)
+                return bytes.count
+            }
+            egress.pacer?.sent(bytes: bytes.count, now: now)
+        } else if let copy = pool.store(bytes) {
+            // The pacer holds it: rewritten now, stamped when it leaves.
+            guard rewrite(pool.mutableBytes(copy)) else {
+                pool.release(copy)
+                return
+            }
+            egress.pacedQueue.append((copy, now))
         }
         consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
                                       rewrite: .none, now: now, pool: pool)
@@ -205,8 +230,9 @@ extension Engine {
 
     /// Resends `sequence` of `consumer` from its retransmission buffer (RTX when negotiated).
     func retransmit(_ sequence: UInt16, consumer: Consumer, now: Instant) {
+        let egress = transports[consumer.transport.rawValue]
         guard let entry = consumer.retransmission.takeForResend(sequence: sequence, now: now, rtt: consumer.rtt),
-              let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
+              let transport = egress.remoteIfKnown else { return }
         let original = pool.bytes(entry.slot)
         let rtxSequence = consumer.rtxSequence
         let queued = output.append(from: transport.local, to: transport.remote, capacity: original.count + 2) { buffer in
@@ -219,13 +245,18 @@ extension Engine {
             view.setTimestamp(entry.outputTimestamp)
             view.setPayloadType(consumer.parameters.payloadType)
             if let rtxSSRC = consumer.parameters.rtxSSRC, let rtxPayloadType = consumer.parameters.rtxPayloadType {
-                return (try? RTX.wrap(UnsafeRawBufferPointer(rewritten), ssrc: rtxSSRC, payloadType: rtxPayloadType,
-                                      sequenceNumber: SequenceNumber(rtxSequence), into: buffer)) ?? 0
+                let length = (try? RTX.wrap(UnsafeRawBufferPointer(rewritten), ssrc: rtxSSRC, payloadType: rtxPayloadType,
+                                            sequenceNumber: SequenceNumber(rtxSequence), into: buffer)) ?? 0
+                if length > 0 { stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), transport: egress, now: now) }
+                return length
             }
             buffer.copyMemory(from: UnsafeRawBufferPointer(rewritten))
+            stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<original.count]), transport: egress, now: now)
             return original.count
         }
         guard queued else { return }
+        // Retransmissions skip the pacer's queue (as libwebrtc prioritises them) but use its budget.
+        egress.pacer?.sent(bytes: original.count, now: now)
         if consumer.parameters.rtxSSRC != nil { consumer.rtxSequence &+= 1 }
         consumer.retransmissionsSent += 1
         counters.retransmissionsSent += 1

@@ -38,8 +38,11 @@ extension Engine {
                 for entry in fir.entries {
                     if let consumer = transport.consumersBySSRC[entry.ssrc] { requestKeyFrameForConsumer(consumer, now: now) }
                 }
-            case .sdes, .bye, .remb, .transportFeedback, .unknown:
-                // REMB and transport-cc feed the congestion controller (not in this engine yet).
+            case .transportFeedback(let feedback):
+                handleTransportFeedback(feedback, on: transport, now: now)
+            case .remb(let remb):
+                handleREMB(remb, on: transport, now: now)
+            case .sdes, .bye, .unknown:
                 continue
             }
         }
@@ -126,7 +129,7 @@ extension Engine {
     }
 
     @discardableResult
-    private func sendRTCP(_ packets: [RTCPPacket], transport: Transport) -> Bool {
+    func sendRTCP(_ packets: [RTCPPacket], transport: Transport) -> Bool {
         guard let endpoints = transport.remoteIfKnown else { return false }
         let queued = output.append(from: endpoints.local, to: endpoints.remote, capacity: 1_400) { buffer in
             RTCPPacket.writeCompound(packets, into: buffer) ?? 0

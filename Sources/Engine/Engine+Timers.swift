@@ -24,6 +24,7 @@ extension Engine {
             if earliest == nil || candidate < earliest! { earliest = candidate }
         }
         consider(nextAllocationAt)
+        consider(congestionDeadline())
         if streamTimersChanged {
             streamTimersChanged = false
             var streams: Instant?
@@ -62,6 +63,7 @@ extension Engine {
             let base = Double(profile.feedback.rtcp.maxVideoInterval) * (0.5 + random.nextUnit())
             nextReportAt = now + .milliseconds(Int64(base))
         }
+        handleCongestionTimeout(now: now)
         if nextAllocationAt == nil || nextAllocationAt! <= now {
             for transport in transports { allocate(transport: transport, now: now) }
             nextAllocationAt = now + .seconds(1)

@@ -61,6 +61,8 @@ public final class Engine {
     var streamTimersDeadline: Instant?
     var streamTimersChanged = true
     var nextAllocationAt: Instant?
+    /// Next congestion-control tick (REMB, probing), once a transport has traffic.
+    var nextCongestionAt: Instant?
     /// Scratch buffer for RTX unwrapping (one packet).
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: PacketPool.slotSize, alignment: 16)
 
@@ -89,7 +91,10 @@ public final class Engine {
         var bitrate = profile.webRtcTransport.initialAvailableOutgoingBitrate
         if let floor = profile.webRtcTransport.minOutgoingBitrate { bitrate = max(bitrate, floor) }
         if let ceiling = profile.webRtcTransport.maxOutgoingBitrate { bitrate = min(bitrate, ceiling) }
-        let transport = Transport(id: id, local: local, remote: remote, initialOutgoingBitrate: bitrate)
+        let transport = Transport(id: id, local: local, remote: remote, initialOutgoingBitrate: bitrate,
+                                  minOutgoingBitrate: profile.webRtcTransport.minOutgoingBitrate ?? Self.defaultMinOutgoingBitrate,
+                                  maxOutgoingBitrate: profile.webRtcTransport.maxOutgoingBitrate ?? Self.defaultMaxOutgoingBitrate,
+                                  congestion: profile.feedback.congestion)
         transports.append(transport)
         transportsByPort[local.port] = transport
         return (id, local)
@@ -158,6 +163,7 @@ public final class Engine {
         guard producer.paused else { return }
         producer.paused = false
         for consumer in producer.consumers { consumer.restart() }
+        for transport in Set(producer.consumers.map(\.transport.rawValue)).sorted() { allocate(transport: transports[transport], now: now) }
         requestKeyFrames(for: producer, now: now)
     }
 
@@ -171,6 +177,7 @@ public final class Engine {
         guard consumer.paused else { return }
         consumer.paused = false
         consumer.restart()
+        allocate(transport: try transport(consumer.transport), now: now)
         requestKeyFrames(for: consumer.producer, now: now)
     }
 
@@ -229,6 +236,11 @@ public final class Engine {
     public func availableOutgoingBitrate(_ id: TransportID) throws(ControlError) -> Bitrate {
         try transport(id).availableOutgoingBitrate
     }
+
+    /// Floor of the estimate when `webRtcTransport.minOutgoingBitrate` is unset: 30 kb/s.
+    public static let defaultMinOutgoingBitrate: Bitrate = 30_000
+    /// Ceiling of the estimate when `webRtcTransport.maxOutgoingBitrate` is unset: 100 Mb/s.
+    public static let defaultMaxOutgoingBitrate: Bitrate = 100_000_000
 
     /// Packet slots in use by retransmission buffers (for tests and statistics).
     public var storedPacketCount: Int { pool.inUse }

@@ -11,6 +11,8 @@ public struct FeedbackSettings: Codable, Sendable, Hashable {
     public var rtcp = RTCPSettings()
     /// Bitrate allocation across a transport's consumers.
     public var allocation = AllocationSettings()
+    /// Transport-wide congestion control: feedback, estimator, probing, pacing.
+    public var congestion = CongestionSettings()
 
     public init() {}
 }

@@ -28,6 +28,10 @@ public struct EngineCounters: Sendable, Hashable {
     public var retransmissionsSent = 0
     public var nacksSent = 0
     public var keyFrameRequestsSent = 0
+    /// Padding packets sent in probe clusters.
+    public var probePacketsSent = 0
+    /// Padding-only RTP packets received (probes from publishers).
+    public var paddingPacketsReceived = 0
     public var rtcpPacketsSent = 0
     /// Padding-only packets sent in place of late packets of layers a consumer filters.
     public var holesFilledWithPadding = 0

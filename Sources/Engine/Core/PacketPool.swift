@@ -58,6 +58,11 @@ final class PacketPool {
         UnsafeRawBufferPointer(start: pointer(slot), count: Int(lengths[Int(slot)]))
     }
 
+    /// The bytes stored in `slot`, writable (only while the caller holds the only reference).
+    func mutableBytes(_ slot: Int32) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: pointer(slot), count: Int(lengths[Int(slot)]))
+    }
+
     private func pointer(_ slot: Int32) -> UnsafeMutableRawPointer {
         let index = Int(slot)
         return chunks[index / Self.chunkSlots] + (index % Self.chunkSlots) * Self.slotSize

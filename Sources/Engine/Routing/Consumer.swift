@@ -72,7 +72,9 @@ final class Consumer {
         rtt = .milliseconds(profile.feedback.nack.defaultRtt)
         waitingForKeyFrame = producer.isVideo
         unsentOutputs.reserveCapacity(Self.unsentLimit + 64)
-        allowedLayers = preferredLayers
+        // Simulcast consumers get their layers from the allocator (which runs when they are
+        // created); starting from nothing makes the first allocation an upgrade, with headroom.
+        allowedLayers = producer.isSimulcast ? nil : preferredLayers
     }
 
     /// Forwarding is on: neither the consumer nor its producer is paused.
@@ -131,8 +133,14 @@ final class Consumer {
             timestamp.resync()
             resync = true
         }
-        // Temporal layers: switch at frame starts; up only at a key frame or layer sync.
-        let targetTemporal = target.temporalLayer ?? 2
+        // Temporal layers: switch at frame starts; up only at a key frame or layer sync. While
+        // waiting for a key frame of another spatial layer, keep every temporal layer of the
+        // current stream when moving up (the allocation covers it whole) and shed down to the
+        // base one when moving down; the target's temporal layer applies to its own stream.
+        var targetTemporal = target.temporalLayer ?? 2
+        if let current = currentSpatial, current != target.spatialLayer {
+            targetTemporal = target.spatialLayer > current ? max(currentTemporal, targetTemporal) : 0
+        }
         if info.isFrameStart {
             if targetTemporal < currentTemporal {
                 currentTemporal = targetTemporal

@@ -17,6 +17,8 @@ final class Producer {
         var temporalRates: [RateMeter]
         var maxTemporalLayerSeen = 0
         var lastPacketAt: Instant?
+        /// When the stream started sending again after a pause of a second or more.
+        var startedAt: Instant?
         var firSequence: UInt8 = 0
 
         init(index: Int, encoding: ProducerEncoding, clockRate: Int, settings: FeedbackSettings, keyFrameDelay: Duration) {
@@ -33,14 +35,18 @@ final class Producer {
         }
 
         /// Bitrate of temporal layers 0...`temporal` of this stream at `now`; the declared
-        /// maximum (split evenly) until something was measured.
+        /// maximum (split as libwebrtc does) until something was measured, and at least that
+        /// while the measurement window (1 s) is not yet full since the stream (re)started, so a
+        /// layer a publisher just switched on does not look cheap.
         func bitrate(upToTemporal temporal: Int, now: Instant) -> Bitrate {
             var total = Bitrate.zero
             for layer in 0...min(temporal, temporalRates.count - 1) { total += temporalRates[layer].rate(now: now) }
-            if total == .zero, let declared = declaredBitrate {
+            if let declared = declaredBitrate {
                 // libwebrtc's default three-layer split: TL0 40 %, TL1 20 %, TL2 40 %.
                 let cumulative = [0.4, 0.6, 1.0]
-                return declared * cumulative[min(temporal, cumulative.count - 1)]
+                let split = declared * cumulative[min(temporal, cumulative.count - 1)]
+                if total == .zero { return split }
+                if let started = startedAt, now - started < .seconds(1) { return max(total, split) }
             }
             return total
         }

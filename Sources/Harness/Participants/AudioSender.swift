@@ -33,7 +33,8 @@ struct AudioSender {
         let level = AudioLevelExtension(voiceActivity: frame.level < 127, levelDecibelsBelowOverload: frame.level)
         let builder = RTPPacketBuilder(
             marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc,
-            extensions: [RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.audioLevel, value: level.extensionValue)])
+            extensions: [RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.audioLevel, value: level.extensionValue)]
+                + CongestionExtensions.slots)
         guard let packet = try? builder.build(payload: payload) else { return nil }
         sequence &+= 1
         bytesSent += packet.count

@@ -34,15 +34,29 @@ final class SimulatedParticipant {
     private let measurements: MeasurementCollector
     private let nackSettings: NackSettings
     private let rtcpSSRC: UInt32
-    private let joinAt: Instant
+    var rtcpSSRCForFeedback: UInt32 { rtcpSSRC }
+    let joinAt: Instant
     private let stopAt: Instant
     private var nextAudioAt: Instant?
     private var nextVideoAt: Instant?
     private var nextReportAt: Instant
     private var videoTimestamp: UInt32
+    // Congestion control (SimulatedParticipant+Congestion.swift).
+    let congestion: CongestionSettings
+    /// Send side of the uplink: what the engine's transport-cc feedback says the uplink carries.
+    var uplinkEstimator: SendSideBandwidthEstimator
+    var uplinkSequence: UInt16 = 1
+    /// The last REMB from the engine (`maxIncomingBitrate`, or its receive-side estimate).
+    var rembLimit: Bitrate?
+    /// Receive side: transport-cc feedback about what the engine sends to this subscriber.
+    var receiveFeedback: TransportFeedbackGenerator
+    var nextCongestionAt: Instant?
+    var probe: (cluster: ProbeCluster, start: Instant, bytes: Int, packets: Int, next: Instant)?
+    var probeRTXSequence: UInt16 = 0
 
     init(index: Int, role: ParticipantRole, random: SeededGenerator, measurements: MeasurementCollector,
-         nackSettings: NackSettings, stopAt: Instant) {
+         nackSettings: NackSettings, congestion: CongestionSettings = CongestionSettings(),
+         initialBitrate: Bitrate = 600_000, stopAt: Instant) {
         self.index = index
         self.role = role
         let address = UInt32(0x7F01_0000) + UInt32(index + 1)
@@ -59,6 +73,9 @@ final class SimulatedParticipant {
         nextReportAt = joinAt + .milliseconds(500)
         videoTimestamp = UInt32(truncatingIfNeeded: self.random.next())
         if role.sendsAudio { nextAudioAt = joinAt }
+        self.congestion = congestion
+        uplinkEstimator = SendSideBandwidthEstimator(initial: initialBitrate, min: 30_000, max: 100_000_000, settings: congestion)
+        receiveFeedback = TransportFeedbackGenerator(interval: .milliseconds(Int64(congestion.feedbackInterval)))
     }
 
     /// Frames per second of this participant's video.
@@ -77,6 +94,8 @@ final class SimulatedParticipant {
             return VideoSender(ssrc: encoding.ssrc, rtxSSRC: encoding.rtxSSRC, payloadType: payloadType,
                                rtxPayloadType: rtxPayloadType, model: model, random: &random)
         }
+        // Start with the encodings the initial estimate covers, as a browser does.
+        adaptVideoLayers(now: joinAt)
         // Stagger the first frame within one frame interval so publishers do not move in lockstep.
         nextVideoAt = joinAt + .nanoseconds(Int64(random.nextUnit() * 1e9 / framesPerSecond))
     }
@@ -105,6 +124,7 @@ final class SimulatedParticipant {
         if let audio = nextAudioAt, audio < deadline { deadline = audio }
         if let video = nextVideoAt, video < deadline { deadline = video }
         if let due = streamsDeadline, due < deadline { deadline = due }
+        if let due = congestionDeadline(), due < deadline { deadline = due }
         return deadline
     }
 
@@ -112,7 +132,7 @@ final class SimulatedParticipant {
         while let due = nextAudioAt, due <= now {
             if due < stopAt, var sender = audio {
                 if let packet = sender.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random) {
-                    send(packet, to: engineSendEndpoint)
+                    send(packet, to: engineSendEndpoint, now: due)
                 }
                 audio = sender
                 nextAudioAt = due + .milliseconds(20)
@@ -124,7 +144,7 @@ final class SimulatedParticipant {
             if due < stopAt {
                 for index in video.indices where video[index].enabled {
                     for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random) {
-                        send(packet, to: engineSendEndpoint)
+                        send(packet, to: engineSendEndpoint, now: due)
                     }
                 }
                 videoTimestamp &+= UInt32(90_000 / framesPerSecond)
@@ -141,6 +161,7 @@ final class SimulatedParticipant {
             if let due = streams[index].nextDeadline, earliest == nil || due < earliest! { earliest = due }
         }
         streamsDeadline = earliest
+        handleCongestionTimeout(now: now)
         if nextReportAt <= now {
             sendReports(now: now)
             nextReportAt = now + .seconds(1)
@@ -154,6 +175,9 @@ final class SimulatedParticipant {
             if RTPDemux.isRTCP(bytes) {
                 handleRTCP(bytes, now: now)
             } else {
+                if let sequence = CongestionExtensions.sequence(of: bytes) {
+                    receiveFeedback.received(sequence: sequence, now: now)
+                }
                 handleRTP(bytes, now: now)
             }
         }
@@ -199,13 +223,19 @@ final class SimulatedParticipant {
             switch packet {
             case .nack(let nack):
                 guard let index = video.firstIndex(where: { $0.ssrc == nack.mediaSSRC }) else { continue }
-                for rtx in video[index].retransmit(nack.lostSequenceNumbers) { send(rtx, to: engineSendEndpoint) }
+                for rtx in video[index].retransmit(nack.lostSequenceNumbers) { send(rtx, to: engineSendEndpoint, now: now) }
             case .pli(let pli):
                 video.indices.filter { video[$0].ssrc == pli.mediaSSRC }.forEach { video[$0].requestKeyFrame() }
             case .fir(let fir):
                 for entry in fir.entries {
                     video.indices.filter { video[$0].ssrc == entry.ssrc }.forEach { video[$0].requestKeyFrame() }
                 }
+            case .transportFeedback(let feedback):
+                uplinkEstimator.handleFeedback(feedback, now: now)
+                adaptVideoLayers(now: now)
+            case .remb(let remb):
+                rembLimit = Bitrate(bitsPerSecond: Int64(min(remb.bitrateBitsPerSecond, UInt64(Int64.max))))
+                adaptVideoLayers(now: now)
             case .senderReport(let report):
                 if let entry = streamBySSRC[report.ssrc], !entry.isRTX {
                     streams[entry.index].statistics.senderReportReceived(ntpMiddle: NTPTime.middle(report.ntpTimestamp), now: now)
@@ -246,8 +276,16 @@ final class SimulatedParticipant {
         }
     }
 
-    private func send(_ bytes: [UInt8], to destination: Endpoint) {
+    /// Queues a datagram; RTP on the uplink is stamped with the next transport-wide sequence
+    /// number and abs-send-time and recorded for the uplink estimator.
+    func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil) {
+        var bytes = bytes
         let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
+        if let now, destination == engineSendEndpoint,
+           CongestionExtensions.stamp(&bytes, sequence: uplinkSequence, now: now) {
+            uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
+            uplinkSequence &+= 1
+        }
         outbox.append(Datagram(from: from, to: destination, bytes: bytes))
     }
 }

@@ -61,7 +61,8 @@ struct VideoSender {
             let chunk = size / count + (index < size % count ? 1 : 0)
             payload.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: max(0, chunk - ProbeHeader.size - 1)))
             let builder = RTPPacketBuilder(marker: index == count - 1, payloadType: payloadType,
-                                           sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc)
+                                           sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc,
+                                           extensions: CongestionExtensions.slots)
             guard let packet = try? builder.build(payload: payload) else { continue }
             history.store(packet, sequence: sequence)
             packets.append(packet)

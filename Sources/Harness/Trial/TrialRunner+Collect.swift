@@ -36,6 +36,7 @@ extension TrialRunner {
         metrics.extra["engine.keyFrameRequestsSent"] = Double(counters.keyFrameRequestsSent)
         metrics.extra["engine.packetsDropped"] = Double(counters.totalDropped)
         metrics.extra["engine.holesFilledWithPadding"] = Double(counters.holesFilledWithPadding)
+        metrics.extra["engine.probePacketsSent"] = Double(counters.probePacketsSent)
         metrics.extra["network.lostPackets"] = Double((world.uplinks + world.downlinks).map(\.emulator.counters)
             .reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)

@@ -37,7 +37,10 @@ public struct TrialRunner: Sendable {
         // Participants and their links.
         for (index, role) in roles.enumerated() {
             let participant = SimulatedParticipant(index: index, role: role, random: random.split(), measurements: measurements,
-                                                   nackSettings: spec.profile.feedback.nack, stopAt: stopAt)
+                                                   nackSettings: spec.profile.feedback.nack,
+                                                   congestion: spec.profile.feedback.congestion,
+                                                   initialBitrate: spec.profile.webRtcTransport.initialAvailableOutgoingBitrate,
+                                                   stopAt: stopAt)
             let pair = spec.network.links(participant: index, deviceClass: role.device.rawValue)
             let uplink: LinkEmulator<TrialWorld.Datagram>
             let downlink: LinkEmulator<TrialWorld.Datagram>
@@ -60,7 +63,9 @@ public struct TrialRunner: Sendable {
         while time < end {
             time = min(end, time + .milliseconds(500))
             world.run(until: time)
-            let transports = world.participants.map(\.receiveTransport)
+            // Mean over the transports that carry something (a listener-only trial would
+            // otherwise average in idle transports sitting at their initial value).
+            let transports = world.participants.filter { !$0.streams.isEmpty }.map(\.receiveTransport)
             let total = transports.compactMap { try? engine.availableOutgoingBitrate($0) }.reduce(Bitrate.zero, +)
             estimate.record(Double(total.bitsPerSecond) / 1_000 / Double(max(1, transports.count)), at: time)
             layers.sample(now: time)

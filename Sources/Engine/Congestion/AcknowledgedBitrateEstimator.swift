@@ -1,0 +1,55 @@
+/// The rate at which the receiver acknowledged packets, measured over their arrival times in a
+/// sliding window (libwebrtc `AcknowledgedBitrateEstimator`, without its Bayesian smoothing).
+/// It is the "estimated throughput" the AIMD controller decreases from and caps increases by.
+public struct AcknowledgedBitrateEstimator: Sendable {
+    /// Span of arrivals the rate is measured over. Default 500 ms.
+    public let window: Duration
+    private var samples: [(arrival: Instant, bytes: Int)] = []
+    private var head = 0
+    private var bytesInWindow = 0
+    private var firstArrival: Instant?
+    /// The last estimate (nil until a full window was seen).
+    public private(set) var bitrate: Bitrate?
+
+    public init(window: Duration = .milliseconds(500)) {
+        self.window = window
+        samples.reserveCapacity(1_024)
+    }
+
+    /// Adds the received packets of one feedback message (in arrival order) and updates the rate.
+    public mutating func update(_ packets: [PacketResult]) {
+        var latest: Instant?
+        for packet in packets {
+            guard let arrival = packet.arrivedAt else { continue }
+            samples.append((arrival, packet.bytes))
+            bytesInWindow += packet.bytes
+            latest = max(latest ?? arrival, arrival)
+        }
+        if let latest { refresh(latest: latest) }
+    }
+
+    /// Adds one packet that arrived at `arrival` and updates the rate.
+    public mutating func add(bytes: Int, arrival: Instant) {
+        samples.append((arrival, bytes))
+        bytesInWindow += bytes
+        refresh(latest: arrival)
+    }
+
+    private mutating func refresh(latest: Instant) {
+        while head < samples.count, latest - samples[head].arrival > window {
+            bytesInWindow -= samples[head].bytes
+            head += 1
+        }
+        if head > 512 {
+            samples.removeFirst(head)
+            head = 0
+        }
+        guard head < samples.count else { return }
+        if firstArrival == nil { firstArrival = samples[head].arrival }
+        let first = firstArrival!
+        // Only report once the history spans (nearly) a whole window.
+        if latest - first >= window * 0.9 || bitrate != nil {
+            bitrate = Bitrate(bitsPerSecond: Int64(Double(bytesInWindow) * 8 / window.secondsDouble))
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import RTP
+
+/// Congestion control inside the engine: stamping and recording what each transport sends,
+/// transport-cc feedback and REMB in both directions, the estimate driving the allocator, and
+/// probe clusters. See docs/congestion-control.md.
+extension Engine {
+    /// Stamps abs-send-time and the transport's next transport-wide sequence number into an
+    /// outgoing RTP packet (in place, when the packet carries the elements) and records it in the
+    /// send history. Allocation-free.
+    func stampOutgoing(_ packet: UnsafeMutableRawBufferPointer, transport: Transport, now: Instant, probeCluster: Int? = nil) {
+        guard let view = try? RTPMutablePacketView(parsing: packet) else { return }
+        view.setAbsSendTime(AbsSendTime(microseconds: UInt64(max(0, now.nanoseconds / 1_000))),
+                            id: RouterCapabilities.HeaderExtensionID.absSendTime)
+        let sequence = transport.nextTransportSequence
+        guard view.setTransportWideSequenceNumber(sequence, id: RouterCapabilities.HeaderExtensionID.transportWideCC) else { return }
+        transport.nextTransportSequence &+= 1
+        transport.estimator.packetSent(sequence: sequence, bytes: packet.count, probeCluster: probeCluster, now: now)
+    }
+
+    /// Records what an incoming RTP packet says for the receive side: its transport-wide sequence
+    /// number (for transport-cc feedback) and abs-send-time (for REMB).
+    func noteIncoming(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, transport: Transport, now: Instant) {
+        guard header.extensionBlock != nil, let view = try? RTPPacketView(parsing: bytes) else { return }
+        if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
+           let sequence = TransportWideSequenceNumberExtension.decode(value) {
+            transport.feedbackGenerator.received(sequence: sequence, now: now)
+            transport.receivesTransportWideCC = true
+            if nextCongestionAt == nil { nextCongestionAt = now }
+        }
+        if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.absSendTime),
+           let time = AbsSendTime(extensionValue: value) {
+            transport.remoteEstimator.received(absSendTime: time, bytes: bytes.count, now: now)
+        }
+    }
+
+    /// Transport-cc feedback from a subscriber about what this transport sent.
+    func handleTransportFeedback(_ feedback: RTCPTransportFeedback, on transport: Transport, now: Instant) {
+        guard profile.feedback.congestion.enabled else { return }
+        transport.hasTransportFeedback = true
+        let target = transport.estimator.handleFeedback(feedback, now: now)
+        updateAvailableBitrate(target, transport: transport, now: now)
+    }
+
+    /// REMB from a subscriber: the fallback when it sends no transport-cc feedback.
+    func handleREMB(_ remb: RTCPREMB, on transport: Transport, now: Instant) {
+        guard profile.feedback.congestion.enabled, !transport.hasTransportFeedback else { return }
+        let value = Bitrate(bitsPerSecond: Int64(min(remb.bitrateBitsPerSecond, UInt64(Int64.max))))
+        let bounded = min(max(value, transport.estimator.minBitrate), transport.estimator.maxBitrate)
+        updateAvailableBitrate(bounded, transport: transport, now: now)
+    }
+
+    private func updateAvailableBitrate(_ target: Bitrate, transport: Transport, now: Instant) {
+        transport.availableOutgoingBitrate = target
+        transport.pacer?.rate = target * profile.feedback.congestion.pacingFactor
+        let previous = Double(transport.allocatedWithBitrate.bitsPerSecond)
+        let change = abs(Double(target.bitsPerSecond) - previous) / max(previous, 1)
+        if change >= profile.feedback.congestion.reallocationThreshold { allocate(transport: transport, now: now) }
+    }
+
+    /// Earliest congestion-control deadline: feedback to publishers, the next probe packet, the
+    /// periodic tick (REMB, application-limited probing).
+    func congestionDeadline() -> Instant? {
+        var earliest = nextCongestionAt
+        func consider(_ candidate: Instant?) {
+            guard let candidate else { return }
+            if earliest == nil || candidate < earliest! { earliest = candidate }
+        }
+        for transport in transports {
+            consider(transport.feedbackGenerator.nextDeadline())
+            consider(transport.probe?.nextPacketAt)
+            if transport.pacedCount > 0 {
+                let oldest = transport.pacedQueue[transport.pacedHead].enqueuedAt
+                let overdue = oldest + (transport.pacer?.maxQueueDelay ?? .zero)
+                consider(min(transport.pacer?.nextSendTime() ?? oldest, overdue))
+            }
+        }
+        return earliest
+    }
+
+    /// Runs congestion-control work due at `now`.
+    func handleCongestionTimeout(now: Instant) {
+        let settings = profile.feedback.congestion
+        for transport in transports {
+            if let due = transport.feedbackGenerator.nextDeadline(), due <= now {
+                let messages = transport.feedbackGenerator.takeFeedback(
+                    senderSSRC: rtcpSenderSSRC, mediaSSRC: transport.producers.first?.streams.first?.ssrc ?? 0, now: now)
+                for message in messages { sendRTCP([.transportFeedback(message)], transport: transport) }
+            }
+            if let probe = transport.probe, probe.nextPacketAt <= now { sendProbePackets(transport: transport, now: now) }
+            if transport.pacedCount > 0 { sendPacedPackets(transport: transport, now: now) }
+        }
+        guard let due = nextCongestionAt, due <= now else { return }
+        nextCongestionAt = now + .milliseconds(100)
+        for transport in transports where transport.remote != nil {
+            if settings.enabled, !transport.consumers.isEmpty {
+                transport.estimator.process(now: now)
+                if transport.probe == nil, let cluster = transport.estimator.takeProbeCluster() {
+                    transport.probe = ProbeSendState(cluster: cluster, startedAt: now, nextPacketAt: now)
+                    sendProbePackets(transport: transport, now: now)
+                }
+            }
+            sendREMBIfDue(transport: transport, now: now)
+        }
+    }
+
+    /// Sends what the pacer lets out at `now`: in order, while the bucket allows or the oldest
+    /// packet waited the pacer's longest delay.
+    func sendPacedPackets(transport: Transport, now: Instant) {
+        guard let endpoints = transport.remoteIfKnown else { return }
+        while transport.pacedCount > 0 {
+            let (slot, enqueuedAt) = transport.pacedQueue[transport.pacedHead]
+            let overdue = transport.pacer.map { now - enqueuedAt >= $0.maxQueueDelay } ?? true
+            guard overdue || transport.pacer?.canSend(now: now) ?? true else { break }
+            let bytes = pool.bytes(slot)
+            output.append(from: endpoints.local, to: endpoints.remote, capacity: bytes.count) { buffer in
+                buffer.copyMemory(from: bytes)
+                stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count]), transport: transport, now: now)
+                return bytes.count
+            }
+            transport.pacer?.sent(bytes: bytes.count, now: now)
+            pool.release(slot)
+            transport.pacedHead += 1
+        }
+        if transport.pacedHead == transport.pacedQueue.count {
+            transport.pacedQueue.removeAll(keepingCapacity: true)
+            transport.pacedHead = 0
+        } else if transport.pacedHead >= 1_024 {
+            transport.pacedQueue.removeFirst(transport.pacedHead)
+            transport.pacedHead = 0
+        }
+    }
+
+    /// REMB to a transport's publishers: `maxIncomingBitrate`, lowered by the abs-send-time
+    /// estimate for publishers that do not send transport-cc (they get transport-cc feedback
+    /// otherwise and estimate on their side); every `rembInterval` or at once after a drop of 3 %
+    /// or more.
+    private func sendREMBIfDue(transport: Transport, now: Instant) {
+        let ssrcs = transport.producers.flatMap { $0.streams.compactMap(\.ssrc) }
+        guard !ssrcs.isEmpty else { return }
+        var value = transport.receivesTransportWideCC ? nil : transport.remoteEstimator.estimate
+        if let cap = profile.webRtcTransport.maxIncomingBitrate { value = min(value ?? cap, cap) }
+        guard let value else { return }
+        let dropped = transport.lastREMBBitrate.map { value < $0 * 0.97 } ?? true
+        guard dropped || transport.nextREMBAt.map({ $0 <= now }) ?? true else { return }
+        transport.lastREMBBitrate = value
+        transport.nextREMBAt = now + .milliseconds(Int64(profile.feedback.congestion.rembInterval))
+        let remb = RTCPREMB(senderSSRC: rtcpSenderSSRC, bitrateBitsPerSecond: UInt64(max(0, value.bitsPerSecond)), ssrcs: ssrcs)
+        sendRTCP([.remb(remb)], transport: transport)
+    }
+
+    /// Sends the probe packets that are due: padding-only RTP on the RTX stream of a video
+    /// consumer, paced at the cluster's rate.
+    private func sendProbePackets(transport: Transport, now: Instant) {
+        guard var probe = transport.probe else { return }
+        guard let endpoints = transport.remoteIfKnown,
+              let consumer = transport.consumers.first(where: { $0.producer.isVideo && $0.isActive && $0.packetsSent > 0 }),
+              let ssrc = consumer.parameters.rtxSSRC, let payloadType = consumer.parameters.rtxPayloadType else {
+            // Probes ride on RTX; without a video consumer with RTX there is nothing to probe with.
+            transport.probe = nil
+            return
+        }
+        while probe.nextPacketAt <= now {
+            let sequence = consumer.rtxSequence
+            consumer.rtxSequence &+= 1
+            let builder = RTPPacketBuilder(
+                marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(sequence),
+                timestamp: consumer.lastOutputTimestamp, ssrc: ssrc,
+                extensions: [RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.absSendTime, value: [0, 0, 0]),
+                             RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.transportWideCC, value: [0, 0])],
+                paddingLength: ProbeSendState.paddingBytes)
+            let size = builder.encodedLength(payloadLength: 0)
+            let clusterID = probe.cluster.id
+            output.append(from: endpoints.local, to: endpoints.remote, capacity: size) { buffer in
+                guard let length = try? builder.write(payload: UnsafeRawBufferPointer(start: nil, count: 0), into: buffer) else { return 0 }
+                stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), transport: transport, now: now,
+                              probeCluster: clusterID)
+                return length
+            }
+            counters.probePacketsSent += 1
+            probe.bytesSent += size
+            probe.packetsSent += 1
+            if probe.bytesSent >= probe.cluster.totalBytes && probe.packetsSent >= probe.cluster.minPackets {
+                transport.probe = nil
+                return
+            }
+            probe.nextPacketAt = probe.startedAt + probe.cluster.bitrate.transmissionTime(bytes: probe.bytesSent)
+        }
+        transport.probe = probe
+    }
+}

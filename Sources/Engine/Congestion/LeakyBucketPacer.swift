@@ -1,0 +1,53 @@
+/// A leaky-bucket pacer (libwebrtc `PacingController` with its media budget): sending adds a
+/// packet's bytes to the bucket, the bucket drains at the pacing rate (`pacingFactor` x the
+/// estimate), and a packet may leave while the bucket holds less than `burst` worth of bytes.
+/// Key frames and other bursts are so spread over time instead of hitting the bottleneck queue at
+/// once. Packets that waited `maxQueueDelay` leave regardless, so the pacer never becomes the
+/// bottleneck (libwebrtc drains its queue within 2 s the same way).
+public struct LeakyBucketPacer: Sendable {
+    /// Drain rate.
+    public var rate: Bitrate
+    /// Bytes the bucket may hold before packets wait, as time at `rate`. Default 10 ms.
+    public var burst: Duration
+    /// Longest a packet waits. Default 2 s.
+    public var maxQueueDelay: Duration
+    private var levelBytes = 0.0
+    private var lastUpdate: Instant?
+
+    public init(rate: Bitrate, burst: Duration = .milliseconds(10), maxQueueDelay: Duration = .seconds(2)) {
+        self.rate = rate
+        self.burst = burst
+        self.maxQueueDelay = maxQueueDelay
+    }
+
+    private var burstBytes: Double { max(rate.bytes(in: burst), 1_500) }
+
+    /// The bucket's level at `now`.
+    public mutating func drain(now: Instant) {
+        if let last = lastUpdate, now > last {
+            levelBytes = max(0, levelBytes - rate.bytes(in: now - last))
+        }
+        lastUpdate = max(lastUpdate ?? now, now)
+    }
+
+    /// Whether a packet may leave at `now`.
+    public mutating func canSend(now: Instant) -> Bool {
+        drain(now: now)
+        return levelBytes < burstBytes
+    }
+
+    /// Accounts for `bytes` sent at `now`.
+    public mutating func sent(bytes: Int, now: Instant) {
+        drain(now: now)
+        levelBytes += Double(bytes)
+    }
+
+    /// When the next packet may leave (nil before anything was sent: at once).
+    public func nextSendTime() -> Instant? {
+        guard let last = lastUpdate else { return nil }
+        let excess = levelBytes - burstBytes
+        guard excess >= 0 else { return last }
+        guard rate > .zero else { return last + maxQueueDelay }
+        return last + rate.transmissionTime(bytes: Int(excess.rounded(.up)) + 1)
+    }
+}

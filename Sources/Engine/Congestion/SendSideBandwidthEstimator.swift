@@ -1,0 +1,119 @@
+import RTP
+
+/// The send-side bandwidth estimator of one transport (a GCC-style controller after
+/// draft-ietf-rmcat-gcc-02 and libwebrtc's `GoogCcNetworkController`), sans-IO:
+///
+/// - `packetSent` records every packet stamped with a transport-wide sequence number;
+/// - `handleFeedback` matches transport-cc feedback with the send history, runs the delay-based
+///   path (inter-arrival groups → trendline → overuse detector → AIMD), the acknowledged bitrate,
+///   probe results and the loss-based controller, and returns the new target;
+/// - `takeProbeCluster` hands out probe clusters the transport should send.
+///
+/// The target is `min(delay-based, loss-based)` within the transport's bounds.
+public struct SendSideBandwidthEstimator: Sendable {
+    public let minBitrate: Bitrate
+    public let maxBitrate: Bitrate
+    public private(set) var history = SendHistory()
+    private var interArrival = InterArrival()
+    private var trendline = TrendlineEstimator()
+    private var detector = OveruseDetector()
+    private var rateControl: AimdRateControl
+    private var lossController: LossBasedController
+    private var acknowledged = AcknowledgedBitrateEstimator()
+    private var probeEstimator = ProbeBitrateEstimator()
+    public private(set) var probes: ProbeController
+    public private(set) var applicationLimited = ApplicationLimitedDetector()
+    private var unwrapper = SequenceNumberUnwrapper()
+    private var highestAcknowledged: Int64?
+    /// Smoothed round-trip time (send to feedback of the newest packet; includes the feedback
+    /// interval).
+    public private(set) var rtt: Duration = .milliseconds(200)
+    /// The current target.
+    public private(set) var target: Bitrate
+    /// The last detector state.
+    public private(set) var usage = BandwidthUsage.normal
+
+    /// - Parameters:
+    ///   - initial: `initialAvailableOutgoingBitrate`; `min`/`max`: the transport's bounds.
+    public init(initial: Bitrate, min minBitrate: Bitrate, max maxBitrate: Bitrate, settings: CongestionSettings) {
+        self.minBitrate = minBitrate
+        self.maxBitrate = maxBitrate
+        let start = Swift.min(Swift.max(initial, minBitrate), maxBitrate)
+        rateControl = AimdRateControl(initial: start, min: minBitrate, max: maxBitrate)
+        lossController = LossBasedController(initial: start)
+        probes = ProbeController(enabled: settings.probing, interval: .milliseconds(Int64(settings.probeInterval)), maxBitrate: maxBitrate)
+        target = start
+    }
+
+    /// The acknowledged throughput, once measured.
+    public var acknowledgedBitrate: Bitrate? { acknowledged.bitrate }
+
+    /// Records a packet sent with transport-wide sequence number `sequence`.
+    public mutating func packetSent(sequence: UInt16, bytes: Int, probeCluster: Int? = nil, now: Instant) {
+        history.record(sequence: sequence, sentAt: now, bytes: bytes, probeCluster: probeCluster)
+        applicationLimited.update(sentBytes: probeCluster == nil ? bytes : 0, estimate: target, now: now)
+        probes.start(estimate: target, now: now)
+    }
+
+    /// Tells the prober how much the media would use if allowed.
+    public mutating func setDesiredBitrate(_ bitrate: Bitrate) {
+        probes.desiredBitrate = bitrate
+    }
+
+    /// Periodic work (call at least every few hundred ms): application-limited probing.
+    public mutating func process(now: Instant) {
+        applicationLimited.update(sentBytes: 0, estimate: target, now: now)
+        probes.process(estimate: target, applicationLimited: applicationLimited.isLimited, now: now)
+    }
+
+    /// The next probe cluster to send, if any.
+    public mutating func takeProbeCluster() -> ProbeCluster? { probes.takeCluster() }
+
+    /// Handles one transport-cc feedback message received at `now`; returns the new target.
+    @discardableResult
+    public mutating func handleFeedback(_ feedback: RTCPTransportFeedback, now: Instant) -> Bitrate {
+        var results: [PacketResult] = []
+        results.reserveCapacity(feedback.packets.count)
+        var lost = 0
+        var newestSend: Instant?
+        for (sequence, arrival) in feedback.arrivalTimesMicroseconds {
+            let extended = unwrapper.unwrap(sequence)
+            if let highestAcknowledged, extended <= highestAcknowledged { continue }
+            guard let sent = history.entry(sequence: sequence) else { continue }
+            let arrivedAt = arrival.map { Instant(nanoseconds: $0 * 1_000) }
+            if arrivedAt == nil { lost += 1 } else { newestSend = Swift.max(newestSend ?? sent.sentAt, sent.sentAt) }
+            results.append(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: arrivedAt, bytes: sent.bytes,
+                                        probeCluster: sent.probeCluster))
+        }
+        if let last = results.last?.sequence { highestAcknowledged = Swift.max(highestAcknowledged ?? last, last) }
+        guard !results.isEmpty else { return target }
+        if let newestSend {
+            let sample = now - newestSend
+            rtt = .nanoseconds((rtt.nanoseconds * 7 + sample.nanoseconds) / 8)
+            rateControl.rtt = rtt
+        }
+        let received = results.filter(\.isReceived).sorted { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
+        acknowledged.update(received)
+
+        // Delay-based path.
+        var probeResult: Bitrate?
+        for packet in received {
+            if let result = probeEstimator.add(packet) { probeResult = result }
+            guard let deltas = interArrival.add(sentAt: packet.sentAt, arrivedAt: packet.arrivedAt!, bytes: packet.bytes) else { continue }
+            let trend = trendline.update(deltas: deltas, arrivedAt: packet.arrivedAt!)
+            usage = detector.detect(trend: trend, sendDelta: deltas.send, deltaCount: trendline.deltaCount, now: packet.arrivedAt!)
+        }
+        if let probeResult, usage != .overusing, probeResult > rateControl.bitrate {
+            rateControl.set(probeResult, now: now)
+            lossController.clamp(min: probeResult, max: maxBitrate)
+        } else {
+            rateControl.update(usage, throughput: acknowledged.bitrate, now: now)
+        }
+        if let probeResult { probes.probeResult(probeResult, now: now) }
+
+        // Loss-based path.
+        lossController.update(received: received.count, lost: lost, delayBased: rateControl.bitrate, rtt: rtt, now: now)
+        target = Swift.min(Swift.max(Swift.min(rateControl.bitrate, lossController.bitrate), minBitrate), maxBitrate)
+        return target
+    }
+}

@@ -1,0 +1,86 @@
+import Engine
+import RTP
+
+/// Congestion control at a simulated client, as a browser does it: transport-cc feedback every
+/// `feedbackInterval` about what it receives; on its uplink a send-side estimator fed by the
+/// engine's feedback, with probe clusters of RTX padding; and simulcast layers switched off above
+/// the target (the minimum of that estimate and the engine's REMB).
+extension SimulatedParticipant {
+    func congestionDeadline() -> Instant? {
+        earliestDeadline(receiveFeedback.nextDeadline(), probe?.next, video.isEmpty ? nil : (nextCongestionAt ?? joinAt))
+    }
+
+    func handleCongestionTimeout(now: Instant) {
+        if let due = receiveFeedback.nextDeadline(), due <= now {
+            let ssrc = streams.first?.parameters.ssrc ?? 0
+            for message in receiveFeedback.takeFeedback(senderSSRC: rtcpSSRCForFeedback, mediaSSRC: ssrc, now: now) {
+                send(RTCPPacket.serializeCompound([.transportFeedback(message)]), to: engineReceiveEndpoint)
+            }
+        }
+        if probe != nil, let due = probe?.next, due <= now { sendProbePackets(now: now) }
+        guard !video.isEmpty, (nextCongestionAt ?? joinAt) <= now else { return }
+        nextCongestionAt = now + .milliseconds(100)
+        guard congestion.enabled else { return }
+        let desired = video.reduce(Bitrate(bitsPerSecond: audio == nil ? 0 : 40_000)) { $0 + $1.model.bitrate }
+        uplinkEstimator.setDesiredBitrate(desired)
+        uplinkEstimator.process(now: now)
+        if probe == nil, let cluster = uplinkEstimator.takeProbeCluster() {
+            probe = (cluster, now, 0, 0, now)
+            sendProbePackets(now: now)
+        }
+    }
+
+    /// The target for the video encodings: the uplink estimate, capped by REMB.
+    var videoTarget: Bitrate {
+        var target = uplinkEstimator.target
+        if let rembLimit { target = min(target, rembLimit) }
+        if audio != nil { target = target - 40_000 }
+        return target
+    }
+
+    /// Switches simulcast encodings on and off for the target, lowest first, as libwebrtc's
+    /// simulcast allocator does: an encoding goes on when the target covers it and every lower
+    /// one, and off when the target falls below the lower ones plus 75 % of it. The lowest
+    /// encoding always stays on. A re-enabled encoding starts with a key frame.
+    func adaptVideoLayers(now: Instant) {
+        guard congestion.enabled, video.count > 1 else { return }
+        let target = videoTarget
+        var lower = Bitrate.zero
+        for index in video.indices {
+            let rate = video[index].model.bitrate
+            if index == 0 {
+                video[index].enabled = true
+            } else if video[index].enabled {
+                if target < lower + rate * 0.75 { video[index].enabled = false }
+            } else if target >= lower + rate {
+                video[index].enabled = true
+                video[index].requestKeyFrame()
+            }
+            lower = lower + rate
+        }
+    }
+
+    /// Padding-only RTX packets of the current probe cluster that are due.
+    private func sendProbePackets(now: Instant) {
+        guard var current = probe, let first = video.first else {
+            probe = nil
+            return
+        }
+        while current.next <= now {
+            let builder = RTPPacketBuilder(marker: false, payloadType: first.rtxPayloadType,
+                                           sequenceNumber: SequenceNumber(probeRTXSequence), timestamp: 0, ssrc: first.rtxSSRC,
+                                           extensions: CongestionExtensions.slots, paddingLength: 255)
+            probeRTXSequence &+= 1
+            guard let packet = try? builder.build(payload: []) else { break }
+            send(packet, to: engineSendEndpoint, now: now, probeCluster: current.cluster.id)
+            current.bytes += packet.count
+            current.packets += 1
+            if current.bytes >= current.cluster.totalBytes && current.packets >= current.cluster.minPackets {
+                probe = nil
+                return
+            }
+            current.next = current.start + current.cluster.bitrate.transmissionTime(bytes: current.bytes)
+        }
+        probe = current
+    }
+}
