@@ -6,6 +6,6 @@ struct SFULab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sfulab",
         abstract: "A configuration-driven SFU tuning lab.",
-        subcommands: [TrialCommand.self]
+        subcommands: [TrialCommand.self, BenchCommand.self]
     )
 }
