@@ -31,10 +31,15 @@ public final class ForwardBenchmark {
         public var keyFrameInterval: Int
         /// Seed of the engine's random choices (SSRCs, initial sequence numbers). Default 1.
         public var seed: UInt64
+        /// Call `handleTimeout` whenever `nextDeadline()` is due (NACK timer, RTCP reports,
+        /// bitrate allocation), as a server does. Default true; false measures the per-packet
+        /// path alone.
+        public var drivesTimers: Bool
 
         /// A workload with `consumers` subscribers; the other fields take their defaults.
         public init(consumers: Int = 1, simulcast: Bool = false, packetsPerFrame: [Int]? = nil,
-                    payloadBytes: Int = 1_100, frameRate: Int = 30, keyFrameInterval: Int = 60, seed: UInt64 = 1) {
+                    payloadBytes: Int = 1_100, frameRate: Int = 30, keyFrameInterval: Int = 60, seed: UInt64 = 1,
+                    drivesTimers: Bool = true) {
             self.consumers = consumers
             self.simulcast = simulcast
             self.packetsPerFrame = packetsPerFrame ?? (simulcast ? [1, 2, 4] : [3])
@@ -42,6 +47,7 @@ public final class ForwardBenchmark {
             self.frameRate = frameRate
             self.keyFrameInterval = keyFrameInterval
             self.seed = seed
+            self.drivesTimers = drivesTimers
         }
     }
 
@@ -96,6 +102,9 @@ public final class ForwardBenchmark {
     private let frameNanoseconds: Int64
     private var cursor = 0
     private var deadline: Instant?
+
+    /// Input packets in one cycle of `keyFrameInterval` frames (the ring replayed by `run`).
+    public var packetsPerCycle: Int { ring.count }
 
     /// Input packets per second of media time.
     public var packetsPerSecond: Double {
@@ -197,10 +206,12 @@ public final class ForwardBenchmark {
         packetsPerLayerCycle = perLayer
         initialSequences = (0..<layerCount).map { UInt16(truncatingIfNeeded: 65_000 - 7_000 * $0) }
         frameNanoseconds = 1_000_000_000 / Int64(configuration.frameRate)
-        // Start the engine's timers (reports, allocation) the way a server does on start-up.
-        engine.handleTimeout(now: Self.origin)
-        while engine.poll() != nil {}
-        deadline = engine.nextDeadline()
+        if configuration.drivesTimers {
+            // Start the engine's timers (reports, allocation) the way a server does on start-up.
+            engine.handleTimeout(now: Self.origin)
+            while engine.poll() != nil {}
+            deadline = engine.nextDeadline()
+        }
     }
 
     /// Virtual time of the first packet.
@@ -267,7 +278,7 @@ public final class ForwardBenchmark {
             engine.handleDatagram(from: publisher, to: ingress,
                                   bytes: UnsafeRawBufferPointer(start: packet, count: entry.length), now: now)
             drain(into: &totals)
-            deadline = engine.nextDeadline()
+            if configuration.drivesTimers { deadline = engine.nextDeadline() }
             totals.packets += 1
             cursor += 1
         }
