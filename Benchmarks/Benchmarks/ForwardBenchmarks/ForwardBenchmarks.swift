@@ -13,7 +13,15 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         scalingFactor: .kilo,
         maxDuration: .seconds(3),
-        maxIterations: 1_000_000)
+        maxIterations: 1_000_000,
+        thresholds: [
+            // Not one allocation, at any percentile: the hot-path contract of DESIGN.md.
+            .mallocCountTotal: .init(absolute: BenchmarkThresholds.Absolute.strict),
+            // Times on shared 2-core machines move by tens of percent between runs: the stored
+            // thresholds catch gross regressions (2x), not noise.
+            .wallClock: .init(relative: [.p50: 50.0]),
+            .throughput: .init(relative: [.p50: 50.0]),
+        ])
 
     for consumers in [1, 10, 100] {
         let workload: ForwardBenchmark
@@ -22,7 +30,8 @@ let benchmarks: @Sendable () -> Void = {
         } catch {
             fatalError("cannot set up the forward benchmark: \(error)")
         }
-        Benchmark("Forward VP8 to \(consumers) consumers") { benchmark in
+        // No spaces or slashes: the thresholds tool stores names with them replaced but reads them unchanged.
+        Benchmark("Forward_VP8_to_\(consumers)_consumers") { benchmark in
             blackHole(workload.run(packets: benchmark.scaledIterations.count))
         } setup: {
             workload.warmUp()
