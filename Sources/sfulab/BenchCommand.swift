@@ -71,16 +71,27 @@ struct BenchCommand: ParsableCommand {
                 let allocations = counting ? Int(sfulab_allocation_counter_stop().allocations) : nil
                 runs.append((totals, elapsed.nanoseconds, allocations))
             }
+            // Times from the median run (shared machines are noisy); allocations from all runs,
+            // so that one allocation anywhere shows.
             let median = runs.sorted { $0.nanoseconds < $1.nanoseconds }[runs.count / 2]
+            let allPackets = runs.reduce(0) { $0 + $1.totals.packets }
+            let allTimeoutAllocations = runs.reduce(0) { $0 + $1.totals.timeoutAllocations }
+            let allAllocations: Int? = counting ? runs.reduce(0) { $0 + ($1.allocations ?? 0) } : nil
             #if DEBUG
             let build = "debug"
             #else
             let build = "release"
             #endif
-            let report = ForwardBenchmarkReport(
+            var report = ForwardBenchmarkReport(
                 configuration: configuration, totals: median.totals, warmUpPackets: warmUpPackets,
                 elapsedNanoseconds: median.nanoseconds, allocations: median.allocations, build: build,
                 allocationCounter: counting ? "interposed malloc/calloc/realloc/memalign, calling thread" : "unavailable")
+            report.repetitions = repetitions
+            if let allAllocations {
+                report.allocations = allAllocations - allTimeoutAllocations
+                report.timeoutAllocations = allTimeoutAllocations
+                report.allocationsPerPacket = Double(allAllocations - allTimeoutAllocations) / Double(allPackets)
+            }
 
             if json {
                 let encoder = JSONEncoder()
@@ -93,8 +104,8 @@ struct BenchCommand: ParsableCommand {
                     + "\(String(format: "%.1f", report.nanosecondsPerConsumerCopy)) ns per consumer copy "
                     + "(\(report.consumerCopies) copies)")
                 if let perPacket = report.allocationsPerPacket, let timers = report.timeoutAllocations {
-                    print("  \(String(format: "%.3f", perPacket)) heap allocations per packet; "
-                        + "\(timers) more in \(report.timeouts) handleTimeout calls")
+                    print("  \(String(format: "%.4f", perPacket)) heap allocations per packet over all \(repetitions) runs; "
+                        + "\(timers) more in handleTimeout (\(report.timeouts) calls per run)")
                 } else {
                     print("  heap allocations: not counted (no allocation counter on this platform)")
                 }

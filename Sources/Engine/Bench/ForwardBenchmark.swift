@@ -228,14 +228,17 @@ public final class ForwardBenchmark {
         }
     }
 
-    /// Input packets a warm-up should feed so that every consumer's retransmission buffer has
-    /// wrapped twice (after that the packet pool, arena and buffers no longer grow).
+    /// Input packets a warm-up should feed so that everything that grows to a steady size has
+    /// done so: every consumer's retransmission buffer has wrapped twice (packet pool, output
+    /// arena) and every stream's NACK generator has seen `maxPacketAge` sequence numbers (its
+    /// key-frame list stops growing).
     public var warmUpPackets: Int {
+        let feedback = engine.profile.feedback
         let top = max(1, packetsPerLayerCycle.last ?? 1)
-        let perCycle = ring.count
-        let retransmissionItems = engine.profile.feedback.retransmission.maxItems
-        let cycles = (2 * retransmissionItems + top - 1) / top + 1
-        return cycles * perCycle
+        let lowest = max(1, packetsPerLayerCycle.min() ?? 1)
+        let retransmissionCycles = (2 * feedback.retransmission.maxItems + top - 1) / top
+        let nackCycles = (feedback.nack.maxPacketAge + lowest - 1) / lowest
+        return (max(retransmissionCycles, nackCycles) + 2) * ring.count
     }
 
     /// Feeds `warmUpPackets` (or `packets`) packets and discards the totals.

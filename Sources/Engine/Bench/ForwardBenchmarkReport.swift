@@ -15,13 +15,16 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
     /// Wall-clock nanoseconds per consumer copy (total time / copies).
     public var nanosecondsPerConsumerCopy: Double
     /// Heap allocations per input packet outside `handleTimeout` (handleDatagram, poll drain,
-    /// nextDeadline); nil when no allocation counter was available.
+    /// nextDeadline); nil when no allocation counter was available. `sfulab bench forward`
+    /// counts over all its measured runs.
     public var allocationsPerPacket: Double?
     /// Heap allocations counted outside `handleTimeout` (the numerator of `allocationsPerPacket`).
     public var allocations: Int?
     /// Heap allocations counted inside `handleTimeout` and its drain (periodic RTCP reports,
     /// bitrate allocation), not per packet.
     public var timeoutAllocations: Int?
+    /// Measured runs: times are from the median run, allocation counts from all of them.
+    public var repetitions = 1
     /// Packets fed before measuring (pools, arenas and buffers reach steady state).
     public var warmUpPackets: Int
     /// `debug` or `release`: only release figures mean anything.
