@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import CAllocationCounter
 import Engine
@@ -60,16 +65,18 @@ struct BenchCommand: ParsableCommand {
 
             let counting = Self.allocationCounterWorks()
             let clock = ContinuousClock()
-            var runs: [(totals: ForwardBenchmark.Totals, nanoseconds: Int64, allocations: Int?)] = []
+            var runs: [(totals: ForwardBenchmark.Totals, nanoseconds: Int64, cpuNanoseconds: Int64, allocations: Int?)] = []
             runs.reserveCapacity(repetitions)
             for _ in 0..<repetitions {
                 if counting { sfulab_allocation_counter_start() }
                 let started = clock.now
+                let cpuStarted = Self.threadCPUNanoseconds()
                 let totals = workload.run(packets: packets,
                                           allocationReader: counting ? { sfulab_allocation_counter_read().allocations } : nil)
+                let cpu = Self.threadCPUNanoseconds() - cpuStarted
                 let elapsed = clock.now - started
                 let allocations = counting ? Int(sfulab_allocation_counter_stop().allocations) : nil
-                runs.append((totals, elapsed.nanoseconds, allocations))
+                runs.append((totals, elapsed.nanoseconds, cpu, allocations))
             }
             // Times from the median run (shared machines are noisy); allocations from all runs,
             // so that one allocation anywhere shows.
@@ -87,6 +94,8 @@ struct BenchCommand: ParsableCommand {
                 elapsedNanoseconds: median.nanoseconds, allocations: median.allocations, build: build,
                 allocationCounter: counting ? "interposed malloc/calloc/realloc/memalign, calling thread" : "unavailable")
             report.repetitions = repetitions
+            report.cpuNanosecondsPerPacket = Double(median.cpuNanoseconds) / Double(max(1, median.totals.packets))
+            report.cpuNanosecondsPerConsumerCopy = Double(median.cpuNanoseconds) / Double(max(1, median.totals.consumerCopies))
             if let allAllocations {
                 report.allocations = allAllocations - allTimeoutAllocations
                 report.timeoutAllocations = allTimeoutAllocations
@@ -102,7 +111,9 @@ struct BenchCommand: ParsableCommand {
                     + "\(report.packets) packets after \(warmUpPackets) warm-up, \(build) build, median of \(repetitions)")
                 print("  \(String(format: "%.1f", report.nanosecondsPerPacket)) ns per packet, "
                     + "\(String(format: "%.1f", report.nanosecondsPerConsumerCopy)) ns per consumer copy "
-                    + "(\(report.consumerCopies) copies)")
+                    + "(\(report.consumerCopies) copies); thread CPU time "
+                    + "\(String(format: "%.1f", report.cpuNanosecondsPerPacket ?? 0)) ns per packet, "
+                    + "\(String(format: "%.1f", report.cpuNanosecondsPerConsumerCopy ?? 0)) ns per copy")
                 if let perPacket = report.allocationsPerPacket, let timers = report.timeoutAllocations {
                     print("  \(String(format: "%.4f", perPacket)) heap allocations per packet over all \(repetitions) runs; "
                         + "\(timers) more in handleTimeout (\(report.timeouts) calls per run)")
@@ -111,6 +122,13 @@ struct BenchCommand: ParsableCommand {
                 }
                 if build == "debug" { print("  note: debug build; benchmark with swift build -c release") }
             }
+        }
+
+        /// CPU time consumed by the calling thread, in nanoseconds.
+        static func threadCPUNanoseconds() -> Int64 {
+            var spec = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+            return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
         }
 
         /// Whether the interposed allocator counts on this thread: an array built here must count.

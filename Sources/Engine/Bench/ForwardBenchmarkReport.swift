@@ -14,6 +14,11 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
     public var nanosecondsPerPacket: Double
     /// Wall-clock nanoseconds per consumer copy (total time / copies).
     public var nanosecondsPerConsumerCopy: Double
+    /// CPU time of the measuring thread per input packet (same run as the wall-clock figures);
+    /// steadier than wall clock on a loaded machine. Nil where not measured.
+    public var cpuNanosecondsPerPacket: Double?
+    /// CPU time of the measuring thread per consumer copy.
+    public var cpuNanosecondsPerConsumerCopy: Double?
     /// Heap allocations per input packet outside `handleTimeout` (handleDatagram, poll drain,
     /// nextDeadline); nil when no allocation counter was available. `sfulab bench forward`
     /// counts over all its measured runs.
