@@ -21,12 +21,12 @@ struct BenchCommand: ParsableCommand {
             commandName: "forward",
             abstract: "Forward pre-built VP8 packets from one publisher to N consumers and time it.",
             discussion: """
-                Warms the engine up (pools, arenas, retransmission buffers reach steady state), then
-                feeds --packets packets, draining poll() after each and running handleTimeout when
-                nextDeadline() is due. Heap allocations are counted on this thread by an interposed
-                malloc; allocationsPerPacket leaves out handleTimeout (periodic RTCP and allocation
-                work), which is reported as timeoutAllocations. Only release builds give meaningful
-                times: swift build -c release.
+                Warms the engine up (pools, arenas, retransmission buffers and NACK state reach \
+                steady state), then feeds --packets packets, draining poll() after each and running \
+                handleTimeout when nextDeadline() is due. Heap allocations are counted on this \
+                thread by an interposed malloc; allocationsPerPacket leaves out handleTimeout \
+                (periodic RTCP and allocation work), which is reported as timeoutAllocations. Only \
+                release builds give meaningful times: swift build -c release.
                 """)
 
         @Option(help: "Subscribers, each on its own transport (1...10000).")
@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Measured runs; times are the median run's.")
         var repetitions: Int = 3
 
-        @Option(help: "Packets fed before measuring (default: enough for every buffer to wrap twice).")
+        @Option(help: "Packets fed before measuring (default: enough for every pool and buffer to reach its steady size).")
         var warmUp: Int?
 
         @Flag(help: "Publish 3-layer simulcast (1, 2 and 4 packets per frame); consumers take the top layer.")
@@ -111,8 +111,8 @@ struct BenchCommand: ParsableCommand {
                     + "\(report.packets) packets after \(warmUpPackets) warm-up, \(build) build, median of \(repetitions)")
                 print("  \(String(format: "%.1f", report.nanosecondsPerPacket)) ns per packet, "
                     + "\(String(format: "%.1f", report.nanosecondsPerConsumerCopy)) ns per consumer copy "
-                    + "(\(report.consumerCopies) copies); thread CPU time "
-                    + "\(String(format: "%.1f", report.cpuNanosecondsPerPacket ?? 0)) ns per packet, "
+                    + "(\(report.consumerCopies) copies)")
+                print("  thread CPU time: \(String(format: "%.1f", report.cpuNanosecondsPerPacket ?? 0)) ns per packet, "
                     + "\(String(format: "%.1f", report.cpuNanosecondsPerConsumerCopy ?? 0)) ns per copy")
                 if let perPacket = report.allocationsPerPacket, let timers = report.timeoutAllocations {
                     print("  \(String(format: "%.4f", perPacket)) heap allocations per packet over all \(repetitions) runs; "
