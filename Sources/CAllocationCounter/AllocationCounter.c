@@ -5,7 +5,15 @@
 #include "CAllocationCounter.h"
 #include <stdlib.h>
 
-#if defined(__linux__) && defined(__GLIBC__)
+// Sanitizers bring their own malloc interceptors: leave the allocator to them.
+#if defined(__has_feature)
+#  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#    define SFULAB_ALLOCATION_COUNTER_DISABLED 1
+#  endif
+#endif
+
+#if defined(__linux__) && defined(__GLIBC__) && !defined(SFULAB_ALLOCATION_COUNTER_DISABLED)
+#define SFULAB_ALLOCATION_COUNTER_ENABLED 1
 
 #include <errno.h>
 #include <stddef.h>
@@ -86,7 +94,7 @@ bool sfulab_allocation_counter_is_supported(void) { return false; }
 #endif
 
 void sfulab_allocation_counter_start(void) {
-#if defined(__linux__) && defined(__GLIBC__)
+#if SFULAB_ALLOCATION_COUNTER_ENABLED
     t_allocations = 0;
     t_frees = 0;
     t_bytes = 0;
@@ -96,7 +104,7 @@ void sfulab_allocation_counter_start(void) {
 
 sfulab_allocation_counts sfulab_allocation_counter_read(void) {
     sfulab_allocation_counts counts = {0, 0, 0};
-#if defined(__linux__) && defined(__GLIBC__)
+#if SFULAB_ALLOCATION_COUNTER_ENABLED
     counts.allocations = t_allocations;
     counts.frees = t_frees;
     counts.bytes = t_bytes;
@@ -106,7 +114,7 @@ sfulab_allocation_counts sfulab_allocation_counter_read(void) {
 
 sfulab_allocation_counts sfulab_allocation_counter_stop(void) {
     sfulab_allocation_counts counts = sfulab_allocation_counter_read();
-#if defined(__linux__) && defined(__GLIBC__)
+#if SFULAB_ALLOCATION_COUNTER_ENABLED
     t_counting = false;
 #endif
     return counts;
