@@ -44,6 +44,9 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Publish 3-layer simulcast (1, 2 and 4 packets per frame); consumers take the top layer.")
         var simulcast = false
 
+        @Flag(help: "Never call handleTimeout: measure the per-packet path alone.")
+        var noTimers = false
+
         @Flag(help: "Print JSON on stdout.")
         var json = false
 
@@ -55,7 +58,8 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
-            let configuration = ForwardBenchmark.Configuration(consumers: consumers, simulcast: simulcast)
+            let configuration = ForwardBenchmark.Configuration(consumers: consumers, simulcast: simulcast,
+                                                               drivesTimers: !noTimers)
             let workload: ForwardBenchmark
             do { workload = try ForwardBenchmark(configuration) } catch {
                 throw ValidationError("cannot set up the benchmark: \(error)")

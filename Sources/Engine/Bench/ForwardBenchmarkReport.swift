@@ -4,6 +4,8 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
     public var consumers: Int
     /// Whether the publisher sent 3-layer simulcast.
     public var simulcast: Bool
+    /// Whether the loop called `handleTimeout` when due.
+    public var timers: Bool
     /// Media packets fed to the engine in the measured loop.
     public var packets: Int
     /// Rewritten copies the engine queued for consumers in the measured loop.
@@ -46,6 +48,7 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
                 elapsedNanoseconds: Int64, allocations: Int?, build: String, allocationCounter: String) {
         consumers = configuration.consumers
         simulcast = configuration.simulcast
+        timers = configuration.drivesTimers
         packets = totals.packets
         consumerCopies = totals.consumerCopies
         timeouts = totals.timeouts
