@@ -43,5 +43,6 @@ import Testing
         #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: 1, payloadBytes: 8)) }
         #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: 1, simulcast: true, packetsPerFrame: [2])) }
         #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: 1, packetsPerFrame: [0])) }
+        #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: 1, frameRate: 1_000)) }
     }
 }

@@ -25,7 +25,7 @@ public final class ForwardBenchmark {
         public var packetsPerFrame: [Int]
         /// RTP payload bytes of each packet, VP8 descriptor included. Default 1,100.
         public var payloadBytes: Int
-        /// Frames per second of every encoding. Default 30.
+        /// Frames per second of every encoding, 1...120. Default 30.
         public var frameRate: Int
         /// A key frame every this many frames (all encodings at once). Default 60.
         public var keyFrameInterval: Int
@@ -79,8 +79,8 @@ public final class ForwardBenchmark {
         var layer: Int
         /// Frame index within one cycle of `keyFrameInterval` frames.
         var frame: Int
-        /// Position within the frame (spaces packets of one frame apart in time).
-        var indexInFrame: Int
+        /// Position among all packets of its frame, every layer counted (spaces them 50 µs apart).
+        var positionInFrame: Int
         /// Sequence offset of this packet within its layer's cycle.
         var sequenceInCycle: Int
         /// Offset of the two-byte transport-wide sequence number in the packet.
@@ -106,11 +106,6 @@ public final class ForwardBenchmark {
     /// Input packets in one cycle of `keyFrameInterval` frames (the ring replayed by `run`).
     public var packetsPerCycle: Int { ring.count }
 
-    /// Input packets per second of media time.
-    public var packetsPerSecond: Double {
-        Double(ring.count) * Double(configuration.frameRate) / Double(configuration.keyFrameInterval)
-    }
-
     /// Consumer copies per input packet when every consumer receives the top layer (forwarding
     /// every temporal layer).
     public var expectedCopiesPerPacket: Double {
@@ -133,8 +128,9 @@ public final class ForwardBenchmark {
         guard configuration.payloadBytes >= 16, configuration.payloadBytes <= 1_400 else {
             throw .invalidParameters("payloadBytes must be 16...1400")
         }
-        guard configuration.frameRate >= 1, configuration.keyFrameInterval >= 1 else {
-            throw .invalidParameters("frameRate and keyFrameInterval must be positive")
+        // At most 4 x 32 packets 50 µs apart (6.4 ms) must fit in one frame interval.
+        guard (1...120).contains(configuration.frameRate), configuration.keyFrameInterval >= 1 else {
+            throw .invalidParameters("frameRate must be 1...120 and keyFrameInterval positive")
         }
         self.configuration = configuration
         var profile = Profile()
@@ -165,6 +161,7 @@ public final class ForwardBenchmark {
         for frame in 0..<configuration.keyFrameInterval {
             let isKey = frame == 0
             let tid: UInt8 = isKey ? 0 : Self.temporalLayer(ofFrame: frame)
+            var positionInFrame = 0
             for layer in 0..<layerCount {
                 let count = configuration.packetsPerFrame[layer]
                 for index in 0..<count {
@@ -189,9 +186,11 @@ public final class ForwardBenchmark {
                     let transportSequenceOffset = packet.withUnsafeBytes { bytes -> Int in
                         (try? RTPPacketView(parsing: bytes))?.extensionRange(id: RouterCapabilities.HeaderExtensionID.transportWideCC)?.lowerBound ?? -1
                     }
-                    entries.append(RingEntry(offset: offset, length: packet.count, layer: layer, frame: frame, indexInFrame: index,
-                                             sequenceInCycle: perLayer[layer], transportSequenceOffset: transportSequenceOffset))
+                    entries.append(RingEntry(offset: offset, length: packet.count, layer: layer, frame: frame,
+                                             positionInFrame: positionInFrame, sequenceInCycle: perLayer[layer],
+                                             transportSequenceOffset: transportSequenceOffset))
                     perLayer[layer] += 1
+                    positionInFrame += 1
                     offset += (packet.count + 15) & ~15
                     packets.append(packet)
                 }
@@ -260,7 +259,7 @@ public final class ForwardBenchmark {
             let entry = ring[cursor % ring.count]
             let frameNumber = cycle * configuration.keyFrameInterval + entry.frame
             let now = Instant(nanoseconds: Self.origin.nanoseconds + Int64(frameNumber) * frameNanoseconds
-                + Int64(entry.layer * 8 + entry.indexInFrame) * 50_000)
+                + Int64(entry.positionInFrame) * 50_000)
 
             if let due = deadline, due <= now {
                 let before = allocationReader?() ?? 0
