@@ -3,7 +3,6 @@
 // does not depend on the benchmark tooling. Run from this directory: see ../docs/benchmarks.md.
 import PackageDescription
 
-import class Foundation.ProcessInfo
 import struct Foundation.URL
 
 // The main package is the parent directory; SwiftPM names a path dependency after its folder
