@@ -24,6 +24,10 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
 
+        // Per-thread heap allocation counter (interposes malloc & co., forwards to glibc): linked
+        // only into the CLI (`sfulab bench forward`) and the allocation tests, never into Engine.
+        .target(name: "CAllocationCounter"),
+
         // RTP/RTCP wire formats: parsers and builders, no state, no I/O.
         .target(name: "RTP"),
         // Sans-IO SFU core: never opens a socket, never reads a clock, never draws unseeded randomness.
@@ -42,7 +46,7 @@ let package = Package(
         ]),
         // Thin command-line front end.
         .executableTarget(name: "sfulab", dependencies: [
-            "Tuner", "Harness", "Engine",
+            "Tuner", "Harness", "Engine", "CAllocationCounter",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -50,7 +54,7 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: [
             "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["FuzzRegressions"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
