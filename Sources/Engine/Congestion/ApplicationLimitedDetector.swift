@@ -11,7 +11,11 @@ public struct ApplicationLimitedDetector: Sendable {
     /// Unused share below which it ends. Default 0.5.
     public var stopRatio = 0.5
     /// Budget window. Default 500 ms.
-    public var window: Duration = .milliseconds(500)
+    public var window: Duration = .milliseconds(500) {
+        didSet { windowSeconds = window.secondsDouble }
+    }
+    /// `window` in seconds, kept beside it: `Duration` arithmetic is slow on the per-packet path.
+    private var windowSeconds = 0.5
 
     private var budgetBytes = 0.0
     private var lastUpdate: Instant?
@@ -22,10 +26,11 @@ public struct ApplicationLimitedDetector: Sendable {
 
     /// Accounts for `bytes` sent at `now` (0 to only advance time) under `estimate`.
     public mutating func update(sentBytes bytes: Int, estimate: Bitrate, now: Instant) {
-        let maxBudget = estimate.bytes(in: window) * usageRatio
-        let elapsed = lastUpdate.map { min(max((now - $0).secondsDouble, 0), window.secondsDouble) } ?? 0
+        let bytesPerSecond = Double(estimate.bitsPerSecond) / 8
+        let maxBudget = bytesPerSecond * windowSeconds * usageRatio
+        let elapsed = lastUpdate.map { min(max(Double(now.nanoseconds - $0.nanoseconds) / 1e9, 0), windowSeconds) } ?? 0
         lastUpdate = now
-        budgetBytes = min(budgetBytes + Double(estimate.bitsPerSecond) / 8 * usageRatio * elapsed, maxBudget)
+        budgetBytes = min(budgetBytes + bytesPerSecond * usageRatio * elapsed, maxBudget)
         budgetBytes = max(budgetBytes - Double(bytes), -maxBudget)
         guard maxBudget > 0 else { return }
         let unused = budgetBytes / maxBudget

@@ -25,7 +25,9 @@ public struct LeakyBucketPacer: Sendable {
     /// The bucket's level at `now`.
     public mutating func drain(now: Instant) {
         if let last = lastUpdate, now > last {
-            levelBytes = max(0, levelBytes - rate.bytes(in: now - last))
+            // Plain integer and floating-point time: `Duration` arithmetic is slow on this path.
+            let elapsedSeconds = Double(now.nanoseconds - last.nanoseconds) / 1e9
+            levelBytes = max(0, levelBytes - Double(rate.bitsPerSecond) / 8 * elapsedSeconds)
         }
         lastUpdate = max(lastUpdate ?? now, now)
     }
