@@ -25,6 +25,8 @@ final class SimulatedParticipant {
     var receiveTransport = TransportID(rawValue: -1)
     var audio: AudioSender?
     var video: [VideoSender] = []
+    /// Media replayed from a workload file instead of synthetic senders (Recorded/RecordedPublisher).
+    var recorded: RecordedPublisher?
     private(set) var streams: [StreamReceiver] = []
     private var streamBySSRC: [UInt32: (index: Int, isRTX: Bool)] = [:]
     private(set) var outbox: [Datagram] = []
@@ -102,6 +104,7 @@ final class SimulatedParticipant {
         var deadline = nextReportAt
         if let audio = nextAudioAt, audio < deadline { deadline = audio }
         if let video = nextVideoAt, video < deadline { deadline = video }
+        if let due = recorded?.nextDeadline(), due < deadline { deadline = due }
         for index in streams.indices {
             if let due = streams[index].nextDeadline(), due < deadline { deadline = due }
         }
@@ -132,6 +135,9 @@ final class SimulatedParticipant {
             } else {
                 nextVideoAt = nil
             }
+        }
+        if let recorded {
+            for packet in recorded.packets(due: now) { send(packet, to: engineSendEndpoint) }
         }
         for index in streams.indices {
             guard let due = streams[index].nextDeadline(), due <= now else { continue }
@@ -189,6 +195,10 @@ final class SimulatedParticipant {
     private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
         guard let packets = try? RTCPPacket.parseCompound(bytes) else { return }
         for packet in packets {
+            if let answer = recorded?.answer(packet) {
+                for bytes in answer { send(bytes, to: engineSendEndpoint) }
+                continue
+            }
             switch packet {
             case .nack(let nack):
                 guard let index = video.firstIndex(where: { $0.ssrc == nack.mediaSSRC }) else { continue }
@@ -222,6 +232,7 @@ final class SimulatedParticipant {
             published.append(.senderReport(RTCPSenderReport(ssrc: sender.ssrc, ntpTimestamp: ntp, rtpTimestamp: videoTimestamp,
                                                              packetCount: 0, octetCount: UInt32(truncatingIfNeeded: sender.bytesSent))))
         }
+        published += recorded?.senderReports(ntp: ntp) ?? []
         if !published.isEmpty { send(RTCPPacket.serializeCompound(published), to: engineSendEndpoint) }
         var blocks: [RTCPReportBlock] = []
         for index in streams.indices where streams[index].statistics.packetsReceived > 0 {
