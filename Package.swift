@@ -52,7 +52,7 @@ let package = Package(
         ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
     ]
 )

@@ -8,11 +8,14 @@ import RTP
 /// the measurement probe in a header extension (`ProbeExtension`). Reads its track through a
 /// `WorkloadPacketCursor` (64 KiB buffer), never the whole file.
 ///
-/// Key-frame requests: with `skipsToKeyFrameOnRequest` (workloads driving a trial) the next frame
-/// sent after a PLI/FIR is the next recorded key frame of this encoding — the delta frames in
-/// between are skipped and later packets move earlier by the skipped time, as an encoder would
-/// answer with a key frame now; without it (replaying a saved session verbatim) the recording's
-/// own key frames answer. NACKs are answered with RTX from a send history.
+/// Key-frame requests: with `loops` (workloads driving a trial) the next frame sent after a
+/// PLI/FIR is the next recorded key frame of this encoding — the delta frames in between are
+/// skipped and later packets move earlier by the skipped time, as an encoder would answer with a
+/// key frame now — and when the recording runs out before the trial ends, the track plays again
+/// from its start (a key frame), one frame interval after the last packet, so skips never shorten
+/// the trial. Without it (replaying a saved session verbatim) packets go out exactly as recorded
+/// and the recording's own key frames answer requests. NACKs are answered with RTX from a send
+/// history.
 struct RecordedEncodingSender {
     let ssrc: UInt32
     let rtxSSRC: UInt32?
@@ -20,14 +23,22 @@ struct RecordedEncodingSender {
     let rtxPayloadType: UInt8?
     let isVideo: Bool
     let clockRate: Int
-    let skipsToKeyFrameOnRequest: Bool
+    let loops: Bool
+    /// Where a loop restarts from: the whole track, unshifted.
+    private let reader: WorkloadReader
+    private let trackID: String
+    /// Gap between the last packet of one pass and the first of the next, µs.
+    private let loopGapMicros: Int64
     /// Session-time intervals [start, end) (µs) in which this encoding sends nothing (join,
     /// leave, mute, screen-share stop).
     let silent: [(Int64, Int64)]
     private var cursor: WorkloadPacketCursor
     private var head: WorkloadPacket?
-    /// Microseconds the stream was moved earlier by key-frame skips.
-    private var skipMicros: Int64 = 0
+    /// Added to the cursor's capture times (µs): less what key-frame skips removed, plus loops.
+    private var shiftMicros: Int64 = 0
+    /// Added to the recorded RTP timestamps for the same reasons (wrapping).
+    private var shiftTicks: UInt32 = 0
+    private var lastSendMicros: Int64 = 0
     private let timestampOffset: UInt32
     private var sequence: UInt16
     private var rtxSequence: UInt16
@@ -37,11 +48,15 @@ struct RecordedEncodingSender {
     private(set) var packetsSent = 0
     private(set) var lastTimestamp: UInt32 = 0
     private(set) var keyFrameSkips = 0
+    private(set) var loopsPlayed = 0
 
-    init(cursor: WorkloadPacketCursor, ssrc: UInt32, rtxSSRC: UInt32?, payloadType: UInt8, rtxPayloadType: UInt8?,
-         isVideo: Bool, clockRate: Int, timestampOffset: UInt32, skipsToKeyFrameOnRequest: Bool, silent: [(Int64, Int64)],
+    init(reader: WorkloadReader, cursor: WorkloadPacketCursor, ssrc: UInt32, rtxSSRC: UInt32?, payloadType: UInt8,
+         rtxPayloadType: UInt8?, isVideo: Bool, clockRate: Int, timestampOffset: UInt32, loops: Bool, silent: [(Int64, Int64)],
          random: inout SeededGenerator) {
+        self.reader = reader
         self.cursor = cursor
+        trackID = cursor.track.id
+        loopGapMicros = isVideo ? 1_000_000 / Int64(max(1, cursor.track.frameRate ?? 30)) : 20_000
         self.ssrc = ssrc
         self.rtxSSRC = rtxSSRC
         self.payloadType = payloadType
@@ -49,7 +64,7 @@ struct RecordedEncodingSender {
         self.isVideo = isVideo
         self.clockRate = clockRate
         self.timestampOffset = timestampOffset
-        self.skipsToKeyFrameOnRequest = skipsToKeyFrameOnRequest
+        self.loops = loops
         self.silent = silent
         sequence = UInt16(truncatingIfNeeded: random.next())
         rtxSequence = UInt16(truncatingIfNeeded: random.next())
@@ -63,7 +78,7 @@ struct RecordedEncodingSender {
     /// When the next packet is due (its capture time, less skipped time), or nil at the end.
     var nextSendTime: Instant? {
         guard let head else { return nil }
-        return Instant(nanoseconds: (head.captureTimeMicros - skipMicros) * 1_000)
+        return Instant(nanoseconds: (head.captureTimeMicros + shiftMicros) * 1_000)
     }
 
     mutating func requestKeyFrame() {
@@ -80,37 +95,59 @@ struct RecordedEncodingSender {
             }
             if keyFrameRequested && packet.isKeyFrame && packet.isFrameStart {
                 keyFrameRequested = false
-            } else if keyFrameRequested && skipsToKeyFrameOnRequest && packet.isFrameStart {
+            } else if keyFrameRequested && loops && packet.isFrameStart {
                 // Answer the request now with the next recorded key frame of this encoding.
                 guard let key = try skipToKeyFrame() else {
                     head = nil
                     break
                 }
-                skipMicros += key.captureTimeMicros - packet.captureTimeMicros
+                shiftMicros -= key.captureTimeMicros - packet.captureTimeMicros
+                shiftTicks = shiftTicks &- (key.rtpTimestamp &- packet.rtpTimestamp)
                 keyFrameSkips += 1
                 keyFrameRequested = false
                 packet = key
                 head = key
             }
-            let sendMicros = packet.captureTimeMicros - skipMicros
-            head = try cursor.next()
-            guard !silent.contains(where: { $0.0 <= sendMicros && sendMicros < $0.1 }) else { continue }
-            if let bytes = build(packet, sendMicros: sendMicros) { packets.append(bytes) }
+            // Build before reading on: a loop to the track's start changes the shifts.
+            let sendMicros = packet.captureTimeMicros + shiftMicros
+            lastSendMicros = sendMicros
+            if !silent.contains(where: { $0.0 <= sendMicros && sendMicros < $0.1 }), let bytes = build(packet, sendMicros: sendMicros) {
+                packets.append(bytes)
+            }
+            head = try nextPacket(after: packet)
         }
         return packets
     }
 
-    /// Reads on to the first packet of the next key frame (nil when the recording has none left).
+    /// The packet after `previous`: the cursor's next, or, looping, the track's first again with
+    /// the shifts set so that it follows `previous` by one frame interval.
+    private mutating func nextPacket(after previous: WorkloadPacket) throws(WorkloadError) -> WorkloadPacket? {
+        if let packet = try cursor.next() { return packet }
+        guard loops else { return nil }
+        cursor = try reader.packets(track: trackID)
+        guard let first = try cursor.next() else { return nil }
+        shiftMicros = lastSendMicros + loopGapMicros - first.captureTimeMicros
+        let gapTicks = UInt32(truncatingIfNeeded: loopGapMicros * Int64(clockRate) / 1_000_000)
+        shiftTicks = (previous.rtpTimestamp &+ shiftTicks &+ gapTicks) &- first.rtpTimestamp
+        loopsPlayed += 1
+        return first
+    }
+
+    /// Reads on to the first packet of the next key frame (looping when the recording has none left).
     private mutating func skipToKeyFrame() throws(WorkloadError) -> WorkloadPacket? {
         while let packet = try cursor.next() {
             if packet.isKeyFrame && packet.isFrameStart { return packet }
         }
-        return nil
+        guard loops else { return nil }
+        // Restart the track: its first packet is a key frame; the caller moves the shift.
+        cursor = try reader.packets(track: trackID)
+        guard let first = try cursor.next() else { return nil }
+        loopsPlayed += 1
+        return first
     }
 
     private mutating func build(_ packet: WorkloadPacket, sendMicros: Int64) -> [UInt8]? {
-        let skippedTicks = UInt32(truncatingIfNeeded: skipMicros * Int64(clockRate) / 1_000_000)
-        let timestamp = packet.rtpTimestamp &+ timestampOffset &- skippedTicks
+        let timestamp = packet.rtpTimestamp &+ timestampOffset &+ shiftTicks
         let probe = ProbeHeader(captureTime: sendMicros * 1_000, sendTime: sendMicros * 1_000)
         let builder = RTPPacketBuilder(marker: isVideo && packet.isFrameEnd, payloadType: payloadType,
                                        sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc,

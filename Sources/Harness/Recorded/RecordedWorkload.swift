@@ -87,9 +87,9 @@ final class RecordedWorkload {
                                                     rid: stream.encodings.count == 1 ? nil : encoding.rid)
                     } catch { throw .invalidWorkload(error.description) }
                     senders.append(RecordedEncodingSender(
-                        cursor: cursor, ssrc: ssrc, rtxSSRC: rtxSSRC, payloadType: codec.payloadType,
+                        reader: reader, cursor: cursor, ssrc: ssrc, rtxSSRC: rtxSSRC, payloadType: codec.payloadType,
                         rtxPayloadType: isVideo ? codec.rtxPayloadType : nil, isVideo: isVideo, clockRate: stream.clockRate,
-                        timestampOffset: timestampOffset, skipsToKeyFrameOnRequest: !verbatim, silent: silent, random: &random))
+                        timestampOffset: timestampOffset, loops: !verbatim, silent: silent, random: &random))
                     encodings.append(ProducerEncoding(ssrc: ssrc, rtxSSRC: rtxSSRC,
                                                       maxBitrate: Bitrate(bitsPerSecond: Int64(encoding.maxBitrate))))
                     ssrcs.append(ssrc)
