@@ -27,7 +27,7 @@ import Testing
             total += packets.count
             let other = again[track] ?? []
             #expect(packets.count == other.count, "track \(track)")
-            if let index = zip(packets, other).firstIndex(where: { $0 != $1 }) {
+            if let index = packets.indices.first(where: { $0 < other.count && packets[$0] != other[$0] }) {
                 Issue.record("track \(track): packet \(index) differs: \(packets[index]) vs \(other[index])")
             }
         }
