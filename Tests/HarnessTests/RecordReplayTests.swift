@@ -36,5 +36,7 @@ import Testing
         let second = try WorkloadReader(path: replayed).manifest
         #expect(first.participants == second.participants)
         #expect(first.events == second.events)
+        // And the files as a whole: the replay's recording is the recording, byte for byte.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: recorded)) == Data(contentsOf: URL(fileURLWithPath: replayed)))
     }
 }

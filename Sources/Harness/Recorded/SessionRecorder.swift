@@ -40,12 +40,15 @@ final class SessionRecorder {
         var recorded = stream
         recorded.timeShiftMicros = 0
         for (index, encoding) in stream.encodings.enumerated() {
-            let id = "\(participant)-\(stream.id)-\(encoding.rid ?? "0")"
+            let prefix = stream.id.hasPrefix("\(participant)-") ? stream.id : "\(participant)-\(stream.id)"
+            let id = "\(prefix)-\(encoding.rid ?? "0")"
             recorded.encodings[index].track = id
             var template = sources[index] ?? WorkloadTrack(id: id, kind: stream.kind, codec: stream.codec, clockRate: stream.clockRate,
                                                            targetBitrate: encoding.maxBitrate, source: stream.source, durationMicros: 0)
             template.id = id
-            template.source = "recorded from \(participant)/\(stream.id): \(template.source)"
+            if !template.source.hasPrefix("recorded from ") {
+                template.source = "recorded from \(participant)/\(stream.id): \(template.source)"
+            }
             trackBySSRC[ssrcs[index]] = tracks.count
             tracks.append(Track(id: id, template: template, participant: participant, stream: stream.id, isVideo: stream.kind == .video))
         }
