@@ -83,3 +83,28 @@ import Testing
         #expect(error?.description.contains("needs a workload file") == true)
     }
 }
+
+/// The manifest's events reach the engine and the subscribers: a muted camera is a pause, not a freeze.
+@Suite struct RecordedWorkloadEventTests {
+    @Test func muteIsAPauseNotAFreeze() throws {
+        let manifest = try WorkloadReader(path: RecordedFixtures.meeting).manifest
+        let mute = try #require(manifest.events.first { $0.kind == .mute })
+        let unmute = try #require(manifest.events.first { $0.kind == .unmute })
+        // The mute lasts long enough to be a freeze if it were counted as one.
+        #expect(unmute.timeMicros - mute.timeMicros >= 300_000)
+        let result = try TrialRunner().run(RecordedFixtures.spec(RecordedFixtures.meeting, network: "lossless"))
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 200)
+        #expect(result.metrics["freezeCount"] == 0)
+    }
+
+    @Test func pausedStreamGapIsNotAFreeze() {
+        var detector = FreezeDetector()
+        for frame in 0..<10 { detector.frameRendered(at: .milliseconds(Int64(frame) * 33)) }
+        detector.streamInactive()
+        let afterPause = detector.frameRendered(at: .milliseconds(2_000))
+        let afterGap = detector.frameRendered(at: .milliseconds(3_000))
+        #expect(!afterPause)
+        #expect(afterGap, "the next long gap is a freeze again")
+        #expect(detector.freezeCount == 1 && detector.pauseCount == 1)
+    }
+}

@@ -14,6 +14,8 @@ final class RecordedWorkload {
     /// recorded key frame forward).
     let verbatim: Bool
     private(set) var publishers: [RecordedPublisher?] = []
+    /// Engine-side consequences of the manifest's events, in time order (RecordedWorkload+Events).
+    var pendingActions: [ScheduledAction] = []
 
     /// Opens and checks `path`: a readable workload whose streams the simulated engine can route.
     init(path: String, verbatim: Bool) throws(TrialError) {
@@ -111,15 +113,18 @@ final class RecordedWorkload {
         }
         // Subscriptions as the manifest lists them.
         var key = 0
+        var consumed: [ConsumedStream] = []
         for (index, participant) in manifest.participants.enumerated() {
             for subscription in participant.subscriptions {
                 guard let (publisher, producer) = producers["\(subscription.participant)\u{0}\(subscription.stream)"] else {
                     throw .invalidWorkload("\(reader.path): \(participant.id) subscribes to \(subscription.participant)/\(subscription.stream), which nobody publishes")
                 }
                 do {
-                    let (_, parameters) = try engine.consume(on: world.participants[index].receiveTransport, ConsumerOptions(producer: producer))
+                    let (consumer, parameters) = try engine.consume(on: world.participants[index].receiveTransport, ConsumerOptions(producer: producer))
                     let start = max(joinMicros(participant.id), joinMicros(subscription.participant))
                     world.participants[index].addStream(parameters, publisher: publisher, key: key, now: Instant(nanoseconds: start * 1_000))
+                    consumed.append(ConsumedStream(subscriber: participant.id, producer: producer, consumer: consumer,
+                                                   key: key, isVideo: parameters.kind == .video))
                     key += 1
                 } catch {
                     throw .engine("\(participant.id) consuming \(subscription.participant)/\(subscription.stream): \(error)")
@@ -127,5 +132,6 @@ final class RecordedWorkload {
                 recorder?.addSubscription(subscription, of: participant.id)
             }
         }
+        scheduleEvents(producers: producers.mapValues(\.id), consumed: consumed)
     }
 }

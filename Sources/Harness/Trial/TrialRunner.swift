@@ -79,7 +79,7 @@ public struct TrialRunner: Sendable {
         var time = Instant.zero
         while time < end {
             time = min(end, time + .milliseconds(500))
-            world.run(until: time)
+            if let recorded { recorded.run(world, until: time, measurements: measurements) } else { world.run(until: time) }
             if let failure = recorded?.failure { throw TrialError.invalidWorkload(failure.description) }
             let transports = world.participants.map(\.receiveTransport)
             let total = transports.compactMap { try? engine.availableOutgoingBitrate($0) }.reduce(Bitrate.zero, +)
