@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: quickstart test deps build release bench clean
+.PHONY: quickstart test deps build release bench clean workloads workloads-long
 
 ## Install missing Debian packages, build, and run the quickstart sweep on the embedded default.
 quickstart: deps
@@ -25,3 +25,11 @@ release: deps
 
 clean:
 	rm -rf .build
+
+## Regenerate the shipped Workloads/ from their seeds (same bytes every time; docs/workloads.md).
+workloads: release
+	scripts/make-workloads.sh .build/release/sfulab
+
+## The same sessions at 60 s, generated on demand (too large to ship) into build/workloads/.
+workloads-long: release
+	scripts/make-workloads.sh .build/release/sfulab --long build/workloads

@@ -59,7 +59,7 @@ let package = Package(
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP"], exclude: ["Fixtures"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
     ]
 )

@@ -8,7 +8,7 @@ struct SFULab: ParsableCommand {
         abstract: "A configuration-driven SFU tuning lab.",
         subcommands: [
             SweepCommand.self, TrialCommand.self, ValidateCommand.self, ReportCommand.self,
-            WorkloadCommand.self, ClipCommand.self, BenchCommand.self,
+            WorkloadCommand.self, ClipCommand.self, RecordCommand.self, ReplayCommand.self, BenchCommand.self,
         ]
     )
 }

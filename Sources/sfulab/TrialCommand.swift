@@ -10,8 +10,9 @@ struct TrialCommand: ParsableCommand {
         commandName: "trial",
         abstract: "Run one trial in simulated mode and print what it measured.",
         discussion: """
-            Either --spec FILE.json (a whole TrialSpec, as the sweep runner writes them), or a
-            synthesized meeting from --participants/--kind/--device with a --network preset.
+            Either --spec FILE.json (a whole TrialSpec, as the sweep runner writes them), a recorded
+            --workload FILE.sfuw, or a synthesized meeting from --participants/--kind/--device, with
+            a --network preset.
             Same spec and seed give the same metrics; --reproducible leaves out wallSeconds so the
             JSON is byte-identical run to run.
             """)
@@ -21,6 +22,9 @@ struct TrialCommand: ParsableCommand {
 
     @Option(help: "Profile YAML (mediasoup vocabulary); the built-in baseline when absent.")
     var profile: String?
+
+    @Option(help: "A workload file (.sfuw): participants, streams and media from the recording instead of a synthesized meeting.")
+    var workload: String?
 
     @Option(help: "Participants in a synthesized workload.")
     var participants: Int = 5
@@ -73,7 +77,8 @@ struct TrialCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print("trial: \(trialSpec.workload.participants) participants, \(trialSpec.network.name), "
+            let who = trialSpec.workload.file ?? "\(trialSpec.workload.participants) participants"
+            print("trial: \(who), \(trialSpec.network.name), "
                 + "\(trialSpec.duration.secondsDouble)s simulated in \(String(format: "%.2f", result.wallSeconds))s")
             for name in result.metrics.keys.sorted() {
                 print("  \(name) = \(String(format: "%.4g", result.metrics[name]!))")
@@ -97,7 +102,8 @@ struct TrialCommand: ParsableCommand {
             throw ValidationError("--duration: '\(duration)' is not a duration (examples: 30s, 2m, 500ms)")
         }
         let chosenProfile = try profile.map { try ExperimentLoader().loadProfile(at: $0) } ?? Profile()
-        return TrialSpec(profile: chosenProfile, workload: WorkloadSpec(participants: participants, kind: kind, device: device),
+        let workloadSpec = workload.map { WorkloadSpec(file: $0) } ?? WorkloadSpec(participants: participants, kind: kind, device: device)
+        return TrialSpec(profile: chosenProfile, workload: workloadSpec,
                          network: scenario, duration: parsed, seed: seed)
     }
 }

@@ -32,7 +32,19 @@ public struct FreezeDetector: Sendable, Hashable {
     /// Sum of the gaps that were freezes.
     public private(set) var totalFreezeDuration = Duration.zero
 
+    /// The stream was paused (muted, producer paused): the gap before the next frame is a pause.
+    private var inactive = false
+    /// Gaps that followed a pause, not counted as freezes nor in the average.
+    public private(set) var pauseCount = 0
+
     public init() {}
+
+    /// The stream went inactive on purpose (libwebrtc's `VideoQualityObserver::OnStreamInactive`,
+    /// called when the sender pauses): the gap up to the next frame is a pause, not a freeze, and
+    /// does not enter the running average.
+    public mutating func streamInactive() {
+        inactive = true
+    }
 
     /// Records a rendered frame; returns true when the gap before it was a freeze.
     /// Frames out of time order are ignored (returns false).
@@ -49,6 +61,11 @@ public struct FreezeDetector: Sendable, Hashable {
             return false
         }
         lastFrameAt = time
+        if inactive {
+            inactive = false
+            pauseCount += 1
+            return false
+        }
         let gap = (time - last).nanoseconds
         windowSum += gap - gapsNanoseconds[nextSlot]
         gapsNanoseconds[nextSlot] = gap

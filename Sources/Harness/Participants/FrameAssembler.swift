@@ -37,8 +37,11 @@ struct FrameAssembler {
     private(set) var needsKeyFrame = true
     private(set) var decodedCount = 0
 
-    /// Adds a packet; returns the frames that became decodable, in order.
-    mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer) -> [Decoded] {
+    /// Adds a packet; returns the frames that became decodable, in order. `captureTime` is the
+    /// probe's capture time when it travels outside the payload (recorded media); nil reads it
+    /// from the payload after the VP8 header byte (synthetic media).
+    mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
+                         captureTime: Int64? = nil) -> [Decoded] {
         let extended = unwrapper.unwrap(sequence)
         if let last = lastDecodedSequence, extended <= last { return [] }
         if payload.isEmpty {
@@ -54,7 +57,11 @@ struct FrameAssembler {
                 let offset = descriptor.encodedLength
                 frame.isKeyFrame = offset < payload.count && payload[offset] & 0x01 == 0
                 frame.temporalLayer = Int(descriptor.temporalLayerID ?? 0)
-                if let probe = ProbeHeader(payload, offset: offset + 1) { frame.captureTime = probe.captureTime }
+                if let captureTime {
+                    frame.captureTime = captureTime
+                } else if let probe = ProbeHeader(payload, offset: offset + 1) {
+                    frame.captureTime = probe.captureTime
+                }
             }
         }
         if marker { frame.lastSequence = extended }

@@ -25,6 +25,8 @@ final class SimulatedParticipant {
     var receiveTransport = TransportID(rawValue: -1)
     var audio: AudioSender?
     var video: [VideoSender] = []
+    /// Media replayed from a workload file instead of synthetic senders (Recorded/RecordedPublisher).
+    var recorded: RecordedPublisher?
     private(set) var streams: [StreamReceiver] = []
     private var streamBySSRC: [UInt32: (index: Int, isRTX: Bool)] = [:]
     private(set) var outbox: [Datagram] = []
@@ -125,6 +127,7 @@ final class SimulatedParticipant {
         if let video = nextVideoAt, video < deadline { deadline = video }
         if let due = streamsDeadline, due < deadline { deadline = due }
         if let due = congestionDeadline(), due < deadline { deadline = due }
+        if let due = recorded?.nextDeadline(), due < deadline { deadline = due }
         return deadline
     }
 
@@ -152,6 +155,9 @@ final class SimulatedParticipant {
             } else {
                 nextVideoAt = nil
             }
+        }
+        if let recorded {
+            for packet in recorded.packets(due: now) { send(packet, to: engineSendEndpoint) }
         }
         var earliest: Instant?
         for index in streams.indices {
@@ -220,6 +226,10 @@ final class SimulatedParticipant {
     private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
         guard let packets = try? RTCPPacket.parseCompound(bytes) else { return }
         for packet in packets {
+            if let answer = recorded?.answer(packet) {
+                for bytes in answer { send(bytes, to: engineSendEndpoint) }
+                continue
+            }
             switch packet {
             case .nack(let nack):
                 guard let index = video.firstIndex(where: { $0.ssrc == nack.mediaSSRC }) else { continue }
@@ -259,6 +269,7 @@ final class SimulatedParticipant {
             published.append(.senderReport(RTCPSenderReport(ssrc: sender.ssrc, ntpTimestamp: ntp, rtpTimestamp: videoTimestamp,
                                                              packetCount: 0, octetCount: UInt32(truncatingIfNeeded: sender.bytesSent))))
         }
+        published += recorded?.senderReports(ntp: ntp) ?? []
         if !published.isEmpty { send(RTCPPacket.serializeCompound(published), to: engineSendEndpoint) }
         var blocks: [RTCPReportBlock] = []
         for index in streams.indices where streams[index].statistics.packetsReceived > 0 {

@@ -55,12 +55,14 @@ final class StreamReceiver {
         if recovered { recoveredByRTX += 1 }
         statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
+        // Recorded media carries the probe in a header extension (ProbeExtension), synthetic media in the payload.
+        let extensionProbe = header.extensionBlock == nil ? nil : ProbeExtension.read(packet: bytes)
         let probeOffset = isVideo ? Self.probeOffset(videoPayload: payload) : 0
-        if let probe = ProbeHeader(payload, offset: probeOffset) {
+        if let probe = extensionProbe ?? ProbeHeader(payload, offset: probeOffset) {
             measurements.recordPacketDelay(kind: parameters.kind, milliseconds: Double(now.nanoseconds - probe.sendTime) / 1e6)
         }
         guard isVideo else {
-            if let probe = ProbeHeader(payload, offset: 0) {
+            if let probe = extensionProbe ?? ProbeHeader(payload, offset: 0) {
                 measurements.recordAudioFrame(stream: key, captureTime: probe.captureTime, now: now, subscribedAt: subscribedAt)
             }
             return reaction
@@ -72,7 +74,8 @@ final class StreamReceiver {
             reaction.nack = outcome.nackNow
             if outcome.requestKeyFrame { assembler?.giveUp() }
         }
-        let decoded = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload) ?? []
+        let decoded = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
+                                         captureTime: extensionProbe?.captureTime) ?? []
         for frame in decoded {
             if firstFrameAt == nil { firstFrameAt = now }
             measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,

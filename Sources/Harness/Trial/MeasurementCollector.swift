@@ -24,6 +24,11 @@ final class MeasurementCollector {
         _ = freezeDetectors[stream, default: FreezeDetector()].frameRendered(at: now)
     }
 
+    /// A video stream was paused on purpose (mute, leave): its next gap is not a freeze.
+    func streamInactive(stream: Int) {
+        freezeDetectors[stream]?.streamInactive()
+    }
+
     func recordAudioFrame(stream: Int, captureTime: Int64, now: Instant, subscribedAt: Instant) {}
 
     /// The finished metric set: freezes folded in from every video stream.

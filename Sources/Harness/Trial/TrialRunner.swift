@@ -13,6 +13,11 @@ public struct TrialRunner: Sendable {
     /// Directory that relative trace paths in the network scenario are resolved against.
     public var traceDirectory: String?
 
+    /// With a workload file: send it exactly as recorded, answering key-frame requests only with
+    /// the recording's own key frames (`sfulab replay` of a saved session). Default false: a
+    /// request pulls the next recorded key frame forward, as an encoder would make one.
+    public var replaysVerbatim = false
+
     public init(traceDirectory: String? = nil) {
         self.traceDirectory = traceDirectory
     }
@@ -20,11 +25,21 @@ public struct TrialRunner: Sendable {
     /// Runs `spec` and returns its measurements (`wallSeconds` is 0: timing is the caller's job,
     /// so that the result itself stays reproducible).
     public func run(_ spec: TrialSpec) throws -> TrialResult {
+        try run(spec, recordingTo: nil)
+    }
+
+    /// Runs `spec`; with `recordPath`, also saves what the producers sent, as the engine received
+    /// it, to that workload file (`sfulab record`). Recording needs `spec.workload.file`: synthetic
+    /// media carries placeholder payloads, not real VP8/Opus.
+    public func run(_ spec: TrialSpec, recordingTo recordPath: String?) throws -> TrialResult {
         guard spec.duration > .zero else { throw TrialError.invalidWorkload("duration must be positive") }
-        if spec.workload.file != nil {
-            throw TrialError.invalidWorkload("recorded workload files are not supported by the simulated runner yet; use participants/kind/device")
+        // Recorded workload (Recorded/RecordedWorkload.swift) or synthetic roles.
+        let recorded = try spec.workload.file.map { try RecordedWorkload(path: $0, verbatim: replaysVerbatim) }
+        if recordPath != nil && recorded == nil {
+            throw TrialError.invalidWorkload("recording needs a workload file (synthetic media carries placeholder payloads, not real VP8/Opus); synthesize one with `sfulab workload synth`")
         }
-        let roles = try ParticipantRole.roles(for: spec.workload)
+        let recorder = recordPath == nil ? nil : SessionRecorder()
+        let roles = try recorded?.roles ?? ParticipantRole.roles(for: spec.workload)
         var random = SeededGenerator(seed: spec.seed)
         let engine = Engine(profile: spec.profile, seed: random.next())
         let world = TrialWorld(engine: engine)
@@ -33,6 +48,7 @@ public struct TrialRunner: Sendable {
         let end = stopAt + drain
         let layers = LayerTracker()
         world.onEngineEvent = { event, now in layers.handle(event, now: now) }
+        if let recorder { world.onEngineIngress = { datagram, now in recorder.capture(datagram.bytes, now: now) } }
 
         // Participants and their links.
         for (index, role) in roles.enumerated() {
@@ -54,7 +70,11 @@ public struct TrialRunner: Sendable {
             }
             world.add(participant, uplink: uplink, downlink: downlink)
         }
-        try setUpSession(world: world, spec: spec, random: &random)
+        if let recorded {
+            try recorded.setUpSession(world: world, stopAt: stopAt, recorder: recorder, random: &random)
+        } else {
+            try setUpSession(world: world, spec: spec, random: &random)
+        }
         world.wakeAll()
 
         // Sample the bandwidth estimate and layers every 500 ms while running.
@@ -62,13 +82,20 @@ public struct TrialRunner: Sendable {
         var time = Instant.zero
         while time < end {
             time = min(end, time + .milliseconds(500))
-            world.run(until: time)
+            if let recorded { recorded.run(world, until: time, measurements: measurements) } else { world.run(until: time) }
+            if let failure = recorded?.failure { throw TrialError.invalidWorkload(failure.description) }
             // Mean over the transports that carry something (a listener-only trial would
             // otherwise average in idle transports sitting at their initial value).
             let transports = world.participants.filter { !$0.streams.isEmpty }.map(\.receiveTransport)
             let total = transports.compactMap { try? engine.availableOutgoingBitrate($0) }.reduce(Bitrate.zero, +)
             estimate.record(Double(total.bitsPerSecond) / 1_000 / Double(max(1, transports.count)), at: time)
             layers.sample(now: time)
+        }
+        if let recorder, let recordPath, let recorded {
+            recorder.addEvents(recorded.manifest.events)
+            do { try recorder.finish(path: recordPath, durationMicros: spec.duration.nanoseconds / 1_000) } catch {
+                throw TrialError.invalidWorkload("recording: \(error)")
+            }
         }
         return collect(world: world, measurements: measurements, layers: layers, estimate: estimate,
                        spec: spec, simulated: end)

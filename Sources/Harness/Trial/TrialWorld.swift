@@ -24,6 +24,8 @@ final class TrialWorld {
     var receivedBytes: [BitrateMeter] = []
     private(set) var eventsSeen: [EngineEvent] = []
     var onEngineEvent: ((EngineEvent, Instant) -> Void)?
+    /// Sees every datagram the engine receives from a participant, before it does (SessionRecorder).
+    var onEngineIngress: ((Datagram, Instant) -> Void)?
 
     init(engine: Engine) {
         self.engine = engine
@@ -86,6 +88,7 @@ final class TrialWorld {
         switch (component - 1) % 3 {
         case 0:
             while let datagram = uplinks[index].emulator.poll(now: now) {
+                onEngineIngress?(datagram, now)
                 datagram.bytes.withUnsafeBytes {
                     engine.handleDatagram(from: datagram.from, to: datagram.to, bytes: $0, now: now)
                 }

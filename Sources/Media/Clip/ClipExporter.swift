@@ -42,7 +42,8 @@ public struct ClipExporter: Sendable {
             }
         }
         guard start >= 0 else { throw error("no key frame in \(stream.id) before \(Double(to) / 1e6) s") }
-        var writer = IVFWriter(fourCC: track.codec == "VP9" ? "VP90" : "VP80", width: track.width ?? 0, height: track.height ?? 0)
+        var writer = IVFWriter(fourCC: track.codec == "VP9" ? "VP90" : "VP80", width: track.width ?? 0, height: track.height ?? 0,
+                                framesPerSecond: track.frameRate ?? 30)
         cursor = try reader.packets(participant: participant, stream: stream.id, rid: encoding.rid)
         var frame: [UInt8] = []
         var firstTimestamp: UInt32?
@@ -54,7 +55,7 @@ public struct ClipExporter: Sendable {
             if packet.isFrameEnd {
                 let first = firstTimestamp ?? packet.rtpTimestamp
                 firstTimestamp = first
-                writer.append(frame: frame, pts: UInt64(packet.rtpTimestamp &- first))
+                writer.append(frame: frame, ticks: UInt64(packet.rtpTimestamp &- first))
             }
         }
         return Result(bytes: writer.bytes, frames: writer.frameCount, startMicros: start, track: track.id)

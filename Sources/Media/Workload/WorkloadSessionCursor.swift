@@ -66,7 +66,9 @@ public struct WorkloadSessionCursor: Sendable {
         return nil
     }
 
-    private static func silentIntervals(_ manifest: WorkloadManifest, participant: String, stream: String) -> [(Int64, Int64)] {
+    /// Session-time intervals [start, end) (µs) in which `participant` sends nothing on `stream`:
+    /// before its `join`, after its `leave`, between `mute` and `unmute`, after `screenShareStop`.
+    public static func silentIntervals(_ manifest: WorkloadManifest, participant: String, stream: String) -> [(Int64, Int64)] {
         var intervals: [(Int64, Int64)] = []
         var mutedSince: Int64?
         var joined = false

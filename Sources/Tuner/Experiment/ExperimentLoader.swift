@@ -77,6 +77,16 @@ public struct ExperimentLoader: Sendable {
             problems.append(result.diagnostic(.invalidValue, at: "duration", "cannot read duration `\(doc.duration)`",
                                               fix: "for example `30s`, `2m` or `500ms`"))
         }
+        // A recorded workload: resolved like `base`, checked now so a bad file fails before any trial.
+        var workload = doc.workload
+        if let relative = workload.file {
+            let resolved = Self.resolvePath(relative, relativeTo: file)
+            workload.file = resolved
+            do { try WorkloadSpec.checkFile(at: resolved) } catch {
+                problems.append(result.diagnostic(.invalidValue, at: "workload.file", error.description,
+                                                  fix: "give a workload file from `sfulab workload synth` or `sfulab record`, relative to the experiment file"))
+            }
+        }
         if doc.repetitions < 1 {
             problems.append(result.diagnostic(.invalidValue, at: "repetitions", "repetitions must be at least 1", fix: "for example `5`"))
         }
@@ -126,7 +136,7 @@ public struct ExperimentLoader: Sendable {
         }
         let name = doc.name.isEmpty ? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent : doc.name
         let experiment = Experiment(name: name, description: doc.description, file: file, base: base,
-                                    workload: doc.workload, networks: networks, duration: duration, axes: axes,
+                                    workload: workload, networks: networks, duration: duration, axes: axes,
                                     strategy: strategy, repetitions: doc.repetitions, seed: doc.seed,
                                     objectives: objectives, constraints: constraints, mode: mode)
         return (experiment, warnings)

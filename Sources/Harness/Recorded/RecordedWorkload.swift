@@ -1,0 +1,137 @@
+import Engine
+import Media
+
+/// A workload file driving a simulated trial: the participants, their producers (Opus audio,
+/// VP8 simulcast video with RTX), their subscriptions and events come from the manifest, and
+/// each publisher sends the recorded packets at their recorded times (`RecordedPublisher`).
+///
+/// Only the manifest is held in memory; packets stream from disk through one cursor per
+/// (participant, stream, encoding).
+final class RecordedWorkload {
+    let reader: WorkloadReader
+    var manifest: WorkloadManifest { reader.manifest }
+    /// Replay a saved session exactly as recorded (key-frame requests do not pull the next
+    /// recorded key frame forward).
+    let verbatim: Bool
+    private(set) var publishers: [RecordedPublisher?] = []
+    /// Engine-side consequences of the manifest's events, in time order (RecordedWorkload+Events).
+    var pendingActions: [ScheduledAction] = []
+
+    /// Opens and checks `path`: a readable workload whose streams the simulated engine can route.
+    init(path: String, verbatim: Bool) throws(TrialError) {
+        do { reader = try WorkloadReader(path: path) } catch {
+            throw .invalidWorkload(error.description)
+        }
+        self.verbatim = verbatim
+        let manifest = reader.manifest
+        guard !manifest.participants.isEmpty else { throw .invalidWorkload("\(path): the manifest lists no participants") }
+        for participant in manifest.participants {
+            for stream in participant.streams {
+                let where_ = "\(path): participant \(participant.id), stream \(stream.id)"
+                switch (stream.kind, stream.codec.lowercased()) {
+                case (.audio, "opus"), (.video, "vp8"):
+                    break
+                case (.video, "vp9"):
+                    throw .invalidWorkload("\(where_) is VP9 SVC (\(stream.encodings.first?.scalabilityMode ?? "?")): the engine has no SVC consumer yet, so recorded trials take VP8 simulcast only; synthesize with `sfulab workload synth --codec vp8`")
+                default:
+                    throw .invalidWorkload("\(where_): codec \(stream.codec) is not supported (Opus audio, VP8 video)")
+                }
+                guard !stream.encodings.isEmpty else { throw .invalidWorkload("\(where_) has no encodings") }
+            }
+        }
+    }
+
+    /// One role per manifest participant: its device and the time of its first `join` (0 without one).
+    /// Roles publish nothing synthetic; their media comes from the file.
+    var roles: [ParticipantRole] {
+        manifest.participants.map { participant in
+            ParticipantRole(sendsAudio: false, video: .none, device: participant.device == .mobile ? .mobile : .desktop,
+                            joinAt: Double(joinMicros(participant.id)) / 1e6)
+        }
+    }
+
+    func joinMicros(_ participant: String) -> Int64 {
+        manifest.events.first { $0.participant == participant && $0.kind == .join }?.timeMicros ?? 0
+    }
+
+    /// The first error reading packets during the trial, if any.
+    var failure: WorkloadError? { publishers.lazy.compactMap { $0?.failure }.first }
+
+    /// Creates transports, producers and consumers from the manifest, as a signalling server would.
+    func setUpSession(world: TrialWorld, stopAt: Instant, recorder: SessionRecorder?, random: inout SeededGenerator) throws(TrialError) {
+        let engine = world.engine
+        guard let opus = engine.capabilities.codec(mimeType: "audio/opus"), let vp8 = engine.capabilities.codec(mimeType: "video/VP8") else {
+            throw .engine("recorded workloads need audio/opus and video/VP8 in router.mediaCodecs")
+        }
+        var producers: [String: (publisher: Int, id: ProducerID)] = [:]
+        for (index, participant) in manifest.participants.enumerated() {
+            let simulated = world.participants[index]
+            let send = engine.createTransport(remote: simulated.sendEndpoint)
+            let receive = engine.createTransport(remote: simulated.receiveEndpoint)
+            simulated.engineSendEndpoint = send.local
+            simulated.engineReceiveEndpoint = receive.local
+            simulated.receiveTransport = receive.id
+            recorder?.addParticipant(participant, joinMicros: joinMicros(participant.id))
+            var senders: [RecordedEncodingSender] = []
+            for stream in participant.streams {
+                let isVideo = stream.kind == .video
+                let codec = isVideo ? vp8 : opus
+                let silent = WorkloadSessionCursor.silentIntervals(manifest, participant: participant.id, stream: stream.id)
+                let timestampOffset = UInt32(truncatingIfNeeded: random.next())
+                var encodings: [ProducerEncoding] = []
+                var ssrcs: [UInt32] = []
+                for encoding in stream.encodings {
+                    let ssrc = UInt32(truncatingIfNeeded: random.next())
+                    let rtxSSRC = isVideo ? UInt32(truncatingIfNeeded: random.next()) : nil
+                    let cursor: WorkloadPacketCursor
+                    do {
+                        cursor = try reader.packets(participant: participant.id, stream: stream.id,
+                                                    rid: stream.encodings.count == 1 ? nil : encoding.rid)
+                    } catch { throw .invalidWorkload(error.description) }
+                    senders.append(RecordedEncodingSender(
+                        reader: reader, cursor: cursor, ssrc: ssrc, rtxSSRC: rtxSSRC, payloadType: codec.payloadType,
+                        rtxPayloadType: isVideo ? codec.rtxPayloadType : nil, isVideo: isVideo, clockRate: stream.clockRate,
+                        timestampOffset: timestampOffset, loops: !verbatim, silent: silent, random: &random))
+                    encodings.append(ProducerEncoding(ssrc: ssrc, rtxSSRC: rtxSSRC,
+                                                      maxBitrate: Bitrate(bitsPerSecond: Int64(encoding.maxBitrate))))
+                    ssrcs.append(ssrc)
+                }
+                do {
+                    let id = try engine.produce(on: send.id, ProducerOptions(
+                        kind: isVideo ? .video : .audio, mimeType: codec.mimeType, payloadType: codec.payloadType,
+                        rtxPayloadType: isVideo ? codec.rtxPayloadType : nil, encodings: encodings))
+                    producers["\(participant.id)\u{0}\(stream.id)"] = (index, id)
+                } catch {
+                    throw .engine("\(participant.id)/\(stream.id): \(error)")
+                }
+                recorder?.addStream(stream, of: participant.id, ssrcs: ssrcs, tracks: stream.encodings.map { manifest.track($0.track) })
+            }
+            let publisher = RecordedPublisher(encodings: senders, stopAt: stopAt)
+            do { try publisher.start() } catch { throw .invalidWorkload(error.description) }
+            simulated.recorded = publisher
+            publishers.append(publisher)
+        }
+        // Subscriptions as the manifest lists them.
+        var key = 0
+        var consumed: [ConsumedStream] = []
+        for (index, participant) in manifest.participants.enumerated() {
+            for subscription in participant.subscriptions {
+                guard let (publisher, producer) = producers["\(subscription.participant)\u{0}\(subscription.stream)"] else {
+                    throw .invalidWorkload("\(reader.path): \(participant.id) subscribes to \(subscription.participant)/\(subscription.stream), which nobody publishes")
+                }
+                do {
+                    let (consumer, parameters) = try engine.consume(on: world.participants[index].receiveTransport, ConsumerOptions(producer: producer))
+                    let start = max(joinMicros(participant.id), joinMicros(subscription.participant))
+                    world.participants[index].addStream(parameters, publisher: publisher, key: key, now: Instant(nanoseconds: start * 1_000))
+                    consumed.append(ConsumedStream(subscriber: participant.id, producer: producer, consumer: consumer,
+                                                   key: key, isVideo: parameters.kind == .video))
+                    key += 1
+                } catch {
+                    throw .engine("\(participant.id) consuming \(subscription.participant)/\(subscription.stream): \(error)")
+                }
+                recorder?.addSubscription(subscription, of: participant.id)
+            }
+        }
+        scheduleEvents(producers: producers.mapValues(\.id), consumed: consumed)
+    }
+}

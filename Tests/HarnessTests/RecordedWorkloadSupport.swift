@@ -1,0 +1,41 @@
+import Engine
+import Foundation
+import Harness
+import Media
+
+/// Small synthesized workloads for the recorded-trial tests, encoded once per test run.
+enum RecordedFixtures {
+    static func temporaryPath(_ name: String) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sfulab-harness-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("\(UUID().uuidString)-\(name)").path
+    }
+
+    /// A 3 s desktop meeting of 3 participants (VP8 simulcast + Opus, one distinct source each,
+    /// a key frame every second, joins spread over 0.5 s).
+    static let meeting: String = {
+        let path = temporaryPath("meeting.sfuw")
+        let spec = SynthesisSpec(participants: 3, kind: .meeting, device: .desktop, durationMicros: 3_000_000, seed: 11,
+                                 maxDistinctSources: 1, keyFrameIntervalSeconds: 1, joinSpreadMicros: 500_000)
+        do { _ = try WorkloadSynthesizer(spec: spec).write(to: path) } catch { fatalError("synthesis failed: \(error)") }
+        return path
+    }()
+
+    static func spec(_ file: String, network: String = "4g", seconds: Int64 = 3, seed: UInt64 = 5) throws -> TrialSpec {
+        TrialSpec(profile: Profile(), workload: WorkloadSpec(file: file), network: try NetworkScenario.preset(named: network),
+                  duration: .seconds(seconds), seed: seed)
+    }
+
+    /// Every packet of every track, by track id.
+    static func packets(_ path: String) throws -> [String: [WorkloadPacket]] {
+        let reader = try WorkloadReader(path: path)
+        var result: [String: [WorkloadPacket]] = [:]
+        for track in reader.manifest.tracks {
+            var cursor = try reader.packets(track: track.id)
+            var packets: [WorkloadPacket] = []
+            while let packet = try cursor.next() { packets.append(packet) }
+            result[track.id] = packets
+        }
+        return result
+    }
+}
