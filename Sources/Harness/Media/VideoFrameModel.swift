@@ -16,7 +16,9 @@ struct VideoFrameModel: Sendable {
     var sizeSigma = 0.2
     /// Screen share: seconds between slide changes, and the size of a slide-change frame.
     var slideInterval = 10.0
-    var slideFactor = 15.0
+    /// Screen share key frames cost this many mean frames (slide changes 0.8 of it). At 5 fps a
+    /// mean frame is already 1/5 s of the target rate: 3x is about 110 kB at 1.5 Mb/s.
+    var slideFactor = 3.0
 
     /// L1T3 temporal layer of frame `index` (pattern 0, 2, 1, 2).
     static func temporalLayer(ofFrame index: Int) -> Int {
@@ -40,7 +42,7 @@ struct VideoFrameModel: Sendable {
             factor = isKeyFrame ? keyFrameFactor : Self.temporalSizeFactor[Self.temporalLayer(ofFrame: index)]
         case .screen:
             let framesPerSlide = max(1, Int(slideInterval * framesPerSecond))
-            if isKeyFrame { factor = slideFactor } else if index % framesPerSlide == 0 { factor = slideFactor * 0.7 } else { factor = 0.3 }
+            if isKeyFrame { factor = slideFactor } else if index % framesPerSlide == 0 { factor = slideFactor * 0.8 } else { factor = 0.3 }
         }
         factor *= exp(sizeSigma * random.nextGaussian() - sizeSigma * sizeSigma / 2)
         return max(40, Int(mean * factor))

@@ -40,8 +40,8 @@ public struct FreezeDetector: Sendable, Hashable {
     public init() {}
 
     /// The stream went inactive on purpose (libwebrtc's `VideoQualityObserver::OnStreamInactive`,
-    /// called when the sender pauses): the gap up to the next frame is a pause, not a freeze, and
-    /// does not enter the running average.
+    /// called when the sender pauses): the next gap long enough to be a freeze is a pause instead,
+    /// and does not enter the running average.
     public mutating func streamInactive() {
         inactive = true
     }
@@ -61,12 +61,15 @@ public struct FreezeDetector: Sendable, Hashable {
             return false
         }
         lastFrameAt = time
-        if inactive {
+        let gap = (time - last).nanoseconds
+        // Frames still in flight when the pause was signalled arrive with ordinary gaps; the
+        // pause is the first gap long enough to count as a freeze (or the first gap at all
+        // before the average is known).
+        if inactive, gapCount < Self.minimumSamples || threshold.map({ gap >= $0.nanoseconds }) ?? true {
             inactive = false
             pauseCount += 1
             return false
         }
-        let gap = (time - last).nanoseconds
         windowSum += gap - gapsNanoseconds[nextSlot]
         gapsNanoseconds[nextSlot] = gap
         nextSlot = (nextSlot + 1) % Self.windowFrames

@@ -157,7 +157,7 @@ final class SimulatedParticipant {
             }
         }
         if let recorded {
-            for packet in recorded.packets(due: now) { send(packet, to: engineSendEndpoint) }
+            for packet in recorded.packets(due: now) { send(packet, to: engineSendEndpoint, now: now) }
         }
         var earliest: Instant?
         for index in streams.indices {
@@ -227,7 +227,7 @@ final class SimulatedParticipant {
         guard let packets = try? RTCPPacket.parseCompound(bytes) else { return }
         for packet in packets {
             if let answer = recorded?.answer(packet) {
-                for bytes in answer { send(bytes, to: engineSendEndpoint) }
+                for bytes in answer { send(bytes, to: engineSendEndpoint, now: now) }
                 continue
             }
             switch packet {

@@ -151,7 +151,7 @@ struct RecordedEncodingSender {
         let probe = ProbeHeader(captureTime: sendMicros * 1_000, sendTime: sendMicros * 1_000)
         let builder = RTPPacketBuilder(marker: isVideo && packet.isFrameEnd, payloadType: payloadType,
                                        sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc,
-                                       extensions: [ProbeExtension.element(probe)])
+                                       extensions: [ProbeExtension.element(probe)] + CongestionExtensions.slots)
         guard let bytes = try? builder.build(payload: packet.payload) else { return nil }
         if isVideo { history.store(bytes, sequence: sequence) }
         sequence &+= 1
