@@ -164,15 +164,8 @@ struct RecordedEncodingSender {
     /// RTX packets answering a NACK for `sequences` (those still in the send history).
     mutating func retransmit(_ sequences: [UInt16]) -> [[UInt8]] {
         guard let rtxSSRC, let rtxPayloadType else { return [] }
-        var packets: [[UInt8]] = []
-        for sequence in sequences {
-            guard let original = history.packet(sequence: sequence),
-                  let rtx = try? RTX.wrap(original, ssrc: rtxSSRC, payloadType: rtxPayloadType,
-                                          sequenceNumber: SequenceNumber(rtxSequence)) else { continue }
-            rtxSequence &+= 1
-            bytesSent += rtx.count
-            packets.append(rtx)
-        }
+        let packets = history.rtxPackets(for: sequences, ssrc: rtxSSRC, payloadType: rtxPayloadType, rtxSequence: &rtxSequence)
+        bytesSent += packets.reduce(0) { $0 + $1.count }
         return packets
     }
 }
