@@ -20,6 +20,8 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
         guard let duration = DurationText.parse(argument) else { return nil }
         micros = duration.nanoseconds / 1_000
     }
+
+    var defaultValueDescription: String { DurationText.format(.nanoseconds(micros * 1_000)) }
 }
 
 extension SynthesisSpec.Kind: ExpressibleByArgument {}
