@@ -9,6 +9,9 @@ public struct SweepAnalysis: Sendable, Hashable, Codable {
     /// One sentence explaining the verdict.
     public var verdict: String
     public var paretoFront: [String]
+    /// For a capacity search (one axis, `workload.participants`): the largest room whose every
+    /// smaller tested room also met every constraint. Nil for other sweeps.
+    public var capacity: CapacityResult?
 
     /// Summarises trial records. A winner must be significantly better than the baseline on the
     /// primary objective after Holm correction, not significantly worse on any other objective,
@@ -112,6 +115,25 @@ public struct SweepAnalysis: Sendable, Hashable, Codable {
             }
             verdict = why + "."
         }
+        capacity = Self.capacity(plan: plan, summaries: summaries)
+        if let capacity { verdict += " " + capacity.sentence }
+    }
+
+    /// The capacity verdict of a sweep over `workload.participants` alone.
+    static func capacity(plan: SweepPlan, summaries: [CandidateSummary]) -> CapacityResult? {
+        let experiment = plan.experiment
+        guard experiment.axes.count == 1, experiment.axes[0].key == "workload.participants" else { return nil }
+        let rooms = summaries.map { summary -> (participants: Int, meets: Bool) in
+            let workload = plan.candidates[summary.index].workload ?? experiment.workload
+            return (workload.participants, summary.meetsConstraints && summary.trialsOK > 0)
+        }.sorted { $0.participants < $1.participants }
+        var largest: Int?
+        for room in rooms {
+            guard room.meets else { break }
+            largest = room.participants
+        }
+        return CapacityResult(largest: largest, tested: rooms.map(\.participants),
+                              constraints: experiment.constraints.map(\.description))
     }
 
     static func format(_ x: Double) -> String {
@@ -119,5 +141,24 @@ public struct SweepAnalysis: Sendable, Hashable, Codable {
         if x != 0 && abs(x) < 0.001 { return String(format: "%.2e", x) }
         if abs(x) >= 1000 { return String(format: "%.0f", x) }
         return String(format: "%.3g", x)
+    }
+}
+
+/// The outcome of a capacity search.
+public struct CapacityResult: Sendable, Hashable, Codable {
+    /// The largest room (participants) that met every constraint with every smaller room meeting
+    /// them too; nil when the smallest tested room already failed.
+    public var largest: Int?
+    /// Room sizes tested, ascending.
+    public var tested: [Int]
+    public var constraints: [String]
+
+    var sentence: String {
+        let rooms = tested.map(String.init).joined(separator: ", ")
+        let rule = constraints.isEmpty ? "every trial succeeding" : constraints.joined(separator: ", ")
+        if let largest {
+            return "Capacity: \(largest) participants is the largest room tested (\(rooms)) that meets \(rule)."
+        }
+        return "Capacity: no room tested (\(rooms)) meets \(rule)."
     }
 }

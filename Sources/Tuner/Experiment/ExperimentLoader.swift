@@ -122,7 +122,10 @@ public struct ExperimentLoader: Sendable {
         var challengers = axes.isEmpty ? 0 : axes.reduce(1) { $0 * $1.values.count }
         if case .random(let samples) = strategy { challengers = min(challengers, samples) }
         let smallestP = Double(challengers) * pow(2.0, Double(1 - pairs))
-        if challengers > 0, smallestP >= 0.05, !{ if case .successiveHalving = strategy { true } else { false } }() {
+        // A capacity search (one workload.participants axis) seeks the largest room meeting the
+        // constraints, not a paired winner, so the repetition warning does not apply to it.
+        let isCapacitySearch = axes.count == 1 && axes[0].key == "workload.participants"
+        if challengers > 0, smallestP >= 0.05, !isCapacitySearch, !{ if case .successiveHalving = strategy { true } else { false } }() {
             var needed = pairs
             while Double(challengers) * pow(2.0, Double(1 - needed)) >= 0.05 { needed += 1 }
             let perNetwork = (needed + max(1, networks.count) - 1) / max(1, networks.count)
@@ -171,6 +174,20 @@ public struct ExperimentLoader: Sendable {
             }
             if values.isEmpty {
                 problems.append(result.diagnostic(.invalidValue, at: "\(at).values", "no values", fix: "list at least one value"))
+                continue
+            }
+            if WorkloadPatch.isWorkloadKey(axis.key) {
+                var axisOK = true
+                for (j, value) in values.enumerated() {
+                    if case .failure(let problem) = WorkloadPatch.apply([(axis.key, value)], to: WorkloadSpec()) {
+                        axisOK = false
+                        let where_ = problem.message.contains("cannot be swept") ? "\(at).key"
+                            : (axis.values != nil ? "\(at).values[\(j)]" : "\(at).range")
+                        problems.append(result.diagnostic(.invalidValue, at: where_, problem.message, fix: problem.fix))
+                        break
+                    }
+                }
+                if axisOK { axes.append(SweepAxis(key: axis.key, values: values)) }
                 continue
             }
             var axisOK = true

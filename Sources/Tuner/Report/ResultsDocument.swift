@@ -24,6 +24,9 @@ public struct ResultsDocument: Sendable, Codable {
     public var paretoFront: [String]
     /// Name of the winning candidate, or null when no candidate is significantly better.
     public var winner: String?
+    /// Capacity searches only (one `workload.participants` axis): the largest room that met every
+    /// constraint; absent for other sweeps.
+    public var capacity: CapacityResult?
 
     public struct ToolInfo: Sendable, Codable, Hashable {
         public var name: String
@@ -80,10 +83,12 @@ public struct ResultsDocument: Sendable, Codable {
         verdict = analysis.verdict
         paretoFront = analysis.paretoFront
         winner = analysis.winner
+        capacity = analysis.capacity
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, runID, createdAt, experiment, seeds, candidates, trials, alpha, verdict, paretoFront, winner
+        case capacity
     }
 
     /// Like the synthesized encoding, except that `winner` is always written (null when absent).
@@ -101,6 +106,7 @@ public struct ResultsDocument: Sendable, Codable {
         try c.encode(verdict, forKey: .verdict)
         try c.encode(paretoFront, forKey: .paretoFront)
         if let winner { try c.encode(winner, forKey: .winner) } else { try c.encodeNil(forKey: .winner) }
+        try c.encodeIfPresent(capacity, forKey: .capacity)
     }
 
     /// Pretty, sorted-key JSON; non-finite numbers as the strings `NaN`, `Infinity`, `-Infinity`.

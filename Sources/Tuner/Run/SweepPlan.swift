@@ -11,6 +11,8 @@ public struct Candidate: Sendable, Hashable, Codable {
     /// Knob assignments relative to the base profile.
     public var assignments: [SweepAssignment]
     public var profile: Profile
+    /// The workload when the sweep varies it (`workload.*` axes); nil: the experiment's.
+    public var workload: WorkloadSpec?
     /// FNV-1a 64 of the profile's canonical JSON (sorted keys), 16 hex digits.
     public var configHash: String
 }
@@ -42,7 +44,7 @@ public struct SweepPlan: Sendable {
     /// Expands the experiment's axes with its strategy (grid product, or a seeded random sample).
     public init(experiment: Experiment) throws {
         self.experiment = experiment
-        var candidates = [Candidate(index: 0, name: "baseline", assignments: [], profile: experiment.base,
+        var candidates = [Candidate(index: 0, name: "baseline", assignments: [], profile: experiment.base, workload: nil,
                                     configHash: try Self.configHash(experiment.base))]
         var points: [[SweepAssignment]] = [[]]
         for axis in experiment.axes {
@@ -54,11 +56,20 @@ public struct SweepPlan: Sendable {
             points = Array(points.shuffled(using: &generator).prefix(samples))
         }
         for point in points {
-            let patched = ProfilePatch.apply(point.map { ($0.key, $0.value) }, to: experiment.base)
+            let knobs = point.filter { !WorkloadPatch.isWorkloadKey($0.key) }
+            let workloadKnobs = point.filter { WorkloadPatch.isWorkloadKey($0.key) }
+            let patched = ProfilePatch.apply(knobs.map { ($0.key, $0.value) }, to: experiment.base)
             guard let profile = patched.value else { throw DiagnosticsError(patched.diagnostics) }
+            var workload: WorkloadSpec?
+            if !workloadKnobs.isEmpty {
+                switch WorkloadPatch.apply(workloadKnobs.map { ($0.key, $0.value) }, to: experiment.workload) {
+                case .success(let patchedWorkload): workload = patchedWorkload
+                case .failure(let problem): throw TunerError(.badInput, "\(problem.message) (\(problem.fix))")
+                }
+            }
             let name = point.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             candidates.append(Candidate(index: candidates.count, name: name, assignments: point, profile: profile,
-                                        configHash: try Self.configHash(profile)))
+                                        workload: workload, configHash: try Self.configHash(profile)))
         }
         self.candidates = candidates
     }
@@ -71,7 +82,7 @@ public struct SweepPlan: Sendable {
             for (n, network) in experiment.networks.enumerated() {
                 for r in reps {
                     let seed = Self.trialSeed(experiment: experiment.seed, network: network.name, networkIndex: n, repetition: r)
-                    let spec = TrialSpec(profile: candidates[c].profile, workload: experiment.workload, network: network,
+                    let spec = TrialSpec(profile: candidates[c].profile, workload: candidates[c].workload ?? experiment.workload, network: network,
                                          duration: experiment.duration, seed: seed)
                     let specHash = (try? Self.hash(of: spec)) ?? "0"
                     let id = String(format: "c%03d-n%d-r%d-", c, n, r) + specHash.prefix(10)
