@@ -1,5 +1,5 @@
 extension Engine {
-    /// Distributes a transport's available outgoing bitrate across its simulcast consumers by
+    /// Distributes a transport's available outgoing bitrate across its simulcast and SVC consumers by
     /// priority, with mediasoup's semantics: every consumer first gets its lowest layer if it
     /// fits; then, round after round, each consumer may step up `priority` layers while the
     /// budget lasts, never above its preferred layers. Audio and single-stream consumers are
@@ -11,7 +11,13 @@ extension Engine {
         var layered: [Consumer] = []
         var desired: Int64 = 0
         for consumer in transport.consumers where consumer.isActive {
-            if consumer.producer.isSimulcast {
+            if consumer.producer.isSVC {
+                layered.append(consumer)
+                // SVC: the one stream up to the preferred spatial layer, every temporal layer.
+                desired += consumer.producer.streams[0].bitrate(
+                    upToSpatial: consumer.preferredLayers.spatialLayer, upToTemporal: consumer.producer.highestTemporalLayer,
+                    now: now).bitsPerSecond
+            } else if consumer.producer.isSimulcast {
                 layered.append(consumer)
                 // What the consumer would take at its preferred layers (highest sending stream).
                 let streams = consumer.producer.streams.prefix(consumer.preferredLayers.spatialLayer + 1)
@@ -84,10 +90,13 @@ extension Engine {
         let preferred = consumer.preferredLayers
         var spatial = current?.spatialLayer ?? 0
         var temporal = current.map { ($0.temporalLayer ?? 0) + 1 } ?? 0
+        let producer = consumer.producer
+        let highestTemporal = producer.highestTemporalLayer
         while spatial <= preferred.spatialLayer {
-            let stream = consumer.producer.streams[spatial]
+            // SVC layers all travel in stream 0.
+            let stream = producer.streams[producer.isSVC ? 0 : spatial]
             let usable = stream.lastPacketAt == nil || stream.isActive(now: now)
-            let maxTemporal = spatial == preferred.spatialLayer ? (preferred.temporalLayer ?? 2) : 2
+            let maxTemporal = spatial == preferred.spatialLayer ? (preferred.temporalLayer ?? highestTemporal) : highestTemporal
             if usable && temporal <= maxTemporal {
                 return ConsumerLayers(spatialLayer: spatial, temporalLayer: temporal)
             }
@@ -98,7 +107,11 @@ extension Engine {
     }
 
     private func cost(of layers: ConsumerLayers, consumer: Consumer, now: Instant) -> Int64 {
-        consumer.producer.streams[layers.spatialLayer]
+        if consumer.producer.isSVC {
+            return consumer.producer.streams[0].bitrate(upToSpatial: layers.spatialLayer,
+                                                        upToTemporal: layers.temporalLayer ?? 2, now: now).bitsPerSecond
+        }
+        return consumer.producer.streams[layers.spatialLayer]
             .bitrate(upToTemporal: layers.temporalLayer ?? 2, now: now).bitsPerSecond
     }
 }

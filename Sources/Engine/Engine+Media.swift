@@ -101,9 +101,7 @@ extension Engine {
         stream.lastPacketAt = now
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
                                    bytes: bytes.count, now: now)
-        let layer = min(info.temporalLayer, stream.temporalRates.count - 1)
-        stream.temporalRates[layer].add(bytes: bytes.count, now: now)
-        stream.maxTemporalLayerSeen = max(stream.maxTemporalLayerSeen, layer)
+        stream.meter(bytes: bytes.count, spatial: info.spatialLayer, temporal: info.temporalLayer, now: now)
         if info.isKeyFrame { stream.keyFrames.keyFrameReceived() }
         if producer.isVideo {
             let outcome = stream.nack.received(sequence: header.sequenceNumber.rawValue, isKeyFrame: info.isKeyFrame, now: now)
@@ -161,7 +159,10 @@ extension Engine {
             }
             guard let outputSequence = consumer.sequence.map(header.sequenceNumber.rawValue) else { return }
             let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
-            send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
+            // SVC: the marker ends the picture at the highest forwarded spatial layer (or where the
+            // publisher ended it); padding fillers keep theirs.
+            let marker = paddingSlot == nil ? consumer.forwardMarker.map { $0 || header.marker } : nil
+            send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp, marker: marker,
                  consumer: consumer, transport: transport, now: now)
             if let change = consumer.takeLayerChange() { emit(.consumerLayersChanged(consumer.id, change)) }
         }
@@ -174,7 +175,7 @@ extension Engine {
     /// Writes the packet in `slot` rewritten for `consumer` (through the transport's pacer when it
     /// holds packets or has no budget; stamped with the transport-wide sequence number and send
     /// time when it leaves), and keeps it for retransmission.
-    private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, consumer: Consumer,
+    private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, marker: Bool? = nil, consumer: Consumer,
                       transport: (local: Endpoint, remote: Endpoint), now: Instant) {
         let egress = transports[consumer.transport.rawValue]
         let bytes = pool.bytes(slot)
@@ -184,6 +185,7 @@ extension Engine {
             view.setSequenceNumber(SequenceNumber(outputSequence))
             view.setTimestamp(outputTimestamp)
             view.setPayloadType(consumer.parameters.payloadType)
+            if let marker { view.setMarker(marker) }
             return true
         }
         if egress.pacedCount == 0, egress.pacer?.canSend(now: now) ?? true {
@@ -204,7 +206,7 @@ extension Engine {
             egress.pacedQueue.append((copy, now))
         }
         consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
-                                      rewrite: .none, now: now, pool: pool)
+                                      rewrite: marker.map { .marker($0) } ?? .none, now: now, pool: pool)
         consumer.recordSent(outputSequence)
         consumer.packetsSent += 1
         consumer.bytesSent += Int64(bytes.count)
@@ -244,6 +246,7 @@ extension Engine {
             view.setSequenceNumber(SequenceNumber(entry.outputSequence))
             view.setTimestamp(entry.outputTimestamp)
             view.setPayloadType(consumer.parameters.payloadType)
+            if case .marker(let marker) = entry.rewrite { view.setMarker(marker) }
             if let rtxSSRC = consumer.parameters.rtxSSRC, let rtxPayloadType = consumer.parameters.rtxPayloadType {
                 let length = (try? RTX.wrap(UnsafeRawBufferPointer(rewritten), ssrc: rtxSSRC, payloadType: rtxPayloadType,
                                             sequenceNumber: SequenceNumber(rtxSequence), into: buffer)) ?? 0

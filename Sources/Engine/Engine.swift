@@ -134,7 +134,7 @@ public final class Engine {
         guard let producer = producers[options.producer.rawValue] else { throw .unknownProducer(options.producer) }
         let id = ConsumerID(rawValue: nextConsumerID)
         nextConsumerID += 1
-        let type: ConsumerType = producer.isSimulcast ? .simulcast : .simple
+        let type: ConsumerType = producer.isSVC ? .svc : producer.isSimulcast ? .simulcast : .simple
         let useRTX = producer.isVideo && profile.consumer.enableRtx
         let parameters = ConsumerParameters(
             type: type, kind: producer.kind, mimeType: producer.codec.mimeType, clockRate: producer.codec.clockRate,
@@ -181,12 +181,13 @@ public final class Engine {
         requestKeyFrames(for: consumer.producer, now: now)
     }
 
-    /// Sets the layers a simulcast consumer prefers (mediasoup `setPreferredLayers`).
+    /// Sets the layers a simulcast or SVC consumer prefers (mediasoup `setPreferredLayers`).
     public func setPreferredLayers(_ id: ConsumerID, _ layers: ConsumerLayers, now: Instant) throws(ControlError) {
         let consumer = try consumer(id)
-        let highest = consumer.producer.streams.count - 1
+        let highest = consumer.producer.spatialLayerCount - 1
+        let highestTemporal = consumer.producer.highestTemporalLayer
         consumer.preferredLayers = ConsumerLayers(spatialLayer: max(0, min(layers.spatialLayer, highest)),
-                                                  temporalLayer: max(0, min(layers.temporalLayer ?? 2, 2)))
+                                                  temporalLayer: max(0, min(layers.temporalLayer ?? highestTemporal, highestTemporal)))
         allocate(transport: try transport(consumer.transport), now: now)
         requestKeyFrames(for: consumer.producer, now: now)
     }

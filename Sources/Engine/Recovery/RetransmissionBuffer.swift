@@ -75,4 +75,6 @@ enum PayloadRewrite: Hashable, Sendable {
     case none
     /// VP8: write this picture id and TL0PICIDX into the payload descriptor.
     case vp8(pictureID: UInt16, tl0PictureIndex: UInt8)
+    /// Set the RTP marker bit to this value (SVC: end of the highest forwarded spatial layer).
+    case marker(Bool)
 }

@@ -1,8 +1,9 @@
 import RTP
 
-/// One outgoing copy of a producer for one subscriber (mediasoup `SimpleConsumer` and
-/// `SimulcastConsumer`): decides per packet whether to forward it, rewrites it into one
-/// continuous stream, keeps it for retransmission, and tracks what the subscriber reports.
+/// One outgoing copy of a producer for one subscriber (mediasoup `SimpleConsumer`,
+/// `SimulcastConsumer` and `SvcConsumer`): decides per packet whether to forward it, rewrites it
+/// into one continuous stream, keeps it for retransmission, and tracks what the subscriber reports.
+/// SVC forwarding (VP9, one stream carrying every layer) is described in docs/svc.md.
 final class Consumer {
     /// What to do with one incoming packet.
     enum Decision: Equatable {
@@ -25,7 +26,8 @@ final class Consumer {
     var retransmission: RetransmissionBuffer
     var rtxSequence: UInt16
 
-    /// Spatial layer (producer stream index) being forwarded, nil before the first key frame.
+    /// Spatial layer being forwarded (simulcast: producer stream index; SVC: highest spatial
+    /// layer id), nil before the first key frame.
     private(set) var currentSpatial: Int?
     private(set) var currentTemporal = 0
     /// Layers the allocator permits (nil: nothing fits; the consumer forwards no video).
@@ -33,6 +35,9 @@ final class Consumer {
     /// When the allocator last moved this consumer down (upgrades wait `upgradeHold` after it).
     var lastDowngradeAt: Instant?
     private var waitingForKeyFrame: Bool
+    /// The RTP marker to write on the packet `decide` just forwarded (SVC: set on the end of the
+    /// highest forwarded spatial layer of a picture); nil keeps the publisher's marker.
+    private(set) var forwardMarker: Bool?
     private var lastReportedLayers: ConsumerLayers??
 
     /// Output numbers that later packets of the current run skipped over (lost upstream so far),
@@ -58,10 +63,10 @@ final class Consumer {
         self.producer = producer
         self.parameters = parameters
         paused = options.paused
-        let highest = ConsumerLayers(spatialLayer: producer.streams.count - 1, temporalLayer: 2)
+        let highest = ConsumerLayers(spatialLayer: producer.spatialLayerCount - 1, temporalLayer: producer.highestTemporalLayer)
         let preferred = options.preferredLayers ?? profile.consumer.preferredLayers ?? highest
-        preferredLayers = ConsumerLayers(spatialLayer: min(preferred.spatialLayer, highest.spatialLayer),
-                                         temporalLayer: min(preferred.temporalLayer ?? 2, 2))
+        preferredLayers = ConsumerLayers(spatialLayer: max(0, min(preferred.spatialLayer, highest.spatialLayer)),
+                                         temporalLayer: max(0, min(preferred.temporalLayer ?? 2, producer.highestTemporalLayer)))
         priority = max(1, min(255, options.priority ?? profile.consumer.priority))
         sequence = SequenceRewriter(initialOutput: initialSequence)
         timestamp = TimestampRewriter(clockRate: parameters.clockRate)
@@ -72,9 +77,9 @@ final class Consumer {
         rtt = .milliseconds(profile.feedback.nack.defaultRtt)
         waitingForKeyFrame = producer.isVideo
         unsentOutputs.reserveCapacity(Self.unsentLimit + 64)
-        // Simulcast consumers get their layers from the allocator (which runs when they are
-        // created); starting from nothing makes the first allocation an upgrade, with headroom.
-        allowedLayers = producer.isSimulcast ? nil : preferredLayers
+        // Simulcast and SVC consumers get their layers from the allocator (which runs when they
+        // are created); starting from nothing makes the first allocation an upgrade, with headroom.
+        allowedLayers = producer.isLayered ? nil : preferredLayers
     }
 
     /// Forwarding is on: neither the consumer nor its producer is paused.
@@ -93,6 +98,11 @@ final class Consumer {
     /// The stream whose key frame the consumer waits for, if it waits for one.
     var keyFrameWantedFromStream: Int? {
         guard isActive, producer.isVideo, let target = targetLayers else { return nil }
+        if producer.isSVC {
+            // One stream: a key frame starts the run and is the only spatial up-switch point.
+            let needsKeyFrame = waitingForKeyFrame || currentSpatial.map { target.spatialLayer > $0 } ?? true
+            return needsKeyFrame ? 0 : nil
+        }
         if waitingForKeyFrame || currentSpatial != target.spatialLayer { return target.spatialLayer }
         return nil
     }
@@ -108,6 +118,7 @@ final class Consumer {
 
     /// Decides what to do with a packet of producer stream `streamIndex`.
     func decide(streamIndex: Int, info: MediaFrameInfo) -> Decision {
+        forwardMarker = nil
         guard isActive else { return .drop(skipSequence: false) }
         guard producer.isVideo else { return .forward(resync: false) }
         guard let target = targetLayers else {
@@ -116,6 +127,7 @@ final class Consumer {
             if currentSpatial != nil { restart() }
             return .drop(skipSequence: false)
         }
+        if producer.isSVC { return decideSVC(info: info, target: target) }
         var resync = false
         if streamIndex != currentSpatial {
             // Switch streams only at a key frame of the target stream.
@@ -150,6 +162,47 @@ final class Consumer {
             }
         }
         if info.temporalLayer > currentTemporal { return .drop(skipSequence: true) }
+        return .forward(resync: resync)
+    }
+
+    /// SVC (mediasoup `SvcConsumer` with its VP9 encoding context): forwards packets with
+    /// SID ≤ current spatial and TID ≤ current temporal layer. The spatial layer goes up only at
+    /// a key frame (requested through `keyFrameWantedFromStream`) and down at the start of a
+    /// picture; the temporal layer goes up at a switching-up point (U) and down at the start of a
+    /// picture. Dropped packets of the stream are skipped in the output numbering.
+    private func decideSVC(info: MediaFrameInfo, target: ConsumerLayers) -> Decision {
+        var targetTemporal = target.temporalLayer ?? producer.highestTemporalLayer
+        var resync = false
+        if waitingForKeyFrame || currentSpatial == nil {
+            guard info.isKeyFrame else { return .drop(skipSequence: false) }
+            waitingForKeyFrame = false
+            currentSpatial = target.spatialLayer
+            currentTemporal = targetTemporal
+            sequence.resync()
+            timestamp.resync()
+            resync = true
+        } else if info.isPictureStart, let current = currentSpatial {
+            if target.spatialLayer > current, info.isKeyFrame {
+                // A key picture carries every spatial layer: switch up, at any temporal layer.
+                currentSpatial = target.spatialLayer
+                currentTemporal = targetTemporal
+            } else if target.spatialLayer < current {
+                currentSpatial = target.spatialLayer
+            } else if target.spatialLayer > current {
+                // Waiting for the key frame: keep the temporal layers the allocation covers.
+                targetTemporal = max(currentTemporal, targetTemporal)
+            }
+            if targetTemporal < currentTemporal {
+                currentTemporal = targetTemporal
+            } else if targetTemporal > currentTemporal, info.temporalLayer > currentTemporal,
+                      info.temporalLayer <= targetTemporal, info.isKeyFrame || info.isLayerSync {
+                currentTemporal = info.temporalLayer
+            }
+        }
+        guard let current = currentSpatial else { return .drop(skipSequence: false) }
+        if info.spatialLayer > current || info.temporalLayer > currentTemporal { return .drop(skipSequence: true) }
+        // The picture ends, for this subscriber, with the highest spatial layer it receives.
+        forwardMarker = info.isEndOfLayerFrame && info.spatialLayer == current
         return .forward(resync: resync)
     }
 

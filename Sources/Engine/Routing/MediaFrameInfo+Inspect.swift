@@ -6,10 +6,12 @@ extension MediaFrameInfo {
     static func inspect(payload: UnsafeRawBufferPointer, mimeType: String, isVideo: Bool) -> MediaFrameInfo {
         var info = MediaFrameInfo()
         guard isVideo else { return info }
-        // VP8 (RFC 7741). Other codecs: treat as a single-layer stream whose key frames are unknown.
-        guard mimeType.utf8.count == 9, mimeType.lowercased() == "video/vp8" else { return info }
+        // VP8 (RFC 7741), VP9 (RFC 9628). Other codecs: a single-layer stream whose key frames are unknown.
+        if isMimeType(mimeType, "video/vp9") { return inspectVP9(payload: payload) }
+        guard isMimeType(mimeType, "video/vp8") else { return info }
         guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return info }
         info.isFrameStart = descriptor.isStartOfFrame
+        info.isPictureStart = descriptor.isStartOfFrame
         info.temporalLayer = Int(descriptor.temporalLayerID ?? 0)
         info.isLayerSync = descriptor.isLayerSync
         if descriptor.isStartOfFrame {
@@ -17,5 +19,46 @@ extension MediaFrameInfo {
             info.isKeyFrame = offset < payload.count && payload[offset] & 0x01 == 0
         }
         return info
+    }
+
+    /// VP9 (RFC 9628 §4.2): B starts a layer frame, E ends it; SID/TID/U from the layer indices
+    /// (absent: layer 0); a key frame is the start of spatial layer 0 of a non-predicted picture.
+    /// Reads only the first bytes: the scalability structure (V) is not parsed, so nothing allocates.
+    static func inspectVP9(payload: UnsafeRawBufferPointer) -> MediaFrameInfo {
+        var info = MediaFrameInfo()
+        guard payload.count >= 1 else { return info }
+        let first = payload[0]
+        var offset = 1
+        if first & 0x80 != 0 {  // I: picture id, 7 or 15 bits
+            guard offset < payload.count else { return info }
+            offset += payload[offset] & 0x80 != 0 ? 2 : 1
+        }
+        var spatial: UInt8 = 0
+        if first & 0x20 != 0 {  // L: layer indices
+            guard offset < payload.count else { return info }
+            let indices = payload[offset]
+            info.temporalLayer = Int(indices >> 5)
+            info.isLayerSync = indices & 0x10 != 0
+            spatial = (indices >> 1) & 0x07
+            info.spatialLayer = Int(spatial)
+        }
+        let isStart = first & 0x08 != 0
+        info.isFrameStart = isStart
+        info.isPictureStart = isStart && spatial == 0
+        info.isEndOfLayerFrame = first & 0x04 != 0
+        info.isKeyFrame = first & 0x40 == 0 && isStart && spatial == 0
+        return info
+    }
+
+    /// ASCII case-insensitive comparison of `mimeType` with lowercase `expected`, without allocating.
+    private static func isMimeType(_ mimeType: String, _ expected: StaticString) -> Bool {
+        var utf8 = mimeType.utf8.makeIterator()
+        let bytes = UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount)
+        for byte in bytes {
+            guard var next = utf8.next() else { return false }
+            if next >= UInt8(ascii: "A") && next <= UInt8(ascii: "Z") { next += 32 }
+            if next != byte { return false }
+        }
+        return utf8.next() == nil
     }
 }

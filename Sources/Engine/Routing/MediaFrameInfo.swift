@@ -6,8 +6,14 @@ struct MediaFrameInfo {
     var temporalLayer = 0
     /// Spatial layer id for SVC (0 otherwise).
     var spatialLayer = 0
-    /// First packet of a frame (VP8 S bit with partition 0; audio: always).
+    /// First packet of a frame (VP8 S bit with partition 0; VP9 B bit, of any spatial layer;
+    /// audio: always).
     var isFrameStart = true
-    /// The packet starts a frame from which the temporal layer can be switched up.
+    /// First packet of a whole picture (VP9: B bit in spatial layer 0; otherwise a frame start).
+    var isPictureStart = true
+    /// Last packet of a (layer) frame (VP9 E bit; unknown for other codecs: false).
+    var isEndOfLayerFrame = false
+    /// The packet starts a frame from which the temporal layer can be switched up (VP8 Y bit,
+    /// VP9 U bit).
     var isLayerSync = false
 }

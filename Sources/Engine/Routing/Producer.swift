@@ -1,7 +1,8 @@
 import RTP
 
 /// One incoming media source (mediasoup `Producer`): one stream per encoding, each with receive
-/// statistics, a NACK generator, a key-frame request manager and per-temporal-layer rate meters.
+/// statistics, a NACK generator, a key-frame request manager and per-layer rate meters (per
+/// temporal layer; per spatial and temporal layer for an SVC stream).
 final class Producer {
     /// One encoding's incoming stream (mediasoup `RtpStreamRecv`).
     final class Stream {
@@ -13,15 +14,21 @@ final class Producer {
         var statistics: ReceiveStatistics
         var nack: NackGenerator
         var keyFrames: KeyFrameRequestManager
-        /// Rate of each temporal layer of this stream (index = temporal id).
+        /// Rate of each layer of this stream, index `spatial * temporalSlots + temporal` (one
+        /// spatial layer unless the stream is SVC).
         var temporalRates: [RateMeter]
+        /// Spatial layers metered separately (the SVC spatial layer count, else 1).
+        let spatialLayerCount: Int
+        /// Meters per spatial layer (temporal ids 0...3).
+        static let temporalSlots = 4
         var maxTemporalLayerSeen = 0
         var lastPacketAt: Instant?
         /// When the stream started sending again after a pause of a second or more.
         var startedAt: Instant?
         var firSequence: UInt8 = 0
 
-        init(index: Int, encoding: ProducerEncoding, clockRate: Int, settings: FeedbackSettings, keyFrameDelay: Duration) {
+        init(index: Int, encoding: ProducerEncoding, clockRate: Int, settings: FeedbackSettings, keyFrameDelay: Duration,
+             spatialLayerCount: Int = 1) {
             self.index = index
             ssrc = encoding.ssrc
             rid = encoding.rid
@@ -31,7 +38,16 @@ final class Producer {
             nack = NackGenerator(settings: settings.nack)
             keyFrames = KeyFrameRequestManager(delay: keyFrameDelay,
                                                retransmissionWait: .milliseconds(settings.keyFrame.retransmissionWait))
-            temporalRates = (0..<4).map { _ in RateMeter() }
+            self.spatialLayerCount = max(1, spatialLayerCount)
+            temporalRates = (0..<(self.spatialLayerCount * Self.temporalSlots)).map { _ in RateMeter() }
+        }
+
+        /// Counts a received packet of layer (`spatial`, `temporal`) in its rate meter.
+        func meter(bytes: Int, spatial: Int, temporal: Int, now: Instant) {
+            let t = min(temporal, Self.temporalSlots - 1)
+            let s = min(spatial, spatialLayerCount - 1)
+            temporalRates[s * Self.temporalSlots + t].add(bytes: bytes, now: now)
+            maxTemporalLayerSeen = max(maxTemporalLayerSeen, t)
         }
 
         /// Bitrate of temporal layers 0...`temporal` of this stream at `now`; the declared
@@ -39,12 +55,34 @@ final class Producer {
         /// while the measurement window (1 s) is not yet full since the stream (re)started, so a
         /// layer a publisher just switched on does not look cheap.
         func bitrate(upToTemporal temporal: Int, now: Instant) -> Bitrate {
+            bitrate(upToSpatial: spatialLayerCount - 1, upToTemporal: temporal, now: now)
+        }
+
+        /// Bitrate of spatial layers 0...`spatial`, each with temporal layers 0...`temporal` (SVC:
+        /// a spatial layer needs the ones below it). Declared maximum split as for temporal layers
+        /// and, across spatial layers, in proportion to pixels (each layer 4× the one below).
+        func bitrate(upToSpatial spatial: Int, upToTemporal temporal: Int, now: Instant) -> Bitrate {
             var total = Bitrate.zero
-            for layer in 0...min(temporal, temporalRates.count - 1) { total += temporalRates[layer].rate(now: now) }
+            let spatial = max(0, min(spatial, spatialLayerCount - 1))
+            for s in 0...spatial {
+                for t in 0...max(0, min(temporal, Self.temporalSlots - 1)) {
+                    total += temporalRates[s * Self.temporalSlots + t].rate(now: now)
+                }
+            }
             if let declared = declaredBitrate {
                 // libwebrtc's default three-layer split: TL0 40 %, TL1 20 %, TL2 40 %.
                 let cumulative = [0.4, 0.6, 1.0]
-                let split = declared * cumulative[min(temporal, cumulative.count - 1)]
+                var spatialShare = 1.0
+                if spatialLayerCount > 1 {
+                    var below = 0.0, all = 0.0, weight = 1.0
+                    for s in 0..<spatialLayerCount {
+                        all += weight
+                        if s <= spatial { below += weight }
+                        weight *= 4
+                    }
+                    spatialShare = below / all
+                }
+                let split = declared * (cumulative[min(temporal, cumulative.count - 1)] * spatialShare)
                 if total == .zero { return split }
                 if let started = startedAt, now - started < .seconds(1) { return max(total, split) }
             }
@@ -70,6 +108,9 @@ final class Producer {
     /// Audio level (dBov, 0...127) samples since the last observer interval.
     var audioLevelSum = 0
     var audioLevelCount = 0
+    /// The SVC scalability mode of a single-encoding VP9 producer with more than one layer; nil
+    /// for plain and simulcast producers.
+    let svcMode: ScalabilityMode?
 
     init(id: ProducerID, transport: TransportID, options: ProducerOptions, codec: RouterCapabilities.Codec, profile: Profile) {
         self.id = id
@@ -80,11 +121,26 @@ final class Producer {
         inputRTXPayloadType = options.rtxPayloadType
         paused = options.paused
         let delay = Duration.milliseconds(profile.producer.keyFrameRequestDelay)
+        var svcMode: ScalabilityMode?
+        if options.kind == .video, options.encodings.count == 1, codec.mimeType.lowercased() == "video/vp9",
+           let mode = ScalabilityMode(options.encodings[0].scalabilityMode ?? profile.producer.svcScalabilityMode), mode.isLayered {
+            svcMode = mode
+        }
+        self.svcMode = svcMode
         streams = options.encodings.enumerated().map { index, encoding in
-            Stream(index: index, encoding: encoding, clockRate: codec.clockRate, settings: profile.feedback, keyFrameDelay: delay)
+            Stream(index: index, encoding: encoding, clockRate: codec.clockRate, settings: profile.feedback, keyFrameDelay: delay,
+                   spatialLayerCount: svcMode?.spatialLayers ?? 1)
         }
     }
 
     var isVideo: Bool { kind == .video }
     var isSimulcast: Bool { streams.count > 1 }
+    /// One VP9 stream carrying several spatial/temporal layers (consumed by SVC consumers).
+    var isSVC: Bool { svcMode != nil }
+    /// Consumers step through layers chosen by the allocator (simulcast or SVC).
+    var isLayered: Bool { isSimulcast || isSVC }
+    /// Spatial layers a consumer can choose from: simulcast streams, or SVC spatial layers.
+    var spatialLayerCount: Int { svcMode?.spatialLayers ?? streams.count }
+    /// Highest temporal layer a consumer can choose (2 unless the SVC mode says otherwise).
+    var highestTemporalLayer: Int { svcMode.map { min($0.temporalLayers, Stream.temporalSlots) - 1 } ?? 2 }
 }

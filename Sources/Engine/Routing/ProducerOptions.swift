@@ -34,12 +34,18 @@ public struct ProducerEncoding: Sendable, Hashable {
     public var rtxSSRC: UInt32?
     /// Declared maximum bitrate, used for allocation until the layer's rate is measured.
     public var maxBitrate: Bitrate?
+    /// SVC scalability mode of this encoding, for example `L3T3_KEY` (`L{S}T{T}[_KEY]`). For a
+    /// VP9 producer with one encoding, nil means the profile's `producer.svcScalabilityMode`;
+    /// more than one spatial or temporal layer makes its consumers SVC consumers.
+    public var scalabilityMode: String?
 
-    public init(ssrc: UInt32? = nil, rid: String? = nil, rtxSSRC: UInt32? = nil, maxBitrate: Bitrate? = nil) {
+    public init(ssrc: UInt32? = nil, rid: String? = nil, rtxSSRC: UInt32? = nil, maxBitrate: Bitrate? = nil,
+                scalabilityMode: String? = nil) {
         self.ssrc = ssrc
         self.rid = rid
         self.rtxSSRC = rtxSSRC
         self.maxBitrate = maxBitrate
+        self.scalabilityMode = scalabilityMode
     }
 }
 
