@@ -56,24 +56,18 @@ import Testing
         #expect(text.contains(path) && text.contains("byte \(offset)") && text.contains("sync byte"))
     }
 
-    @Test func vp9StreamsAreRefusedWithTheReason() throws {
+    /// A VP9 SVC meeting (L3T3, real libvpx output) runs through the engine's SVC consumers: the
+    /// subscribers decode pictures, and the allocator moves them across spatial layers.
+    @Test func vp9SVCMeetingsRunThroughSVCConsumers() throws {
         let path = RecordedFixtures.temporaryPath("vp9.sfuw")
-        let writer = try WorkloadWriter(path: path)
-        let track = WorkloadTrack(id: "svc", kind: .video, codec: "VP9", clockRate: 90_000, targetBitrate: 1_000_000,
-                                  scalabilityMode: "L3T3", source: "test", durationMicros: 1_000_000)
-        try writer.beginTrack(track)
-        try writer.append(WorkloadPacket(captureTimeMicros: 0, rtpTimestamp: 0, isFrameEnd: true, isFrameStart: true,
-                                         isKeyFrame: true, payload: [0x80, 0x00, 0x00]))
-        try writer.endTrack()
-        let stream = WorkloadStream(id: "p01-cam", kind: .video, codec: "VP9", clockRate: 90_000, source: "camera",
-                                    encodings: [WorkloadEncoding(rid: nil, track: "svc", maxBitrate: 1_000_000, scalabilityMode: "L3T3")],
-                                    timeShiftMicros: 0)
-        try writer.finish(WorkloadManifest(durationMicros: 1_000_000, tracks: [track], participants: [
-            WorkloadParticipant(id: "p01", role: .publisher, device: .desktop, streams: [stream], subscriptions: []),
-        ], events: []))
-        let error = #expect(throws: TrialError.self) { try TrialRunner().run(RecordedFixtures.spec(path)) }
-        let text = error?.description ?? ""
-        #expect(text.contains("VP9") && text.contains("no SVC consumer") && text.contains("VP8"))
+        let spec = SynthesisSpec(participants: 2, kind: .meeting, device: .desktop, durationMicros: 3_000_000, seed: 5,
+                                 maxDistinctSources: 1, keyFrameIntervalSeconds: 1, joinSpreadMicros: 0, videoCodec: .vp9)
+        _ = try WorkloadSynthesizer(spec: spec).write(to: path)
+        let result = try TrialRunner().run(RecordedFixtures.spec(path, network: "lossless"))
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 60)
+        #expect(result.metrics["frameLatency.count", default: 0] > 60)
+        #expect(result.metrics["lossAfterRecovery", default: 1] == 0)
+        #expect(!(result.series["spatialLayer"] ?? []).isEmpty)
     }
 
     @Test func recordingASyntheticMeetingIsRefused() throws {

@@ -3,7 +3,7 @@ import RTP
 extension MediaFrameInfo {
     /// Reads key-frame, layer and frame-start information from a payload of `mimeType`.
     /// Unknown or malformed descriptors yield defaults (forwarded as a plain stream).
-    static func inspect(payload: UnsafeRawBufferPointer, mimeType: String, isVideo: Bool) -> MediaFrameInfo {
+    public static func inspect(payload: UnsafeRawBufferPointer, mimeType: String, isVideo: Bool) -> MediaFrameInfo {
         var info = MediaFrameInfo()
         guard isVideo else { return info }
         // VP8 (RFC 7741), VP9 (RFC 9628). Other codecs: a single-layer stream whose key frames are unknown.

@@ -1,3 +1,4 @@
+import Engine
 import RTP
 
 /// Reassembles video frames from RTP packets at a simulated subscriber and decides when each
@@ -41,7 +42,7 @@ struct FrameAssembler {
     /// probe's capture time when it travels outside the payload (recorded media); nil reads it
     /// from the payload after the VP8 header byte (synthetic media).
     mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
-                         captureTime: Int64? = nil) -> [Decoded] {
+                         info: MediaFrameInfo, captureTime: Int64? = nil) -> [Decoded] {
         let extended = unwrapper.unwrap(sequence)
         if let last = lastDecodedSequence, extended <= last { return [] }
         if payload.isEmpty {
@@ -51,17 +52,17 @@ struct FrameAssembler {
         var frame = frames[timestamp] ?? Frame(timestamp: timestamp)
         guard !frame.received.contains(extended) else { return [] }
         frame.received.insert(extended)
-        if let descriptor = try? VP8PayloadDescriptor(parsing: payload) {
-            if descriptor.isStartOfFrame {
-                frame.firstSequence = extended
-                let offset = descriptor.encodedLength
-                frame.isKeyFrame = offset < payload.count && payload[offset] & 0x01 == 0
-                frame.temporalLayer = Int(descriptor.temporalLayerID ?? 0)
-                if let captureTime {
-                    frame.captureTime = captureTime
-                } else if let probe = ProbeHeader(payload, offset: offset + 1) {
-                    frame.captureTime = probe.captureTime
-                }
+        // A frame here is a whole picture (all spatial layers of a VP9 picture share its
+        // timestamp): it starts at the picture's first packet and ends at the marker, which the
+        // SFU puts on the highest layer it forwards.
+        if info.isPictureStart {
+            frame.firstSequence = extended
+            frame.isKeyFrame = info.isKeyFrame
+            frame.temporalLayer = info.temporalLayer
+            if let captureTime {
+                frame.captureTime = captureTime
+            } else if let probe = ProbeHeader(payload, offset: StreamReceiver.probeOffset(videoPayload: payload)) {
+                frame.captureTime = probe.captureTime
             }
         }
         if marker { frame.lastSequence = extended }

@@ -67,15 +67,15 @@ final class StreamReceiver {
             }
             return reaction
         }
-        let info = (try? VP8PayloadDescriptor(parsing: payload))
-        let isKeyFrame = info?.isStartOfFrame == true && VP8PayloadDescriptor.isKeyFrame(payload: payload)
+        let info = MediaFrameInfo.inspect(payload: payload, mimeType: parameters.mimeType, isVideo: true)
+        let isKeyFrame = info.isKeyFrame
         // Optional chaining mutates in place (no copy of the generator's or assembler's buffers).
         if let outcome = nack?.received(sequence: sequence, isKeyFrame: isKeyFrame, now: now) {
             reaction.nack = outcome.nackNow
             if outcome.requestKeyFrame { assembler?.giveUp() }
         }
         let decoded = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
-                                         captureTime: extensionProbe?.captureTime) ?? []
+                                         info: info, captureTime: extensionProbe?.captureTime) ?? []
         for frame in decoded {
             if firstFrameAt == nil { firstFrameAt = now }
             measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,

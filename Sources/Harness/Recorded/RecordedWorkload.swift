@@ -29,12 +29,10 @@ final class RecordedWorkload {
             for stream in participant.streams {
                 let where_ = "\(path): participant \(participant.id), stream \(stream.id)"
                 switch (stream.kind, stream.codec.lowercased()) {
-                case (.audio, "opus"), (.video, "vp8"):
+                case (.audio, "opus"), (.video, "vp8"), (.video, "vp9"):
                     break
-                case (.video, "vp9"):
-                    throw .invalidWorkload("\(where_) is VP9 SVC (\(stream.encodings.first?.scalabilityMode ?? "?")): the engine has no SVC consumer yet, so recorded trials take VP8 simulcast only; synthesize with `sfulab workload synth --codec vp8`")
                 default:
-                    throw .invalidWorkload("\(where_): codec \(stream.codec) is not supported (Opus audio, VP8 video)")
+                    throw .invalidWorkload("\(where_): codec \(stream.codec) is not supported (Opus audio, VP8 or VP9 video)")
                 }
                 guard !stream.encodings.isEmpty else { throw .invalidWorkload("\(where_) has no encodings") }
             }
@@ -63,6 +61,7 @@ final class RecordedWorkload {
         guard let opus = engine.capabilities.codec(mimeType: "audio/opus"), let vp8 = engine.capabilities.codec(mimeType: "video/VP8") else {
             throw .engine("recorded workloads need audio/opus and video/VP8 in router.mediaCodecs")
         }
+        let vp9 = engine.capabilities.codec(mimeType: "video/VP9")
         var producers: [String: (publisher: Int, id: ProducerID)] = [:]
         for (index, participant) in manifest.participants.enumerated() {
             let simulated = world.participants[index]
@@ -75,7 +74,11 @@ final class RecordedWorkload {
             var senders: [RecordedEncodingSender] = []
             for stream in participant.streams {
                 let isVideo = stream.kind == .video
-                let codec = isVideo ? vp8 : opus
+                let isVP9 = isVideo && stream.codec.lowercased() == "vp9"
+                guard !isVP9 || vp9 != nil else {
+                    throw .engine("\(participant.id)/\(stream.id) is VP9: add video/VP9 to router.mediaCodecs")
+                }
+                let codec = isVP9 ? vp9! : (isVideo ? vp8 : opus)
                 let silent = WorkloadSessionCursor.silentIntervals(manifest, participant: participant.id, stream: stream.id)
                 let timestampOffset = UInt32(truncatingIfNeeded: random.next())
                 var encodings: [ProducerEncoding] = []
@@ -93,7 +96,8 @@ final class RecordedWorkload {
                         rtxPayloadType: isVideo ? codec.rtxPayloadType : nil, isVideo: isVideo, clockRate: stream.clockRate,
                         timestampOffset: timestampOffset, loops: !verbatim, silent: silent, random: &random))
                     encodings.append(ProducerEncoding(ssrc: ssrc, rtxSSRC: rtxSSRC,
-                                                      maxBitrate: Bitrate(bitsPerSecond: Int64(encoding.maxBitrate))))
+                                                      maxBitrate: Bitrate(bitsPerSecond: Int64(encoding.maxBitrate)),
+                                                      scalabilityMode: encoding.scalabilityMode))
                     ssrcs.append(ssrc)
                 }
                 do {
