@@ -113,6 +113,10 @@ extension Engine {
                   let level = AudioLevelExtension(extensionValue: value) {
             producer.audioLevelSum += Int(level.levelDecibelsBelowOverload)
             producer.audioLevelCount += 1
+            for observer in speakerObservers.values {
+                observer.audioPacket(producer: producer.id, level: level.levelDecibelsBelowOverload,
+                                     voiceActivity: level.voiceActivity)
+            }
         }
         guard !producer.consumers.isEmpty, let slot = pool.store(bytes) else {
             if bytes.count > PacketPool.slotSize { counters.drop(.tooLarge) }

@@ -16,6 +16,23 @@ extension Engine {
         target.add(producer: producer)
     }
 
+    /// Creates an active-speaker observer (mediasoup `router.createActiveSpeakerObserver`).
+    public func createActiveSpeakerObserver(_ options: ActiveSpeakerObserver.Options = .init(), now: Instant) -> ObserverID {
+        let id = ObserverID(rawValue: nextObserverID)
+        nextObserverID += 1
+        let observer = ActiveSpeakerObserver(id: id, options: options)
+        observer.nextDecisionAt = now + options.interval
+        speakerObservers[id.rawValue] = observer
+        return id
+    }
+
+    /// Adds an audio producer to an active-speaker observer.
+    public func addProducer(_ producer: ProducerID, toSpeakerObserver observer: ObserverID) throws(ControlError) {
+        guard try self.producer(producer).kind == .audio else { throw .invalidParameters("\(producer) is not audio") }
+        guard let target = speakerObservers[observer.rawValue] else { throw .invalidParameters("no active-speaker observer \(observer)") }
+        target.add(producer: producer)
+    }
+
     /// When `handleTimeout` must be called next, if anything is scheduled.
     public func nextDeadline() -> Instant? {
         var earliest = nextReportAt
@@ -39,6 +56,7 @@ extension Engine {
         }
         consider(streamTimersDeadline)
         for observer in observers.values { consider(observer.nextReportAt) }
+        for observer in speakerObservers.values { consider(observer.nextDecisionAt) }
         return earliest
     }
 
@@ -80,6 +98,11 @@ extension Engine {
             }
             if let event = observer.report(levels: levels) { emit(event) }
             observer.nextReportAt = now + observer.options.interval
+        }
+        for observer in speakerObservers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
+            guard let due = observer.nextDecisionAt, due <= now else { continue }
+            if let event = observer.decide() { emit(event) }
+            observer.nextDecisionAt = now + observer.options.interval
         }
     }
 }

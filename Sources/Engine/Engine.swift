@@ -42,6 +42,7 @@ public final class Engine {
     var producerList: [Producer] = []
     var consumers: [Int: Consumer] = [:]
     var observers: [Int: AudioLevelObserver] = [:]
+    var speakerObservers: [Int: ActiveSpeakerObserver] = [:]
     let pool = PacketPool()
     let output = OutputQueue()
     var events: [EngineEvent] = []
@@ -225,6 +226,7 @@ public final class Engine {
         transport.producers.removeAll { $0 === producer }
         transport.incoming = transport.incoming.filter { $0.value.producer !== producer }
         for observer in observers.values { observer.remove(producer: id) }
+        for observer in speakerObservers.values { observer.remove(producer: id) }
     }
 
     /// Layers a consumer currently forwards (nil before its first key frame).
