@@ -27,6 +27,14 @@ final class Producer {
         var startedAt: Instant?
         var firSequence: UInt8 = 0
 
+        /// Forgets what was received from the previous source (sequence space, statistics,
+        /// pending NACKs, pending key-frame requests); rates and layer history are kept.
+        func restartReception(settings: FeedbackSettings) {
+            statistics = ReceiveStatistics(clockRate: statistics.clockRate)
+            nack = NackGenerator(settings: settings.nack)
+            keyFrames = KeyFrameRequestManager(delay: keyFrames.delay, retransmissionWait: keyFrames.retransmissionWait)
+        }
+
         init(index: Int, encoding: ProducerEncoding, clockRate: Int, settings: FeedbackSettings, keyFrameDelay: Duration,
              spatialLayerCount: Int = 1) {
             self.index = index
