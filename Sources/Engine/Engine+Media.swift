@@ -147,7 +147,11 @@ extension Engine {
         defer { if let paddingSlot { pool.release(paddingSlot) } }
         switch decision {
         case .drop(let skip):
-            if skip { consumer.sequence.skip(header.sequenceNumber.rawValue) }
+            if skip {
+                consumer.sequence.skip(header.sequenceNumber.rawValue)
+                // A dropped VP8 frame takes its picture id with it (TL0 frames are never dropped).
+                if info.isFrameStart, let pictureID = info.pictureID { consumer.pictureIDs.skip(pictureID) }
+            }
         case .forward(let resync):
             guard let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
             if resync {
@@ -163,10 +167,8 @@ extension Engine {
             }
             guard let outputSequence = consumer.sequence.map(header.sequenceNumber.rawValue) else { return }
             let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
-            // SVC: the marker ends the picture at the highest forwarded spatial layer (or where the
-            // publisher ended it); padding fillers keep theirs.
-            let marker = paddingSlot == nil ? consumer.forwardMarker.map { $0 || header.marker } : nil
-            send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp, marker: marker,
+            send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
+                 rewrite: paddingSlot == nil ? payloadRewrite(for: consumer, header: header, info: info) : .none,
                  consumer: consumer, transport: transport, now: now)
             if let change = consumer.takeLayerChange() { emit(.consumerLayersChanged(consumer.id, change)) }
         }
@@ -179,8 +181,8 @@ extension Engine {
     /// Writes the packet in `slot` rewritten for `consumer` (through the transport's pacer when it
     /// holds packets or has no budget; stamped with the transport-wide sequence number and send
     /// time when it leaves), and keeps it for retransmission.
-    private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, marker: Bool? = nil, consumer: Consumer,
-                      transport: (local: Endpoint, remote: Endpoint), now: Instant) {
+    private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, rewrite payloadRewrite: PayloadRewrite = .none,
+                      consumer: Consumer, transport: (local: Endpoint, remote: Endpoint), now: Instant) {
         let egress = transports[consumer.transport.rawValue]
         let bytes = pool.bytes(slot)
         func rewrite(_ packet: UnsafeMutableRawBufferPointer) -> Bool {
@@ -189,7 +191,7 @@ extension Engine {
             view.setSequenceNumber(SequenceNumber(outputSequence))
             view.setTimestamp(outputTimestamp)
             view.setPayloadType(consumer.parameters.payloadType)
-            if let marker { view.setMarker(marker) }
+            apply(payloadRewrite, to: view)
             return true
         }
         if egress.pacedCount == 0, egress.pacer?.canSend(now: now) ?? true {
@@ -210,13 +212,37 @@ extension Engine {
             egress.pacedQueue.append((copy, now))
         }
         consumer.retransmission.store(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
-                                      rewrite: marker.map { .marker($0) } ?? .none, now: now, pool: pool)
+                                      rewrite: payloadRewrite, now: now, pool: pool)
         consumer.recordSent(outputSequence)
         consumer.packetsSent += 1
         consumer.bytesSent += Int64(bytes.count)
         consumer.lastOutputTimestamp = outputTimestamp
         consumer.lastOutputAt = now
         counters.packetsForwarded += 1
+    }
+
+    /// The codec-specific rewriting of a forwarded packet: the SVC marker (end of the picture at
+    /// the highest forwarded spatial layer, or where the publisher ended it), or VP8's continuous
+    /// picture id and TL0PICIDX.
+    private func payloadRewrite(for consumer: Consumer, header: RTPHeader, info: MediaFrameInfo) -> PayloadRewrite {
+        if let marker = consumer.forwardMarker { return .marker(marker || header.marker) }
+        guard let pictureID = info.pictureID, let output = consumer.pictureIDs.map(pictureID) else { return .none }
+        let tl0 = info.tl0PictureIndex.flatMap { consumer.tl0Indices.map(UInt16($0)) }.map { UInt8(truncatingIfNeeded: $0) }
+        return .vp8(pictureID: output, tl0PictureIndex: tl0)
+    }
+
+    /// Applies a payload rewrite in place (the packet length never changes).
+    private func apply(_ rewrite: PayloadRewrite, to view: RTPMutablePacketView) {
+        switch rewrite {
+        case .none:
+            break
+        case .marker(let marker):
+            view.setMarker(marker)
+        case .vp8(let pictureID, let tl0):
+            let payload = UnsafeMutableRawBufferPointer(rebasing: view.bytes[view.header.payloadRange])
+            _ = VP8PayloadDescriptor.rewritePictureID(pictureID, in: payload)
+            if let tl0 { _ = VP8PayloadDescriptor.rewriteTL0PictureIndex(tl0, in: payload) }
+        }
     }
 
     /// Stores a 16-byte padding-only RTP packet (RFC 3550 §5.1: P bit set, no payload, four bytes
@@ -250,7 +276,7 @@ extension Engine {
             view.setSequenceNumber(SequenceNumber(entry.outputSequence))
             view.setTimestamp(entry.outputTimestamp)
             view.setPayloadType(consumer.parameters.payloadType)
-            if case .marker(let marker) = entry.rewrite { view.setMarker(marker) }
+            apply(entry.rewrite, to: view)
             if let rtxSSRC = consumer.parameters.rtxSSRC, let rtxPayloadType = consumer.parameters.rtxPayloadType {
                 let length = (try? RTX.wrap(UnsafeRawBufferPointer(rewritten), ssrc: rtxSSRC, payloadType: rtxPayloadType,
                                             sequenceNumber: SequenceNumber(rtxSequence), into: buffer)) ?? 0

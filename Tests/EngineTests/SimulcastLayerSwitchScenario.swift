@@ -61,6 +61,20 @@ import Testing
             #expect(previous.sequenceNumber.distance(to: next.sequenceNumber) == 1)
             #expect(Int32(bitPattern: next.timestamp &- previous.timestamp) >= 0)
         }
+        // VP8 picture ids go up by one per forwarded frame and TL0PICIDX by one per TL0 frame,
+        // across the switches and the dropped temporal layers (mediasoup's VP8 encoding context).
+        let descriptors = (bench.inbox[subscriber] ?? []).compactMap { bytes -> VP8PayloadDescriptor? in
+            guard !RTPDemux.isRTCP(bytes), let header = try? RTPHeader(parsing: bytes), header.ssrc == parameters.ssrc,
+                  let descriptor = try? VP8PayloadDescriptor(parsing: Array(bytes[header.payloadRange])),
+                  descriptor.isStartOfFrame else { return nil }
+            return descriptor
+        }
+        #expect(descriptors.count > 100)
+        for (previous, next) in zip(descriptors, descriptors.dropFirst()) {
+            #expect((next.pictureID! &- previous.pictureID!) & 0x7FFF == 1)
+            let tl0Step = (next.tl0PictureIndex! &- previous.tl0PictureIndex!)
+            #expect(tl0Step == (next.temporalLayerID == 0 ? 1 : 0))
+        }
         // The layer events show the switches: 0 → 2 → 1 (temporal 0).
         let layers = bench.events.compactMap { event -> ConsumerLayers? in
             if case .consumerLayersChanged(consumer, let layers?) = event { return layers }

@@ -73,8 +73,8 @@ struct RetransmissionBuffer {
 /// Codec-specific header rewriting a consumer applies to a forwarded packet.
 enum PayloadRewrite: Hashable, Sendable {
     case none
-    /// VP8: write this picture id and TL0PICIDX into the payload descriptor.
-    case vp8(pictureID: UInt16, tl0PictureIndex: UInt8)
+    /// VP8: write this picture id (and TL0PICIDX, when the packet has one) into the payload descriptor.
+    case vp8(pictureID: UInt16, tl0PictureIndex: UInt8?)
     /// Set the RTP marker bit to this value (SVC: end of the highest forwarded spatial layer).
     case marker(Bool)
 }

@@ -22,6 +22,11 @@ final class Consumer {
     var preferredLayers: ConsumerLayers
     var priority: Int
     var sequence: SequenceRewriter
+    /// VP8 picture id (15 bits) and TL0PICIDX (8 bits), kept continuous like the sequence
+    /// numbers (mediasoup's VP8 encoding context), so a receiver's reference finding sees one
+    /// stream across layer switches and dropped temporal layers.
+    var pictureIDs = SequenceRewriter(initialOutput: 0, bits: 15)
+    var tl0Indices = SequenceRewriter(initialOutput: 0, bits: 8)
     var timestamp: TimestampRewriter
     var retransmission: RetransmissionBuffer
     var rtxSequence: UInt16
@@ -112,8 +117,7 @@ final class Consumer {
     func restart() {
         waitingForKeyFrame = producer.isVideo
         currentSpatial = nil
-        sequence.resync()
-        timestamp.resync()
+        startNewRun()
     }
 
     /// Decides what to do with a packet of producer stream `streamIndex`.
@@ -135,14 +139,12 @@ final class Consumer {
             currentSpatial = streamIndex
             currentTemporal = target.temporalLayer ?? 2
             waitingForKeyFrame = false
-            sequence.resync()
-            timestamp.resync()
+            startNewRun()
             resync = true
         } else if waitingForKeyFrame {
             guard info.isKeyFrame else { return .drop(skipSequence: false) }
             waitingForKeyFrame = false
-            sequence.resync()
-            timestamp.resync()
+            startNewRun()
             resync = true
         }
         // Temporal layers: switch at frame starts; up only at a key frame or layer sync. While
@@ -178,8 +180,7 @@ final class Consumer {
             waitingForKeyFrame = false
             currentSpatial = target.spatialLayer
             currentTemporal = targetTemporal
-            sequence.resync()
-            timestamp.resync()
+            startNewRun()
             resync = true
         } else if info.isPictureStart, let current = currentSpatial {
             if target.spatialLayer > current, info.isKeyFrame {
@@ -213,6 +214,14 @@ final class Consumer {
         if let last = lastReportedLayers, last == layers { return nil }
         lastReportedLayers = .some(layers)
         return .some(layers)
+    }
+
+    /// The next forwarded packet starts a new run of every rewritten counter.
+    func startNewRun() {
+        sequence.resync()
+        timestamp.resync()
+        pictureIDs.resync()
+        tl0Indices.resync()
     }
 
     /// Notes that `output` went out: numbers it jumped over are unsent; a late one fills its gap.

@@ -14,6 +14,8 @@ extension MediaFrameInfo {
         info.isPictureStart = descriptor.isStartOfFrame
         info.temporalLayer = Int(descriptor.temporalLayerID ?? 0)
         info.isLayerSync = descriptor.isLayerSync
+        info.pictureID = descriptor.pictureID
+        info.tl0PictureIndex = descriptor.tl0PictureIndex
         if descriptor.isStartOfFrame {
             let offset = descriptor.encodedLength
             info.isKeyFrame = offset < payload.count && payload[offset] & 0x01 == 0

@@ -17,6 +17,9 @@ public struct MediaFrameInfo: Sendable, Hashable {
     /// The packet starts a frame from which the temporal layer can be switched up (VP8 Y bit,
     /// VP9 U bit).
     public var isLayerSync = false
+    /// VP8 picture id and TL0PICIDX, when the descriptor carries them.
+    public var pictureID: UInt16?
+    public var tl0PictureIndex: UInt8?
 
     public init() {}
 }

@@ -1,14 +1,13 @@
-import RTP
-
-/// Maps the sequence numbers of whichever source stream a consumer currently forwards onto one
-/// continuous output sequence (mediasoup `SeqManager`).
+/// Maps a wrapping counter of whichever source stream a consumer currently forwards onto one
+/// continuous output counter (mediasoup `SeqManager`): RTP sequence numbers (16 bits), and for
+/// VP8 the picture id (15 bits) and TL0PICIDX (8 bits).
 ///
-/// - Packets the consumer deliberately drops (a filtered temporal layer) are `skip`ped so the
+/// - Values the consumer deliberately drops (a filtered temporal layer) are `skip`ped so the
 ///   output has no hole where nothing was lost.
-/// - `resync` makes the next packet of a new source (layer switch, resume, new SSRC) follow the
-///   last output number directly.
-/// - Late packets of the current source keep the mapping that applied when they were sent.
-/// Sequence numbers are unwrapped to 64 bits internally, so wraps at 65535 are invisible.
+/// - `resync` makes the next value of a new source (layer switch, resume, new SSRC) follow the
+///   last output value directly.
+/// - Late values of the current source keep the mapping that applied when they were sent.
+/// Values are unwrapped to 64 bits internally, so wraps are invisible.
 struct SequenceRewriter {
     /// Offset (input − output, extended) in force from `fromInput` on.
     private struct OffsetChange {
@@ -16,16 +15,24 @@ struct SequenceRewriter {
         var offset: Int64
     }
 
-    private var unwrapper = SequenceNumberUnwrapper()
+    /// 2^bits: 65536 for sequence numbers.
+    let modulus: Int64
+    /// modulus − 1: a power of two, so wrapping is a mask (two's complement makes it right for
+    /// negative values too) and no division runs per packet.
+    private let mask: Int64
+    private var lastInput: Int64?
     private var changes: [OffsetChange] = []
     private var highestInput: Int64?
     private var highestOutput: Int64
     private var pendingResync = true
     private static let historyLimit = 64
 
-    /// `initialOutput` is the first output sequence number (random per consumer in mediasoup).
-    init(initialOutput: UInt16) {
-        highestOutput = Int64(initialOutput) - 1
+    /// `initialOutput` is the first output value (random per consumer in mediasoup); `bits` the
+    /// counter's width (16 for RTP sequence numbers).
+    init(initialOutput: UInt16, bits: Int = 16) {
+        modulus = Int64(1) << bits
+        mask = modulus - 1
+        highestOutput = Int64(initialOutput) & mask - 1
         changes.reserveCapacity(Self.historyLimit)
     }
 
@@ -34,7 +41,7 @@ struct SequenceRewriter {
         pendingResync = true
     }
 
-    /// Output number for `input`, or nil when the packet belongs before the current run.
+    /// Output value for `input`, or nil when it belongs before the current run.
     mutating func map(_ input: UInt16) -> UInt16? {
         let extended = unwrapped(input)
         if pendingResync {
@@ -42,7 +49,7 @@ struct SequenceRewriter {
             record(OffsetChange(fromInput: extended, offset: extended - (highestOutput + 1)))
             highestInput = extended
             highestOutput += 1
-            return UInt16(truncatingIfNeeded: highestOutput)
+            return wrapped(highestOutput)
         }
         guard let offset = offset(for: extended) else { return nil }
         let output = extended - offset
@@ -50,10 +57,10 @@ struct SequenceRewriter {
             highestInput = extended
             highestOutput = max(highestOutput, output)
         }
-        return UInt16(truncatingIfNeeded: output)
+        return wrapped(output)
     }
 
-    /// The consumer drops `input` on purpose: later packets move down by one.
+    /// The consumer drops `input` on purpose: later values move down by one.
     mutating func skip(_ input: UInt16) {
         let extended = unwrapped(input)
         if pendingResync { return }
@@ -62,21 +69,39 @@ struct SequenceRewriter {
         record(OffsetChange(fromInput: extended + 1, offset: current.offset + 1))
     }
 
-    /// Whether `input` is older than the newest packet of the current run: its output number is
-    /// already reserved (later packets were mapped around it), so dropping it now would leave a
+    /// Whether `input` is older than the newest value of the current run: its output value is
+    /// already reserved (later values were mapped around it), so dropping it now would leave a
     /// hole the subscriber can never fill.
     func isReserved(_ input: UInt16) -> Bool {
         guard !pendingResync, let highest = highestInput else { return false }
-        let delta = Int16(bitPattern: input &- UInt16(truncatingIfNeeded: highest))
-        return delta < 0 && offset(for: highest + Int64(delta)) != nil
+        let delta = shortestDelta(from: highest, to: Int64(input))
+        return delta < 0 && offset(for: highest + delta) != nil
     }
 
-    /// The last output number handed out.
-    var lastOutput: UInt16 { UInt16(truncatingIfNeeded: highestOutput) }
+    /// The last output value handed out.
+    var lastOutput: UInt16 { wrapped(highestOutput) }
 
+    private func wrapped(_ value: Int64) -> UInt16 {
+        UInt16(truncatingIfNeeded: value & mask)
+    }
+
+    /// Signed distance from extended `base` to the raw value `input`, in -modulus/2 ..< modulus/2.
+    private func shortestDelta(from base: Int64, to input: Int64) -> Int64 {
+        let raw = (input - base) & mask
+        return raw >= modulus >> 1 ? raw - modulus : raw
+    }
+
+    /// RFC 3550 §A.1-style unwrapping for any width: relative to the newest input seen.
     private mutating func unwrapped(_ input: UInt16) -> Int64 {
-        if pendingResync { unwrapper = SequenceNumberUnwrapper() }
-        return unwrapper.unwrap(input)
+        let value = Int64(input) & mask
+        if pendingResync { lastInput = nil }
+        guard let last = lastInput else {
+            lastInput = value
+            return value
+        }
+        let extended = last + shortestDelta(from: last, to: value)
+        if extended > last { lastInput = extended }
+        return extended
     }
 
     private func offset(for input: Int64) -> Int64? {
