@@ -44,6 +44,8 @@ let package = Package(
             name: "Harness",
             dependencies: ["Engine", "RTP", "Media", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // The engine server's HTTP/JSON control API: bodies shared by server and clients (docs/control-api.md).
+        .target(name: "ControlAPI", dependencies: ["Engine"]),
         // Profiles, experiments, sweeps, statistics, reports.
         .target(name: "Tuner", dependencies: [
             "Harness", "Engine",

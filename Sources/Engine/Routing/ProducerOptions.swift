@@ -82,4 +82,16 @@ public struct ConsumerParameters: Sendable, Hashable {
     /// RTX SSRC and payload type when retransmissions use RTX.
     public var rtxSSRC: UInt32?
     public var rtxPayloadType: UInt8?
+
+    public init(type: ConsumerType, kind: MediaKind, mimeType: String, clockRate: Int, ssrc: UInt32, payloadType: UInt8,
+                rtxSSRC: UInt32? = nil, rtxPayloadType: UInt8? = nil) {
+        self.type = type
+        self.kind = kind
+        self.mimeType = mimeType
+        self.clockRate = clockRate
+        self.ssrc = ssrc
+        self.payloadType = payloadType
+        self.rtxSSRC = rtxSSRC
+        self.rtxPayloadType = rtxPayloadType
+    }
 }

@@ -1,0 +1,132 @@
+import Engine
+
+/// One encoding of a producer (mediasoup `RtpEncodingParameters`, reduced).
+public struct EncodingInfo: Codable, Sendable, Hashable {
+    public var ssrc: UInt32?
+    public var rid: String?
+    public var rtxSsrc: UInt32?
+    /// Bits per second.
+    public var maxBitrate: Int?
+    public var scalabilityMode: String?
+
+    public init(ssrc: UInt32? = nil, rid: String? = nil, rtxSsrc: UInt32? = nil, maxBitrate: Int? = nil, scalabilityMode: String? = nil) {
+        self.ssrc = ssrc
+        self.rid = rid
+        self.rtxSsrc = rtxSsrc
+        self.maxBitrate = maxBitrate
+        self.scalabilityMode = scalabilityMode
+    }
+
+    public init(_ encoding: ProducerEncoding) {
+        self.init(ssrc: encoding.ssrc, rid: encoding.rid, rtxSsrc: encoding.rtxSSRC,
+                  maxBitrate: encoding.maxBitrate.map { Int($0.bitsPerSecond) }, scalabilityMode: encoding.scalabilityMode)
+    }
+
+    public var producerEncoding: ProducerEncoding {
+        ProducerEncoding(ssrc: ssrc, rid: rid, rtxSSRC: rtxSsrc, maxBitrate: maxBitrate.map { Bitrate(bitsPerSecond: Int64($0)) },
+                         scalabilityMode: scalabilityMode)
+    }
+}
+
+/// `POST /rooms/{room}/transports/{id}/producers`.
+public struct ProduceRequest: Codable, Sendable, Hashable {
+    public var kind: MediaKind
+    public var mimeType: String
+    public var payloadType: UInt8
+    public var rtxPayloadType: UInt8?
+    public var encodings: [EncodingInfo]
+    public var paused: Bool
+
+    public init(_ options: ProducerOptions) {
+        kind = options.kind
+        mimeType = options.mimeType
+        payloadType = options.payloadType
+        rtxPayloadType = options.rtxPayloadType
+        encodings = options.encodings.map(EncodingInfo.init)
+        paused = options.paused
+    }
+
+    public var producerOptions: ProducerOptions {
+        ProducerOptions(kind: kind, mimeType: mimeType, payloadType: payloadType, rtxPayloadType: rtxPayloadType,
+                        encodings: encodings.map(\.producerEncoding), paused: paused)
+    }
+}
+
+/// A created producer.
+public struct ProducerInfo: Codable, Sendable, Hashable {
+    public var id: Int
+
+    public init(id: Int) { self.id = id }
+}
+
+/// `POST /rooms/{room}/transports/{id}/consumers`.
+public struct ConsumeRequest: Codable, Sendable, Hashable {
+    public var producerId: Int
+    public var paused: Bool
+    public var preferredLayers: ConsumerLayers?
+    public var priority: Int?
+
+    public init(_ options: ConsumerOptions) {
+        producerId = options.producer.rawValue
+        paused = options.paused
+        preferredLayers = options.preferredLayers
+        priority = options.priority
+    }
+
+    public var consumerOptions: ConsumerOptions {
+        ConsumerOptions(producer: ProducerID(rawValue: producerId), paused: paused, preferredLayers: preferredLayers, priority: priority)
+    }
+}
+
+/// A created consumer: what the subscriber needs to receive its stream.
+public struct ConsumerInfo: Codable, Sendable, Hashable {
+    public var id: Int
+    public var producerId: Int
+    public var type: ConsumerType
+    public var kind: MediaKind
+    public var mimeType: String
+    public var clockRate: Int
+    public var ssrc: UInt32
+    public var payloadType: UInt8
+    public var rtxSsrc: UInt32?
+    public var rtxPayloadType: UInt8?
+
+    public init(id: ConsumerID, producer: ProducerID, _ parameters: ConsumerParameters) {
+        self.id = id.rawValue
+        producerId = producer.rawValue
+        type = parameters.type
+        kind = parameters.kind
+        mimeType = parameters.mimeType
+        clockRate = parameters.clockRate
+        ssrc = parameters.ssrc
+        payloadType = parameters.payloadType
+        rtxSsrc = parameters.rtxSSRC
+        rtxPayloadType = parameters.rtxPayloadType
+    }
+
+    public var consumerParameters: ConsumerParameters {
+        ConsumerParameters(type: type, kind: kind, mimeType: mimeType, clockRate: clockRate, ssrc: ssrc,
+                           payloadType: payloadType, rtxSSRC: rtxSsrc, rtxPayloadType: rtxPayloadType)
+    }
+}
+
+/// `PUT /rooms/{room}/consumers/{id}/preferred-layers` takes a `ConsumerLayers` body;
+/// `PUT /rooms/{room}/consumers/{id}/priority` takes this one.
+public struct PriorityRequest: Codable, Sendable, Hashable {
+    public var priority: Int
+
+    public init(priority: Int) { self.priority = priority }
+}
+
+/// `GET /rooms/{room}/consumers/{id}`.
+public struct ConsumerStats: Codable, Sendable, Hashable {
+    public var id: Int
+    public var paused: Bool
+    public var currentLayers: ConsumerLayers?
+
+    public init(id: Int, paused: Bool, currentLayers: ConsumerLayers?) {
+        self.id = id
+        self.paused = paused
+        self.currentLayers = currentLayers
+    }
+}

@@ -1,0 +1,64 @@
+/// How a transport carries datagrams: UDP, or TCP with RFC 4571 framing (a 16-bit big-endian
+/// length before each RTP/RTCP packet).
+public enum TransportProtocol: String, Codable, Sendable, Hashable, CaseIterable {
+    case udp, tcp
+}
+
+/// `POST /rooms/{room}/transports`: creates a plain transport in the room (the room is created,
+/// on the next worker round-robin, when it does not exist yet).
+public struct CreateTransportRequest: Codable, Sendable, Hashable {
+    public var `protocol`: TransportProtocol
+    /// Learn the remote address from the first datagram (mediasoup `comedia`). Default true.
+    public var comedia: Bool
+
+    public init(protocol: TransportProtocol = .udp, comedia: Bool = true) {
+        self.protocol = `protocol`
+        self.comedia = comedia
+    }
+}
+
+/// A created transport: where the client sends (UDP) or connects (TCP).
+public struct TransportInfo: Codable, Sendable, Hashable {
+    public var id: Int
+    public var `protocol`: TransportProtocol
+    public var ip: String
+    public var port: UInt16
+    /// The worker (event loop) that runs the room.
+    public var worker: Int
+
+    public init(id: Int, protocol: TransportProtocol, ip: String, port: UInt16, worker: Int) {
+        self.id = id
+        self.protocol = `protocol`
+        self.ip = ip
+        self.port = port
+        self.worker = worker
+    }
+}
+
+/// `POST /rooms/{room}/transports/{id}/connect`: the client's address, for a transport created
+/// with `comedia: false`.
+public struct ConnectTransportRequest: Codable, Sendable, Hashable {
+    public var ip: String
+    public var port: UInt16
+
+    public init(ip: String, port: UInt16) {
+        self.ip = ip
+        self.port = port
+    }
+}
+
+/// `GET /rooms/{room}/transports/{id}/stats`.
+public struct TransportStats: Codable, Sendable, Hashable {
+    public var id: Int
+    /// The congestion controller's current estimate for what the engine sends on this transport.
+    public var availableOutgoingBitrate: Int
+    public var bytesReceived: Int
+    public var bytesSent: Int
+
+    public init(id: Int, availableOutgoingBitrate: Int, bytesReceived: Int, bytesSent: Int) {
+        self.id = id
+        self.availableOutgoingBitrate = availableOutgoingBitrate
+        self.bytesReceived = bytesReceived
+        self.bytesSent = bytesSent
+    }
+}
