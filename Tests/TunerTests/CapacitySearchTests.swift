@@ -46,6 +46,61 @@ import Testing
         #expect(outcome.results.verdict.contains("no room tested"))
     }
 
+    @Test func bisectionRunsFewerRoomsAndFindsTheSameCapacity() async throws {
+        var search = experiment(rooms: Array(stride(from: 5, through: 60, by: 5)), threshold: 2.75)
+        search.strategy = .capacitySearch
+        let outcome = try await Sweep.run(search, options: SweepOptions(outDirectory: temporaryDirectory(), jobs: 2),
+                                          executor: RoomExecutor(), gitRevision: nil)
+        let capacity = try #require(outcome.results.capacity)
+        // Smallest (the baseline's 5), largest (60), then 30, 15, 20, 25: the boundary lies between 25 and 30.
+        #expect(capacity.tested == [5, 15, 20, 25, 30, 60])
+        #expect(capacity.skipped == [5, 10, 35, 40, 45, 50, 55])
+        #expect(capacity.largest == 25)
+        #expect(outcome.results.trials.count == 6 * 3)
+        #expect(outcome.results.verdict.contains("Bisection skipped"))
+
+        // The grid over the same rooms reaches the same verdict with every room run.
+        var grid = search
+        grid.strategy = .grid
+        let full = try await Sweep.run(grid, options: SweepOptions(outDirectory: temporaryDirectory(), jobs: 2),
+                                       executor: RoomExecutor(), gitRevision: nil)
+        #expect(full.results.capacity?.largest == 25)
+        #expect(full.results.trials.count == 13 * 3)
+    }
+
+    @Test func bisectionStopsAtTheSmallestRoomWhenItFails() async throws {
+        var search = experiment(rooms: [10, 20, 40], threshold: 0.2)
+        search.strategy = .capacitySearch
+        let outcome = try await Sweep.run(search, options: SweepOptions(outDirectory: temporaryDirectory(), jobs: 1),
+                                          executor: RoomExecutor(), gitRevision: nil)
+        #expect(outcome.results.capacity?.largest == nil)
+        #expect(outcome.results.capacity?.tested == [5])
+        #expect(outcome.results.trials.count == 3)
+    }
+
+    @Test func capacityStrategyNeedsTheRoomAxisAlone() throws {
+        let yaml = """
+            kind: experiment
+            name: bad
+            network: [4g]
+            duration: 10s
+            strategy: capacity
+            sweep:
+              - key: workload.participants
+                values: [5, 10]
+              - key: webRtcTransport.initialAvailableOutgoingBitrate
+                values: [600000, 1000000]
+            repetitions: 2
+            objective:
+              minimize: frameLatency.p95
+            """
+        let file = temporaryDirectory().appendingPathComponent("bad.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: DiagnosticsError.self) { try ExperimentLoader().loadExperiment(at: file.path) }
+        let text = error?.description ?? ""
+        #expect(text.contains(":5:") && text.contains("`capacity` bisects over room sizes"))
+    }
+
     @Test func unknownWorkloadKeysAndBadRoomsAreRefusedWithTheirPlace() throws {
         let yaml = """
             kind: experiment

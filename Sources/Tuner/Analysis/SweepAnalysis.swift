@@ -119,20 +119,24 @@ public struct SweepAnalysis: Sendable, Hashable, Codable {
         if let capacity { verdict += " " + capacity.sentence }
     }
 
-    /// The capacity verdict of a sweep over `workload.participants` alone.
+    /// The capacity verdict of a sweep over `workload.participants` alone. Rooms without any
+    /// trial (skipped by `strategy: capacity`) are left out of the verdict and listed as skipped.
     static func capacity(plan: SweepPlan, summaries: [CandidateSummary]) -> CapacityResult? {
         let experiment = plan.experiment
         guard experiment.axes.count == 1, experiment.axes[0].key == "workload.participants" else { return nil }
-        let rooms = summaries.map { summary -> (participants: Int, meets: Bool) in
+        let all = summaries.map { summary -> (participants: Int, meets: Bool, ran: Bool) in
             let workload = plan.candidates[summary.index].workload ?? experiment.workload
-            return (workload.participants, summary.meetsConstraints && summary.trialsOK > 0)
+            return (workload.participants, summary.meetsConstraints && summary.trialsOK > 0,
+                    summary.trialsOK + summary.trialsFailed > 0)
         }.sorted { $0.participants < $1.participants }
+        let rooms = all.filter(\.ran)
         var largest: Int?
         for room in rooms {
             guard room.meets else { break }
             largest = room.participants
         }
         return CapacityResult(largest: largest, tested: rooms.map(\.participants),
+                              skipped: all.filter { !$0.ran }.map(\.participants),
                               constraints: experiment.constraints.map(\.description))
     }
 
@@ -151,14 +155,34 @@ public struct CapacityResult: Sendable, Hashable, Codable {
     public var largest: Int?
     /// Room sizes tested, ascending.
     public var tested: [Int]
+    /// Room sizes on the axis that a bisection (`strategy: capacity`) did not need to run.
+    public var skipped: [Int]
     public var constraints: [String]
+
+    public init(largest: Int?, tested: [Int], skipped: [Int] = [], constraints: [String]) {
+        self.largest = largest
+        self.tested = tested
+        self.skipped = skipped
+        self.constraints = constraints
+    }
+
+    private enum CodingKeys: String, CodingKey { case largest, tested, skipped, constraints }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        largest = try c.decodeIfPresent(Int.self, forKey: .largest)
+        tested = try c.decode([Int].self, forKey: .tested)
+        skipped = try c.decodeIfPresent([Int].self, forKey: .skipped) ?? []
+        constraints = try c.decode([String].self, forKey: .constraints)
+    }
 
     var sentence: String {
         let rooms = tested.map(String.init).joined(separator: ", ")
         let rule = constraints.isEmpty ? "every trial succeeding" : constraints.joined(separator: ", ")
+        let bisection = skipped.isEmpty ? "" : " Bisection skipped \(skipped.map(String.init).joined(separator: ", "))."
         if let largest {
-            return "Capacity: \(largest) participants is the largest room tested (\(rooms)) that meets \(rule)."
+            return "Capacity: \(largest) participants is the largest room tested (\(rooms)) that meets \(rule).\(bisection)"
         }
-        return "Capacity: no room tested (\(rooms)) meets \(rule)."
+        return "Capacity: no room tested (\(rooms)) meets \(rule).\(bisection)"
     }
 }

@@ -59,5 +59,7 @@ public enum SweepStrategy: Sendable, Hashable, Codable {
     case grid
     case random(samples: Int)
     case successiveHalving(eta: Int, initialRepetitions: Int)
+    /// Bisection over the single `workload.participants` axis (`strategy: capacity`).
+    case capacitySearch
 }
 

@@ -125,6 +125,11 @@ public struct ExperimentLoader: Sendable {
         // A capacity search (one workload.participants axis) seeks the largest room meeting the
         // constraints, not a paired winner, so the repetition warning does not apply to it.
         let isCapacitySearch = axes.count == 1 && axes[0].key == "workload.participants"
+        if strategy == .capacitySearch && !isCapacitySearch && !problems.contains(where: { $0.keyPath.hasPrefix("sweep") }) {
+            problems.append(result.diagnostic(.invalidValue, at: "strategy",
+                "`capacity` bisects over room sizes: it needs exactly one sweep axis, `workload.participants`",
+                fix: "sweep only `key: workload.participants` (for example `range: {from: 5, to: 60, steps: 12}`), or use `strategy: grid`"))
+        }
         if challengers > 0, smallestP >= 0.05, !isCapacitySearch, !{ if case .successiveHalving = strategy { true } else { false } }() {
             var needed = pairs
             while Double(challengers) * pow(2.0, Double(1 - needed)) >= 0.05 { needed += 1 }
@@ -229,6 +234,8 @@ public struct ExperimentLoader: Sendable {
                                                   fix: "for example `strategy: {kind: halving, eta: 2, initialRepetitions: 2}`"))
             }
             return .successiveHalving(eta: max(2, eta), initialRepetitions: max(1, first))
+        case .capacity:
+            return .capacitySearch
         }
     }
 

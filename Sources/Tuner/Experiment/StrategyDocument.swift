@@ -6,6 +6,10 @@ public enum StrategyKind: String, Codable, Sendable, Hashable, CaseIterable {
     case random
     /// Successive halving: every point with few repetitions, then the best 1/`eta` with more.
     case halving
+    /// Capacity search by bisection over a `workload.participants` axis: the smallest and the
+    /// largest room first, then halving the interval between the largest passing and the
+    /// smallest failing room. Assumes a larger room never does better than a smaller one.
+    case capacity
 }
 
 /// `strategy: grid` or `strategy: {kind: random, samples: 20}`.

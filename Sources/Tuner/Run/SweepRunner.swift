@@ -54,8 +54,43 @@ public struct SweepRunner: Sendable {
                 survivors = [0] + ranked.prefix(keep)
                 reps = min(experiment.repetitions, reps * eta)
             }
+        case .capacitySearch:
+            try await searchCapacity(plan, records: &records)
         }
         return records.values.sorted { $0.id < $1.id }
+    }
+
+    /// Bisection over room sizes (docs/tuner.md, "Capacity search"): runs every trial of the
+    /// smallest room, then of the largest, then of the middle of the interval between the largest
+    /// room known to pass and the smallest known to fail, until they are neighbours. A room passes
+    /// when it has a successful trial and the mean of each constrained metric over its successful
+    /// trials meets the constraint: the rule `SweepAnalysis` applies afterwards.
+    private func searchCapacity(_ plan: SweepPlan, records: inout [String: TrialRecord]) async throws {
+        func size(_ candidate: Candidate) -> Int { (candidate.workload ?? plan.experiment.workload).participants }
+        let rooms = plan.candidates.sorted { (size($0), $0.index) < (size($1), $1.index) }.map(\.index)
+        guard !rooms.isEmpty else { return }
+        func passes(_ position: Int) async throws -> Bool {
+            let candidate = rooms[position]
+            try await execute(plan.trials(candidates: [candidate]), plan: plan, records: &records)
+            return Self.meetsConstraints(records.values, candidate: candidate, constraints: plan.experiment.constraints)
+        }
+        guard try await passes(0), rooms.count > 1 else { return }
+        var pass = 0, fail = rooms.count - 1
+        if try await passes(fail) { return }
+        while fail - pass > 1 {
+            let middle = (pass + fail) / 2
+            if try await passes(middle) { pass = middle } else { fail = middle }
+        }
+    }
+
+    /// Whether a candidate's successful trials meet every constraint on average.
+    static func meetsConstraints(_ records: some Sequence<TrialRecord>, candidate: Int, constraints: [Constraint]) -> Bool {
+        let ok = records.filter { $0.candidate == candidate && $0.status == .ok && $0.result != nil }
+        guard !ok.isEmpty else { return false }
+        return constraints.allSatisfy { constraint in
+            let values = ok.compactMap { $0.result?.metrics[constraint.metric] }.filter(\.isFinite)
+            return !values.isEmpty && constraint.isSatisfied(by: values.reduce(0, +) / Double(values.count))
+        }
     }
 
     static func mean(_ records: some Sequence<TrialRecord>, candidate: Int, metric: String) -> Double {
