@@ -1,5 +1,5 @@
-/// The Matroska element IDs `WebMWriter` writes (RFC 9559 §5.1; EBML header elements from
-/// RFC 8794 §11.2), marker bits included as the specifications list them.
+/// The Matroska element IDs `WebMWriter` writes (RFC 9559; the EBML header's elements from
+/// RFC 8794), marker bits included as the specifications list them.
 enum MatroskaID {
     // EBML header
     static let ebml: UInt32 = 0x1A45_DFA3
