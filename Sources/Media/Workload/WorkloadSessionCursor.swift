@@ -48,6 +48,9 @@ public struct WorkloadSessionCursor: Sendable {
         }
     }
 
+    /// Bytes of the file held in memory by all the cursors together.
+    var bufferedBytes: Int { sources.reduce(0) { $0 + $1.cursor.bufferedBytes } }
+
     /// The next packet of the session, or nil when every stream has ended.
     public mutating func next() throws(WorkloadError) -> Item? {
         guard let index = pop(), let packet = heads[index] else { return nil }
