@@ -91,10 +91,7 @@ import Testing
         // A lossy recording replays (verbatim, lossless) to the same bytes.
         let recorded = RecordedFixtures.temporaryPath("switch-session.sfuw")
         _ = try TrialRunner().run(RecordedFixtures.spec(Self.meeting, network: "4g"), recordingTo: recorded)
-        let replayed = RecordedFixtures.temporaryPath("switch-replayed.sfuw")
-        var runner = TrialRunner()
-        runner.replaysVerbatim = true
-        let result = try runner.run(RecordedFixtures.spec(recorded, network: "lossless", seed: 78), recordingTo: replayed)
+        let (replayed, result) = try RecordedFixtures.replayVerbatim(recorded, seed: 78)
         #expect(result.metrics["deviceSwitchGap.count"] == 2)
         #expect(try Data(contentsOf: URL(fileURLWithPath: recorded)) == Data(contentsOf: URL(fileURLWithPath: replayed)))
     }
@@ -118,10 +115,7 @@ import Testing
         }
         #expect(layers == [0, 1, 2])
         #expect(pictures > 60 && keyPictures >= 2, "the first picture and the one after the switch: \(keyPictures)")
-        let replayed = RecordedFixtures.temporaryPath("vp9-replayed.sfuw")
-        var runner = TrialRunner()
-        runner.replaysVerbatim = true
-        _ = try runner.run(RecordedFixtures.spec(recorded, network: "lossless", seed: 3), recordingTo: replayed)
+        let (replayed, _) = try RecordedFixtures.replayVerbatim(recorded, seed: 3)
         #expect(try Data(contentsOf: URL(fileURLWithPath: recorded)) == Data(contentsOf: URL(fileURLWithPath: replayed)))
     }
 }

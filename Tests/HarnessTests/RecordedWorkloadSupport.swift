@@ -54,4 +54,14 @@ enum RecordedFixtures {
         rewritten.tracks = tracks
         try writer.finish(rewritten)
     }
+
+    /// Replays the saved session `recorded` verbatim over a lossless network while recording it
+    /// again; returns the new recording's path and the replay's result.
+    static func replayVerbatim(_ recorded: String, seed: UInt64) throws -> (path: String, result: TrialResult) {
+        let replayed = temporaryPath("replayed.sfuw")
+        var runner = TrialRunner()
+        runner.replaysVerbatim = true
+        let result = try runner.run(spec(recorded, network: "lossless", seed: seed), recordingTo: replayed)
+        return (replayed, result)
+    }
 }

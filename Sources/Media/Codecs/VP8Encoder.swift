@@ -77,32 +77,25 @@ public final class VP8Encoder {
         }
         encoder = try VPXEncoderContext(vpx_codec_vp8_cx(), configuration: cfg)
         let context = encoder.context
-        try control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(-configuration.cpuUsed)))
-        try control("VP8E_SET_STATIC_THRESHOLD", vpx_codec_control_VP8E_SET_STATIC_THRESHOLD(context, Int32(VP8E_SET_STATIC_THRESHOLD.rawValue), 1))
-        try control("VP8E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP8E_SET_NOISE_SENSITIVITY(context, Int32(VP8E_SET_NOISE_SENSITIVITY.rawValue), 0))
-        try control("VP8E_SET_MAX_INTRA_BITRATE_PCT", vpx_codec_control_VP8E_SET_MAX_INTRA_BITRATE_PCT(context, Int32(VP8E_SET_MAX_INTRA_BITRATE_PCT.rawValue), 300))
+        try encoder.control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(-configuration.cpuUsed)))
+        try encoder.control("VP8E_SET_STATIC_THRESHOLD", vpx_codec_control_VP8E_SET_STATIC_THRESHOLD(context, Int32(VP8E_SET_STATIC_THRESHOLD.rawValue), 1))
+        try encoder.control("VP8E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP8E_SET_NOISE_SENSITIVITY(context, Int32(VP8E_SET_NOISE_SENSITIVITY.rawValue), 0))
+        try encoder.control("VP8E_SET_MAX_INTRA_BITRATE_PCT", vpx_codec_control_VP8E_SET_MAX_INTRA_BITRATE_PCT(context, Int32(VP8E_SET_MAX_INTRA_BITRATE_PCT.rawValue), 300))
         if configuration.screenContent {
-            try control("VP8E_SET_SCREEN_CONTENT_MODE", vpx_codec_control_VP8E_SET_SCREEN_CONTENT_MODE(context, Int32(VP8E_SET_SCREEN_CONTENT_MODE.rawValue), 1))
+            try encoder.control("VP8E_SET_SCREEN_CONTENT_MODE", vpx_codec_control_VP8E_SET_SCREEN_CONTENT_MODE(context, Int32(VP8E_SET_SCREEN_CONTENT_MODE.rawValue), 1))
         }
-    }
-
-    private func control(_ name: String, _ result: vpx_codec_err_t) throws(CodecError) {
-        try encoder.control(name, result)
     }
 
     /// Encodes one picture captured at `timestamp` (90 kHz). `forceKeyFrame` makes it a key
     /// frame and restarts the temporal pattern. The first frame is always a key frame.
     public func encode(_ frame: VideoFrame, timestamp: UInt32, forceKeyFrame: Bool = false) throws(CodecError) -> [EncodedVideoFrame] {
-        guard frame.width == configuration.width, frame.height == configuration.height else {
-            throw CodecError.invalid("vpx_codec_encode", "frame is \(frame.width)x\(frame.height), encoder is \(configuration.width)x\(configuration.height)")
-        }
         let isKey = forceKeyFrame || frameIndex == 0
         if isKey { patternIndex = 0 }
         let temporalLayer = pattern.temporalLayer(at: patternIndex)
         var flags = pattern.encodeFlags(at: patternIndex)
         if isKey { flags |= vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) }
         if pattern.layerCount > 1 {
-            try control("VP8E_SET_TEMPORAL_LAYER_ID", vpx_codec_control_VP8E_SET_TEMPORAL_LAYER_ID(encoder.context, Int32(VP8E_SET_TEMPORAL_LAYER_ID.rawValue), Int32(temporalLayer)))
+            try encoder.control("VP8E_SET_TEMPORAL_LAYER_ID", vpx_codec_control_VP8E_SET_TEMPORAL_LAYER_ID(encoder.context, Int32(VP8E_SET_TEMPORAL_LAYER_ID.rawValue), Int32(temporalLayer)))
         }
         let output = try encoder.encode(frame, timestamp: timestamp, frameRate: configuration.frameRate, flags: flags).map { encoded in
             EncodedVideoFrame(data: encoded.bytes, timestamp: timestamp, isKeyFrame: encoded.isKeyFrame,

@@ -81,12 +81,12 @@ public final class VP9Encoder {
         }
         encoder = try VPXEncoderContext(vpx_codec_vp9_cx(), configuration: cfg)
         let context = encoder.context
-        try control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(configuration.cpuUsed)))
-        try control("VP9E_SET_AQ_MODE", vpx_codec_control_VP9E_SET_AQ_MODE(context, Int32(VP9E_SET_AQ_MODE.rawValue), 3))
-        try control("VP9E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP9E_SET_NOISE_SENSITIVITY(context, Int32(VP9E_SET_NOISE_SENSITIVITY.rawValue), 0))
-        try control("VP9E_SET_TILE_COLUMNS", vpx_codec_control_VP9E_SET_TILE_COLUMNS(context, Int32(VP9E_SET_TILE_COLUMNS.rawValue), 0))
+        try encoder.control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(configuration.cpuUsed)))
+        try encoder.control("VP9E_SET_AQ_MODE", vpx_codec_control_VP9E_SET_AQ_MODE(context, Int32(VP9E_SET_AQ_MODE.rawValue), 3))
+        try encoder.control("VP9E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP9E_SET_NOISE_SENSITIVITY(context, Int32(VP9E_SET_NOISE_SENSITIVITY.rawValue), 0))
+        try encoder.control("VP9E_SET_TILE_COLUMNS", vpx_codec_control_VP9E_SET_TILE_COLUMNS(context, Int32(VP9E_SET_TILE_COLUMNS.rawValue), 0))
         if spatial > 1 || temporal > 1 {
-            try control("VP9E_SET_SVC", vpx_codec_control_VP9E_SET_SVC(context, Int32(VP9E_SET_SVC.rawValue), 1))
+            try encoder.control("VP9E_SET_SVC", vpx_codec_control_VP9E_SET_SVC(context, Int32(VP9E_SET_SVC.rawValue), 1))
             var parameters = vpx_svc_extra_cfg_t()
             parameters.temporal_layering_mode = cfg.temporal_layering_mode
             withUnsafeMutablePointer(to: &parameters) { pointer in
@@ -107,7 +107,7 @@ public final class VP9Encoder {
             let result = withUnsafeMutablePointer(to: &parameters) { pointer in
                 vpx_codec_control_VP9E_SET_SVC_PARAMETERS(context, Int32(VP9E_SET_SVC_PARAMETERS.rawValue), UnsafeMutableRawPointer(pointer))
             }
-            try control("VP9E_SET_SVC_PARAMETERS", result)
+            try encoder.control("VP9E_SET_SVC_PARAMETERS", result)
         }
     }
 
@@ -123,23 +123,16 @@ public final class VP9Encoder {
         }
     }
 
-    private func control(_ name: String, _ result: vpx_codec_err_t) throws(CodecError) {
-        try encoder.control(name, result)
-    }
-
     /// Encodes one picture (top-layer size) captured at `timestamp` (90 kHz) and returns its
     /// spatial-layer frames, lowest first. The first picture is always a key picture.
     public func encode(_ frame: VideoFrame, timestamp: UInt32, forceKeyFrame: Bool = false) throws(CodecError) -> [EncodedVideoFrame] {
-        guard frame.width == configuration.width, frame.height == configuration.height else {
-            throw CodecError.invalid("vpx_codec_encode", "frame is \(frame.width)x\(frame.height), encoder is \(configuration.width)x\(configuration.height)")
-        }
         let isKey = forceKeyFrame || frameIndex == 0
         if isKey { patternIndex = 0 }
         let flags: vpx_enc_frame_flags_t = isKey ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
         let compressed = try encoder.encode(frame, timestamp: timestamp, frameRate: configuration.frameRate, flags: flags)
         var layerID = vpx_svc_layer_id_t()
         if configuration.spatialBitrates.count > 1 || configuration.temporalLayers > 1 {
-            try control("VP9E_GET_SVC_LAYER_ID", vpx_codec_control_VP9E_GET_SVC_LAYER_ID(encoder.context, Int32(VP9E_GET_SVC_LAYER_ID.rawValue), &layerID))
+            try encoder.control("VP9E_GET_SVC_LAYER_ID", vpx_codec_control_VP9E_GET_SVC_LAYER_ID(encoder.context, Int32(VP9E_GET_SVC_LAYER_ID.rawValue), &layerID))
         }
         var output: [EncodedVideoFrame] = []
         for superframe in compressed {

@@ -8,6 +8,9 @@ import CVPX
 final class VPXEncoderContext {
     let context: UnsafeMutablePointer<vpx_codec_ctx_t>
     private var image = vpx_image_t()
+    /// Picture size the encoder was configured for.
+    let width: Int
+    let height: Int
 
     /// One compressed frame as libvpx returned it (a VP9 SVC superframe holds every spatial layer).
     struct Output {
@@ -47,6 +50,8 @@ final class VPXEncoderContext {
 
     /// Creates the encoder for `interface` with `configuration`.
     init(_ interface: OpaquePointer!, configuration: vpx_codec_enc_cfg_t) throws(CodecError) {
+        width = Int(configuration.g_w)
+        height = Int(configuration.g_h)
         context = .allocate(capacity: 1)
         context.initialize(to: vpx_codec_ctx_t())
         var cfg = configuration
@@ -68,9 +73,12 @@ final class VPXEncoderContext {
         if result != VPX_CODEC_OK { throw CodecError.vpx(name, result, context: context) }
     }
 
-    /// Encodes one I420 picture shown at `timestamp` (90 kHz) for one frame interval and
-    /// returns the compressed frames libvpx produced for it.
+    /// Encodes one I420 picture of the configured size shown at `timestamp` (90 kHz) for one
+    /// frame interval and returns the compressed frames libvpx produced for it.
     func encode(_ frame: VideoFrame, timestamp: UInt32, frameRate: Int, flags: vpx_enc_frame_flags_t) throws(CodecError) -> [Output] {
+        guard frame.width == width, frame.height == height else {
+            throw CodecError.invalid("vpx_codec_encode", "frame is \(frame.width)x\(frame.height), encoder is \(width)x\(height)")
+        }
         var planes = frame.planes
         let duration = UInt(90_000 / frameRate)
         let result: vpx_codec_err_t = planes.withUnsafeMutableBufferPointer { buffer in
