@@ -14,7 +14,8 @@ import Media
 ///   the participant) makes the publisher restart each encoding as a new RTP stream — new SSRCs,
 ///   sequence numbers and timestamps, video from a key frame — and tells the engine with
 ///   `replaceProducerSource`, so that subscribers keep one continuous stream. The time from the
-///   switch to each subscriber's first frame of the new source is measured (`deviceSwitchGap`).
+///   switch to each video subscriber's first decodable frame of the new source is measured
+///   (`deviceSwitchGap`).
 ///
 /// Subscribers are told a paused stream went inactive on purpose, so the gap is a pause, not a
 /// freeze (libwebrtc's `VideoQualityObserver` does the same); a device switch's gap is not, and

@@ -4,7 +4,8 @@
 ///
 /// Packets with equal times come in manifest order (participant, stream, encoding), so the
 /// order is deterministic. With `applyingEvents`, packets before a participant's `join`, after
-/// its `leave`, between a stream's `mute` and `unmute`, or after its `screenShareStop` are skipped.
+/// its `leave`, between a stream's `mute` and `unmute`, or while a screen share is not started
+/// (`silentIntervals`) are skipped.
 public struct WorkloadSessionCursor: Sendable {
     /// One packet and who sends it.
     public struct Item: Sendable, Hashable {
