@@ -89,7 +89,7 @@ struct ClipVideoSource {
                 data = VP9Superframe.join(layers)
             } else {
                 if frameIsKey && displaySize == nil { displaySize = VPXFrameHeader.size(of: layers[0], vp9: false) }
-                data = layers[0]
+                data = layers.count == 1 ? layers[0] : layers.flatMap { $0 }
             }
             return ClipFrame(data: data, timeMicros: packet.captureTimeMicros, rtpTimestamp: packet.rtpTimestamp, isKeyFrame: frameIsKey)
         }
