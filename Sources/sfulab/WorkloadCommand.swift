@@ -47,13 +47,15 @@ struct WorkloadSynthCommand: ParsableCommand {
     @Option(help: "Camera codec: vp8 (simulcast, L1T3 each) | vp9 (one SVC stream: L3T3 desktop, L2T3 mobile).") var codec: SynthesisSpec.VideoCodec = .vp8
     @Option(help: "Distinct sources encoded per source type.") var maxSources: Int = 3
     @Option(help: "Seconds between forced key frames (0: first frame only).") var keyFrameInterval: Int = 10
+    @Option(help: "Participant 1 switches camera (or microphone, without a camera) at this session time, e.g. 5s: new SSRCs, a key frame.")
+    var deviceSwitchAt: DurationArgument?
     @Option(help: "Output workload file.") var out: String
     @Flag(help: "Print the synthesis report as JSON.") var json = false
 
     func run() throws {
         let spec = SynthesisSpec(participants: participants, kind: kind, device: device, durationMicros: duration.micros,
                                 seed: seed, maxDistinctSources: maxSources, keyFrameIntervalSeconds: keyFrameInterval,
-                                videoCodec: codec)
+                                videoCodec: codec, deviceSwitchMicros: deviceSwitchAt?.micros)
         do {
             try spec.validate()
         } catch {

@@ -13,10 +13,7 @@ import Testing
         let recorded = RecordedFixtures.temporaryPath("session.sfuw")
         _ = try TrialRunner().run(RecordedFixtures.spec(RecordedFixtures.meeting, network: "4g"), recordingTo: recorded)
         // Replay it verbatim over a lossless network, recording again.
-        let replayed = RecordedFixtures.temporaryPath("replayed.sfuw")
-        var runner = TrialRunner()
-        runner.replaysVerbatim = true
-        let result = try runner.run(RecordedFixtures.spec(recorded, network: "lossless", seed: 77), recordingTo: replayed)
+        let (replayed, result) = try RecordedFixtures.replayVerbatim(recorded, seed: 77)
         #expect(result.metrics["frameLatency.count", default: 0] > 100)
 
         let original = try RecordedFixtures.packets(recorded)

@@ -38,4 +38,30 @@ enum RecordedFixtures {
         }
         return result
     }
+
+    /// Copies the workload at `source` to `path` with `manifest` instead of its own (same tracks).
+    static func rewrite(_ source: String, manifest: WorkloadManifest, to path: String) throws {
+        let reader = try WorkloadReader(path: source)
+        let writer = try WorkloadWriter(path: path)
+        var tracks: [WorkloadTrack] = []
+        for track in reader.manifest.tracks {
+            var cursor = try reader.packets(track: track.id)
+            try writer.beginTrack(track)
+            while let packet = try cursor.next() { try writer.append(packet) }
+            tracks.append(try writer.endTrack())
+        }
+        var rewritten = manifest
+        rewritten.tracks = tracks
+        try writer.finish(rewritten)
+    }
+
+    /// Replays the saved session `recorded` verbatim over a lossless network while recording it
+    /// again; returns the new recording's path and the replay's result.
+    static func replayVerbatim(_ recorded: String, seed: UInt64) throws -> (path: String, result: TrialResult) {
+        let replayed = temporaryPath("replayed.sfuw")
+        var runner = TrialRunner()
+        runner.replaysVerbatim = true
+        let result = try runner.run(spec(recorded, network: "lossless", seed: seed), recordingTo: replayed)
+        return (replayed, result)
+    }
 }

@@ -91,6 +91,26 @@ import Testing
         #expect(result.metrics["freezeCount"] == 0)
     }
 
+    /// A screen share that starts after its presenter joined is paused until then: nothing of it
+    /// reaches the viewers before the start, and the wait is not a freeze.
+    @Test func lateScreenShareStartsWhenTheEventSays() throws {
+        let source = RecordedFixtures.temporaryPath("screen.sfuw")
+        let spec = SynthesisSpec(participants: 2, kind: .screen, device: .desktop, durationMicros: 3_000_000, seed: 3,
+                                 maxDistinctSources: 1, keyFrameIntervalSeconds: 1, joinSpreadMicros: 0)
+        _ = try WorkloadSynthesizer(spec: spec).write(to: source)
+        var manifest = try WorkloadReader(path: source).manifest
+        let index = try #require(manifest.events.firstIndex { $0.kind == .screenShareStart })
+        manifest.events[index].timeMicros = 1_500_000
+        manifest.events.sort { $0.timeMicros < $1.timeMicros }
+        let late = RecordedFixtures.temporaryPath("late-screen.sfuw")
+        try RecordedFixtures.rewrite(source, manifest: manifest, to: late)
+        let result = try TrialRunner().run(RecordedFixtures.spec(late, network: "lossless"))
+        #expect(result.metrics["timeToFirstFrame.count"] == 1)
+        #expect(result.metrics["timeToFirstFrame.p50", default: 0] >= 1_500, "first screen frame after the start")
+        #expect(result.metrics["videoFramesDecoded", default: 0] >= 6, "5 fps for 1.5 s")
+        #expect(result.metrics["freezeCount"] == 0)
+    }
+
     @Test func pausedStreamGapIsNotAFreeze() {
         var detector = FreezeDetector()
         for frame in 0..<10 { detector.frameRendered(at: .milliseconds(Int64(frame) * 33)) }

@@ -35,10 +35,11 @@ struct FFprobe {
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
-    /// Duration (seconds) and decoded frame count of the first stream, from `ffprobe -count_frames`.
-    func probe(_ file: String) throws -> (duration: Double, frames: Int)? {
-        let result = try Self.run(ffprobe, ["-v", "error", "-count_frames", "-select_streams", "0",
-                                            "-show_entries", "stream=nb_read_frames,duration:format=duration",
+    /// Duration (seconds: the stream's, else the file's), decoded frame count and picture size
+    /// (video) of stream `stream`, from `ffprobe -count_frames`.
+    func probe(_ file: String, stream: Int = 0) throws -> (duration: Double, frames: Int, width: Int?, height: Int?)? {
+        let result = try Self.run(ffprobe, ["-v", "error", "-count_frames", "-select_streams", "\(stream)",
+                                            "-show_entries", "stream=nb_read_frames,duration,width,height:format=duration",
                                             "-of", "default=noprint_wrappers=1", file])
         guard result.status == 0 else {
             Issue.record("ffprobe failed on \(file): \(result.errors)")
@@ -53,7 +54,7 @@ struct FFprobe {
             Issue.record("ffprobe gave no frame count or duration for \(file): \(result.output)")
             return nil
         }
-        return (duration, frames)
+        return (duration, frames, values["width"].flatMap(Int.init), values["height"].flatMap(Int.init))
     }
 
     /// Decoder errors from `ffmpeg -v error -i FILE -f null -` (empty when it decodes cleanly).

@@ -40,4 +40,17 @@ import Testing
         #expect(muted == 0)
         #expect(count < rawCount)
     }
+
+    @Test func screenShareIsSilentBeforeItStartsAndBetweenStopAndStart() {
+        let events = [WorkloadEvent(timeMicros: 0, kind: .join, participant: "a"),
+                      WorkloadEvent(timeMicros: 1_000_000, kind: .screenShareStart, participant: "a", stream: "s"),
+                      WorkloadEvent(timeMicros: 2_000_000, kind: .screenShareStop, participant: "a", stream: "s"),
+                      WorkloadEvent(timeMicros: 2_500_000, kind: .screenShareStart, participant: "a", stream: "s"),
+                      WorkloadEvent(timeMicros: 3_000_000, kind: .mute, participant: "a", stream: "m")]
+        let manifest = WorkloadManifest(durationMicros: 4_000_000, tracks: [], participants: [], events: events)
+        let screen = WorkloadSessionCursor.silentIntervals(manifest, participant: "a", stream: "s")
+        #expect(screen.map { [$0.0, $0.1] } == [[.min, 0], [.min, 1_000_000], [2_000_000, 2_500_000]])
+        let microphone = WorkloadSessionCursor.silentIntervals(manifest, participant: "a", stream: "m")
+        #expect(microphone.map { [$0.0, $0.1] } == [[.min, 0], [3_000_000, .max]], "screen events concern their stream only")
+    }
 }

@@ -141,4 +141,19 @@ import RTP
         #expect(manifest.events.filter { $0.kind == .join }.count == 3)
         #expect(manifest.events.map(\.timeMicros) == manifest.events.map(\.timeMicros).sorted())
     }
+
+    @Test func deviceSwitchIsAnEventOfTheFirstParticipantsCamera() throws {
+        var spec = SynthesisSpec(participants: 2, kind: .audio, durationMicros: 1_000_000, seed: 3, deviceSwitchMicros: 400_000)
+        let audio = try WorkloadReader(path: TestFiles.synthesize(spec).path).manifest
+        #expect(audio.events.filter { $0.kind == .deviceSwitch }
+            == [WorkloadEvent(timeMicros: 400_000, kind: .deviceSwitch, participant: "p01", stream: "p01-mic", device: .desktop)],
+            "without a camera, the microphone")
+        for time: Int64 in [0, 1_000_000, -5] {
+            spec.deviceSwitchMicros = time
+            #expect(throws: WorkloadError.self) { try spec.validate() }
+        }
+        let path = TestFiles.temporaryPath("refused.sfuw")
+        #expect(throws: WorkloadError.self) { try WorkloadSynthesizer(spec: spec).write(to: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
 }

@@ -13,6 +13,10 @@ enum TestFiles {
     static let desktopMeeting: (path: String, report: WorkloadSynthesizer.Report) = synthesize(
         SynthesisSpec(participants: 2, kind: .meeting, device: .desktop, durationMicros: 4_000_000, seed: 7))
 
+    /// A 4 s desktop meeting of 1 participant with a key frame every second (clusters and cues).
+    static let keyedMeeting: (path: String, report: WorkloadSynthesizer.Report) = synthesize(
+        SynthesisSpec(participants: 1, kind: .meeting, device: .desktop, durationMicros: 4_000_000, seed: 9, keyFrameIntervalSeconds: 1))
+
     /// A 4 s mobile meeting of 1 participant.
     static let mobileMeeting: (path: String, report: WorkloadSynthesizer.Report) = synthesize(
         SynthesisSpec(participants: 1, kind: .meeting, device: .mobile, durationMicros: 4_000_000, seed: 8))

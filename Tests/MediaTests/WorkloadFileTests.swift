@@ -100,6 +100,36 @@ import Testing
         #expect(reader.manifest.formatVersion == WorkloadManifest.currentVersion)
     }
 
+    /// A migration step really rewrites an old manifest: a "version 0" file that called the
+    /// session length `sessionMicros` reads as version 1 through a step renaming the key, and
+    /// without the step it is refused naming the version.
+    @Test func migrationStepRewritesAnOldManifest() throws {
+        let (path, _) = try Self.smallWorkload()
+        var bytes = TestFiles.bytes(path)
+        let trailer = bytes.count - 24
+        let offset = Int(bytes[trailer..<(trailer + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        let json = String(decoding: bytes[offset..<trailer], as: UTF8.self)
+        #expect(json.contains("\"durationMicros\""))
+        let old = Array(json.replacingOccurrences(of: "\"durationMicros\"", with: "\"sessionMicros\"").utf8)
+        bytes.replaceSubrange(offset..<bytes.count, with: old)
+        bytes += withUnsafeBytes(of: UInt64(offset).littleEndian, Array.init) + withUnsafeBytes(of: UInt64(old.count).littleEndian, Array.init)
+        bytes += Array("SFUWLEND".utf8)
+        bytes[8] = 0
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        Self.expectError(path, .unsupportedVersion, offset: 8)
+        let rename = WorkloadMigrations(steps: [0: { manifest in
+            Array(String(decoding: manifest, as: UTF8.self).replacingOccurrences(of: "\"sessionMicros\"", with: "\"durationMicros\"").utf8)
+        }])
+        let reader = try WorkloadReader(path: path, migrations: rename)
+        #expect(reader.fileVersion == 0 && reader.manifest.formatVersion == 1)
+        #expect(reader.manifest.durationMicros == 4_000_000)
+        var cursor = try reader.packets(track: "t")
+        #expect(try cursor.next() != nil, "records are read as before")
+        // A step that fails names the file and the manifest's offset.
+        let failing = WorkloadMigrations(steps: [0: { _ in throw WorkloadError(.badManifest, path: "step", "cannot upgrade") }])
+        Self.expectError(path, .badManifest, offset: Int64(offset), migrations: failing)
+    }
+
     @Test func corruptRecordNamesItsOffset() throws {
         let (path, _) = try Self.smallWorkload()
         var bytes = TestFiles.bytes(path)

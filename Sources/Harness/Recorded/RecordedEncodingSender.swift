@@ -16,9 +16,13 @@ import RTP
 /// the trial. Without it (replaying a saved session verbatim) packets go out exactly as recorded
 /// and the recording's own key frames answer requests. NACKs are answered with RTX from a send
 /// history.
+///
+/// A device switch (`replaceSource`) restarts the RTP stream as a browser does when it re-creates
+/// the sender for a new camera or microphone: new SSRCs, new random sequence numbers and RTP
+/// timestamp offset, an empty send history, and video resumes with a key frame.
 struct RecordedEncodingSender {
-    let ssrc: UInt32
-    let rtxSSRC: UInt32?
+    private(set) var ssrc: UInt32
+    private(set) var rtxSSRC: UInt32?
     let payloadType: UInt8
     let rtxPayloadType: UInt8?
     let isVideo: Bool
@@ -26,7 +30,8 @@ struct RecordedEncodingSender {
     let loops: Bool
     /// Where a loop restarts from: the whole track, unshifted.
     private let reader: WorkloadReader
-    private let trackID: String
+    /// The track this encoding plays (which encoding of which stream it is).
+    let trackID: String
     /// Gap between the last packet of one pass and the first of the next, µs.
     private let loopGapMicros: Int64
     /// Session-time intervals [start, end) (µs) in which this encoding sends nothing (join,
@@ -39,7 +44,7 @@ struct RecordedEncodingSender {
     /// Added to the recorded RTP timestamps for the same reasons (wrapping).
     private var shiftTicks: UInt32 = 0
     private var lastSendMicros: Int64 = 0
-    private let timestampOffset: UInt32
+    private var timestampOffset: UInt32
     private var sequence: UInt16
     private var rtxSequence: UInt16
     private var keyFrameRequested = false
@@ -83,6 +88,20 @@ struct RecordedEncodingSender {
 
     mutating func requestKeyFrame() {
         if isVideo { keyFrameRequested = true }
+    }
+
+    /// A new capture device: from the next packet on, this encoding is a new RTP stream with
+    /// `ssrc` and `rtxSSRC`, a new random sequence number and `timestampOffset`, and (video)
+    /// starts at a key frame — pulled forward like a PLI answer when looping; a verbatim replay
+    /// waits for the recording's own, which a recorded switch has right after it.
+    mutating func replaceSource(ssrc: UInt32, rtxSSRC: UInt32?, timestampOffset: UInt32, random: inout SeededGenerator) {
+        self.ssrc = ssrc
+        self.rtxSSRC = rtxSSRC
+        self.timestampOffset = timestampOffset
+        sequence = UInt16(truncatingIfNeeded: random.next())
+        rtxSequence = UInt16(truncatingIfNeeded: random.next())
+        history = SentPacketHistory()
+        requestKeyFrame()
     }
 
     /// The RTP packets due at or before `now` and before `stopAt`, in order.

@@ -77,6 +77,22 @@ final class RecordedPublisher {
         }
     }
 
+    /// Indices into `encodings` of the encodings that play `tracks` (a stream's tracks, in
+    /// encoding order): a participant's streams never share a track.
+    func encodingIndices(playing tracks: [String]) -> [Int] {
+        tracks.compactMap { track in encodings.firstIndex { $0.trackID == track } }
+    }
+
+    /// A device switch: the encodings at `indices` become new RTP streams with the SSRCs of
+    /// `replacements` (same order) and one new RTP timestamp offset, as the engine was told with
+    /// `replaceProducerSource`.
+    func replaceSource(_ indices: [Int], with replacements: [ProducerEncoding], timestampOffset: UInt32, random: inout SeededGenerator) {
+        for (index, replacement) in zip(indices, replacements) {
+            guard let ssrc = replacement.ssrc else { continue }
+            encodings[index].replaceSource(ssrc: ssrc, rtxSSRC: replacement.rtxSSRC, timestampOffset: timestampOffset, random: &random)
+        }
+    }
+
     /// Key frames pulled forward to answer requests, over all encodings.
     var keyFrameSkips: Int { encodings.reduce(0) { $0 + $1.keyFrameSkips } }
 }

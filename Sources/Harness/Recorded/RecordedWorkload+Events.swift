@@ -2,17 +2,25 @@ import Engine
 import Media
 
 /// The manifest's events as a signalling server would carry them out. The publishers already
-/// send nothing while muted or after leaving (`RecordedEncodingSender.silent`); here the engine
-/// hears about it too, as mediasoup's `producer.pause()`/`resume()` and `consumer.pause()`:
+/// send nothing while muted, before a screen share starts or after it stops, or after leaving
+/// (`RecordedEncodingSender.silent`); here the engine hears about it too, as mediasoup's
+/// `producer.pause()`/`resume()` and `consumer.pause()`:
 ///
 /// - `mute` pauses the stream's producer, `unmute` resumes it (the engine then asks for a key
-///   frame), and `screenShareStop` pauses it for good;
-/// - `leave` pauses the participant's producers and the consumers it receives on.
+///   frame); `screenShareStop` pauses it, `screenShareStart` resumes it (a screen stream with a
+///   `screenShareStart` after its participant's join is paused from the start until then);
+/// - `leave` pauses the participant's producers and the consumers it receives on;
+/// - `deviceSwitch` (a new camera or microphone, on `stream` or, without one, on every stream of
+///   the participant) makes the publisher restart each encoding as a new RTP stream — new SSRCs,
+///   sequence numbers and timestamps, video from a key frame — and tells the engine with
+///   `replaceProducerSource`, so that subscribers keep one continuous stream. The time from the
+///   switch to each video subscriber's first decodable frame of the new source is measured
+///   (`deviceSwitchGap`).
 ///
-/// Subscribers are told their stream went inactive on purpose, so the gap is a pause, not a
-/// freeze (libwebrtc's `VideoQualityObserver` does the same). `join` needs no action: producers
-/// and consumers exist from the start and nothing flows before it. `deviceSwitch` and
-/// `screenShareStart` change nothing the engine sees.
+/// Subscribers are told a paused stream went inactive on purpose, so the gap is a pause, not a
+/// freeze (libwebrtc's `VideoQualityObserver` does the same); a device switch's gap is not, and
+/// counts as a freeze when it is long enough. `join` needs no action: producers and consumers
+/// exist from the start and nothing flows before it.
 extension RecordedWorkload {
     /// A consumer created for a subscription.
     struct ConsumedStream {
@@ -30,25 +38,41 @@ extension RecordedWorkload {
             case pauseProducer(ProducerID, inactiveKeys: [Int])
             case resumeProducer(ProducerID)
             case pauseConsumer(ConsumerID)
+            /// A device switch of the stream whose encodings play `tracks`, published by
+            /// participant `publisher` (index) as `producer`; `keys` are its subscribers' video streams.
+            case replaceSource(ProducerID, publisher: Int, tracks: [String], keys: [Int])
         }
 
         var timeMicros: Int64
         var kind: Kind
     }
 
-    func scheduleEvents(producers: [String: ProducerID], consumed: [ConsumedStream]) {
+    func scheduleEvents(producers: [String: ProducerID], consumed: [ConsumedStream], recorder: SessionRecorder?) {
+        self.recorder = recorder
         func producer(_ participant: String, _ stream: String) -> ProducerID? { producers["\(participant)\u{0}\(stream)"] }
         func pause(_ id: ProducerID, at time: Int64) -> ScheduledAction {
             let keys = consumed.filter { $0.producer == id && $0.isVideo }.map(\.key)
             return ScheduledAction(timeMicros: time, kind: .pauseProducer(id, inactiveKeys: keys))
         }
         var actions: [ScheduledAction] = []
+        // A screen share that starts later is paused until then.
+        for participant in manifest.participants {
+            for stream in participant.streams {
+                let screenEvents = manifest.events.filter {
+                    $0.participant == participant.id && $0.stream == stream.id && ($0.kind == .screenShareStart || $0.kind == .screenShareStop)
+                }
+                if let first = screenEvents.first, first.kind == .screenShareStart, first.timeMicros > joinMicros(participant.id),
+                   let id = producer(participant.id, stream.id) {
+                    actions.append(pause(id, at: 0))
+                }
+            }
+        }
         for event in manifest.events {
             let owner = manifest.participant(event.participant)
             switch event.kind {
             case .mute, .screenShareStop:
                 if let stream = event.stream, let id = producer(event.participant, stream) { actions.append(pause(id, at: event.timeMicros)) }
-            case .unmute:
+            case .unmute, .screenShareStart:
                 if let stream = event.stream, let id = producer(event.participant, stream) {
                     actions.append(ScheduledAction(timeMicros: event.timeMicros, kind: .resumeProducer(id)))
                 }
@@ -59,7 +83,15 @@ extension RecordedWorkload {
                 for entry in consumed where entry.subscriber == event.participant {
                     actions.append(ScheduledAction(timeMicros: event.timeMicros, kind: .pauseConsumer(entry.consumer)))
                 }
-            case .join, .deviceSwitch, .screenShareStart:
+            case .deviceSwitch:
+                guard let owner, let index = manifest.participants.firstIndex(where: { $0.id == owner.id }) else { break }
+                for stream in owner.streams where event.stream == nil || event.stream == stream.id {
+                    guard let id = producer(owner.id, stream.id) else { continue }
+                    let keys = consumed.filter { $0.producer == id && $0.isVideo }.map(\.key)
+                    actions.append(ScheduledAction(timeMicros: event.timeMicros, kind: .replaceSource(
+                        id, publisher: index, tracks: stream.encodings.map(\.track), keys: keys)))
+                }
+            case .join:
                 break
             }
         }
@@ -82,9 +114,39 @@ extension RecordedWorkload {
                 try? engine.resumeProducer(id, now: world.now)
             case .pauseConsumer(let id):
                 try? engine.pauseConsumer(id)
+            case .replaceSource(let id, let publisher, let tracks, let keys):
+                if replaceSource(id, publisher: publisher, tracks: tracks, engine: engine, now: world.now) {
+                    measurements.sourceReplaced(streams: keys, at: world.now)
+                }
             }
             world.wakeAll()
         }
         world.run(until: end)
+    }
+
+    /// Draws new SSRCs for the stream's encodings, has the engine bind them to the producer, then
+    /// switches the publisher and the session recorder over. The generator is seeded from the old
+    /// SSRC and the number of switches so far, so a trial stays reproducible from its seed.
+    private func replaceSource(_ id: ProducerID, publisher index: Int, tracks: [String], engine: Engine, now: Instant) -> Bool {
+        guard index < publishers.count, let publisher = publishers[index] else { return false }
+        let indices = publisher.encodingIndices(playing: tracks)
+        guard let first = indices.first else { return false }
+        let old = indices.map { (publisher.encodings[$0].ssrc, publisher.encodings[$0].rtxSSRC) }
+        deviceSwitches += 1
+        var random = SeededGenerator(seed: UInt64(publisher.encodings[first].ssrc) << 32 | UInt64(deviceSwitches))
+        // A new SSRC that happens to be in use on the transport is refused: draw again.
+        for _ in 0..<8 {
+            let encodings = old.map { _, rtx in
+                ProducerEncoding(ssrc: UInt32(truncatingIfNeeded: random.next()),
+                                 rtxSSRC: rtx == nil ? nil : UInt32(truncatingIfNeeded: random.next()))
+            }
+            guard (try? engine.replaceProducerSource(id, encodings: encodings, now: now)) != nil else { continue }
+            publisher.replaceSource(indices, with: encodings, timestampOffset: UInt32(truncatingIfNeeded: random.next()), random: &random)
+            for ((oldSSRC, _), encoding) in zip(old, encodings) {
+                if let ssrc = encoding.ssrc { recorder?.sourceReplaced(old: oldSSRC, new: ssrc) }
+            }
+            return true
+        }
+        return false
     }
 }

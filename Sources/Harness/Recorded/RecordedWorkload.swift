@@ -16,6 +16,10 @@ final class RecordedWorkload {
     private(set) var publishers: [RecordedPublisher?] = []
     /// Engine-side consequences of the manifest's events, in time order (RecordedWorkload+Events).
     var pendingActions: [ScheduledAction] = []
+    /// Told about device switches (new SSRCs of a recorded stream), when the session is being saved.
+    var recorder: SessionRecorder?
+    /// Device switches carried out so far.
+    var deviceSwitches = 0
 
     /// Opens and checks `path`: a readable workload whose streams the simulated engine can route.
     init(path: String, verbatim: Bool) throws(TrialError) {
@@ -136,6 +140,6 @@ final class RecordedWorkload {
                 recorder?.addSubscription(subscription, of: participant.id)
             }
         }
-        scheduleEvents(producers: producers.mapValues(\.id), consumed: consumed)
+        scheduleEvents(producers: producers.mapValues(\.id), consumed: consumed, recorder: recorder)
     }
 }

@@ -17,13 +17,7 @@ public struct OggOpusWriter: Sendable {
         self.serial = serial
         self.preSkip = preSkip
         granule = Int64(preSkip)
-        var head: [UInt8] = Array("OpusHead".utf8)
-        head.append(1)   // version
-        head.append(1)   // channels
-        LittleEndian.append(preSkip, to: &head)
-        LittleEndian.append(UInt32(48_000), to: &head)
-        LittleEndian.append(Int16(0), to: &head)
-        head.append(0)   // mapping family
+        let head = Self.opusHead(channels: 1, preSkip: preSkip)
         var tags: [UInt8] = Array("OpusTags".utf8)
         LittleEndian.append(UInt32(vendor.utf8.count), to: &tags)
         tags.append(contentsOf: Array(vendor.utf8))
@@ -31,6 +25,20 @@ public struct OggOpusWriter: Sendable {
         pages += OggPage.page(packets: [head], granulePosition: 0, serial: serial, sequence: 0, flags: OggPage.beginOfStream)
         pages += OggPage.page(packets: [tags], granulePosition: 0, serial: serial, sequence: 1, flags: 0)
         sequence = 2
+    }
+
+    /// The identification header (RFC 7845 §5.1): version 1, `channels`, `preSkip`, 48 kHz input
+    /// rate, 0 dB output gain, channel mapping family 0 (mono or stereo). WebM carries the same
+    /// bytes as the Opus track's CodecPrivate.
+    public static func opusHead(channels: Int, preSkip: UInt16) -> [UInt8] {
+        var head: [UInt8] = Array("OpusHead".utf8)
+        head.append(1)   // version
+        head.append(UInt8(channels))
+        LittleEndian.append(preSkip, to: &head)
+        LittleEndian.append(UInt32(48_000), to: &head)
+        LittleEndian.append(Int16(0), to: &head)
+        head.append(0)   // mapping family
+        return head
     }
 
     /// Appends one Opus packet of `samples` 48 kHz samples (960 for 20 ms).

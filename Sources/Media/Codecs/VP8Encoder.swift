@@ -39,8 +39,7 @@ public final class VP8Encoder {
     public let configuration: Configuration
     /// The temporal layer structure the encoder follows.
     public let pattern: TemporalLayerPattern
-    private let context: UnsafeMutablePointer<vpx_codec_ctx_t>
-    private var image = vpx_image_t()
+    private let encoder: VPXEncoderContext
     private var frameIndex: Int64 = 0
     private var patternIndex = 0
 
@@ -51,35 +50,11 @@ public final class VP8Encoder {
             throw CodecError.invalid("vpx_codec_enc_init", "invalid VP8 configuration \(configuration)")
         }
         self.configuration = configuration
-        self.pattern = TemporalLayerPattern(layerCount: configuration.temporalLayers == 3 ? 3 : 1)
-        context = .allocate(capacity: 1)
-        context.initialize(to: vpx_codec_ctx_t())
-
-        var cfg = vpx_codec_enc_cfg_t()
-        let defaults = vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &cfg, 0)
-        guard defaults == VPX_CODEC_OK else {
-            context.deallocate()
-            throw CodecError.vpx("vpx_codec_enc_config_default", defaults)
-        }
-        cfg.g_w = UInt32(configuration.width)
-        cfg.g_h = UInt32(configuration.height)
-        cfg.g_timebase = vpx_rational(num: 1, den: 90_000)
-        cfg.g_threads = 1
-        cfg.g_lag_in_frames = 0
-        cfg.g_pass = VPX_RC_ONE_PASS
+        let pattern = TemporalLayerPattern(layerCount: configuration.temporalLayers == 3 ? 3 : 1)
+        self.pattern = pattern
+        var cfg = try VPXEncoderContext.realTimeConfiguration(vpx_codec_vp8_cx(), width: configuration.width, height: configuration.height,
+                                                              targetBitrate: configuration.targetBitrate, maxQuantizer: 56)
         cfg.g_error_resilient = pattern.layerCount > 1 ? vpx_codec_er_flags_t(VPX_ERROR_RESILIENT_DEFAULT) : 0
-        cfg.rc_end_usage = VPX_CBR
-        cfg.rc_target_bitrate = UInt32(configuration.targetBitrate / 1000)
-        cfg.rc_dropframe_thresh = 0
-        cfg.rc_resize_allowed = 0
-        cfg.rc_min_quantizer = 2
-        cfg.rc_max_quantizer = 56
-        cfg.rc_undershoot_pct = 100
-        cfg.rc_overshoot_pct = 15
-        cfg.rc_buf_initial_sz = 500
-        cfg.rc_buf_optimal_sz = 600
-        cfg.rc_buf_sz = 1000
-        cfg.kf_mode = VPX_KF_DISABLED
         if pattern.layerCount == 3 {
             cfg.ts_number_layers = 3
             cfg.ts_periodicity = 4
@@ -100,62 +75,33 @@ public final class VP8Encoder {
                 for index in 0..<4 { ids[index] = UInt32(pattern.temporalLayer(at: index)) }
             }
         }
-        let initResult = sfulab_vpx_codec_enc_init(context, vpx_codec_vp8_cx(), &cfg, 0)
-        guard initResult == VPX_CODEC_OK else {
-            let error = CodecError.vpx("vpx_codec_enc_init", initResult, context: context)
-            context.deallocate()
-            throw error
-        }
-        try control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(-configuration.cpuUsed)))
-        try control("VP8E_SET_STATIC_THRESHOLD", vpx_codec_control_VP8E_SET_STATIC_THRESHOLD(context, Int32(VP8E_SET_STATIC_THRESHOLD.rawValue), 1))
-        try control("VP8E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP8E_SET_NOISE_SENSITIVITY(context, Int32(VP8E_SET_NOISE_SENSITIVITY.rawValue), 0))
-        try control("VP8E_SET_MAX_INTRA_BITRATE_PCT", vpx_codec_control_VP8E_SET_MAX_INTRA_BITRATE_PCT(context, Int32(VP8E_SET_MAX_INTRA_BITRATE_PCT.rawValue), 300))
+        encoder = try VPXEncoderContext(vpx_codec_vp8_cx(), configuration: cfg)
+        let context = encoder.context
+        try encoder.control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(-configuration.cpuUsed)))
+        try encoder.control("VP8E_SET_STATIC_THRESHOLD", vpx_codec_control_VP8E_SET_STATIC_THRESHOLD(context, Int32(VP8E_SET_STATIC_THRESHOLD.rawValue), 1))
+        try encoder.control("VP8E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP8E_SET_NOISE_SENSITIVITY(context, Int32(VP8E_SET_NOISE_SENSITIVITY.rawValue), 0))
+        try encoder.control("VP8E_SET_MAX_INTRA_BITRATE_PCT", vpx_codec_control_VP8E_SET_MAX_INTRA_BITRATE_PCT(context, Int32(VP8E_SET_MAX_INTRA_BITRATE_PCT.rawValue), 300))
         if configuration.screenContent {
-            try control("VP8E_SET_SCREEN_CONTENT_MODE", vpx_codec_control_VP8E_SET_SCREEN_CONTENT_MODE(context, Int32(VP8E_SET_SCREEN_CONTENT_MODE.rawValue), 1))
+            try encoder.control("VP8E_SET_SCREEN_CONTENT_MODE", vpx_codec_control_VP8E_SET_SCREEN_CONTENT_MODE(context, Int32(VP8E_SET_SCREEN_CONTENT_MODE.rawValue), 1))
         }
-    }
-
-    deinit {
-        vpx_codec_destroy(context)
-        context.deallocate()
-    }
-
-    private func control(_ name: String, _ result: vpx_codec_err_t) throws(CodecError) {
-        if result != VPX_CODEC_OK { throw CodecError.vpx(name, result, context: context) }
     }
 
     /// Encodes one picture captured at `timestamp` (90 kHz). `forceKeyFrame` makes it a key
     /// frame and restarts the temporal pattern. The first frame is always a key frame.
     public func encode(_ frame: VideoFrame, timestamp: UInt32, forceKeyFrame: Bool = false) throws(CodecError) -> [EncodedVideoFrame] {
-        guard frame.width == configuration.width, frame.height == configuration.height else {
-            throw CodecError.invalid("vpx_codec_encode", "frame is \(frame.width)x\(frame.height), encoder is \(configuration.width)x\(configuration.height)")
-        }
         let isKey = forceKeyFrame || frameIndex == 0
         if isKey { patternIndex = 0 }
         let temporalLayer = pattern.temporalLayer(at: patternIndex)
         var flags = pattern.encodeFlags(at: patternIndex)
         if isKey { flags |= vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) }
         if pattern.layerCount > 1 {
-            try control("VP8E_SET_TEMPORAL_LAYER_ID", vpx_codec_control_VP8E_SET_TEMPORAL_LAYER_ID(context, Int32(VP8E_SET_TEMPORAL_LAYER_ID.rawValue), Int32(temporalLayer)))
+            try encoder.control("VP8E_SET_TEMPORAL_LAYER_ID", vpx_codec_control_VP8E_SET_TEMPORAL_LAYER_ID(encoder.context, Int32(VP8E_SET_TEMPORAL_LAYER_ID.rawValue), Int32(temporalLayer)))
         }
-        var planes = frame.planes
-        let duration = UInt(90_000 / configuration.frameRate)
-        let result: vpx_codec_err_t = planes.withUnsafeMutableBufferPointer { buffer in
-            vpx_img_wrap(&image, VPX_IMG_FMT_I420, UInt32(frame.width), UInt32(frame.height), 1, buffer.baseAddress)
-            return vpx_codec_encode(context, &image, vpx_codec_pts_t(timestamp), duration, flags, UInt(VPX_DL_REALTIME))
-        }
-        guard result == VPX_CODEC_OK else { throw CodecError.vpx("vpx_codec_encode", result, context: context) }
-        var output: [EncodedVideoFrame] = []
-        var iterator: vpx_codec_iter_t? = nil
-        while let packet = vpx_codec_get_cx_data(context, &iterator) {
-            guard packet.pointee.kind == VPX_CODEC_CX_FRAME_PKT else { continue }
-            let encoded = packet.pointee.data.frame
-            let bytes = [UInt8](UnsafeRawBufferPointer(start: encoded.buf, count: encoded.sz))
-            let key = (encoded.flags & vpx_codec_frame_flags_t(VPX_FRAME_IS_KEY)) != 0
-            output.append(EncodedVideoFrame(
-                data: bytes, timestamp: timestamp, isKeyFrame: key, temporalLayer: key ? 0 : temporalLayer,
-                isLayerSync: key || pattern.isLayerSync(at: patternIndex),
-                isDiscardable: !key && pattern.isDiscardable(at: patternIndex)))
+        let output = try encoder.encode(frame, timestamp: timestamp, frameRate: configuration.frameRate, flags: flags).map { encoded in
+            EncodedVideoFrame(data: encoded.bytes, timestamp: timestamp, isKeyFrame: encoded.isKeyFrame,
+                              temporalLayer: encoded.isKeyFrame ? 0 : temporalLayer,
+                              isLayerSync: encoded.isKeyFrame || pattern.isLayerSync(at: patternIndex),
+                              isDiscardable: !encoded.isKeyFrame && pattern.isDiscardable(at: patternIndex))
         }
         frameIndex += 1
         patternIndex += 1

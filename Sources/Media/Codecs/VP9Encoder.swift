@@ -36,8 +36,7 @@ public final class VP9Encoder {
 
     public let configuration: Configuration
     public let pattern: TemporalLayerPattern
-    private let context: UnsafeMutablePointer<vpx_codec_ctx_t>
-    private var image = vpx_image_t()
+    private let encoder: VPXEncoderContext
     private var frameIndex: Int64 = 0
     private var patternIndex = 0
 
@@ -51,35 +50,12 @@ public final class VP9Encoder {
             throw CodecError.invalid("vpx_codec_enc_init", "invalid VP9 configuration \(configuration)")
         }
         self.configuration = configuration
-        pattern = TemporalLayerPattern(layerCount: configuration.temporalLayers)
-        context = .allocate(capacity: 1)
-        context.initialize(to: vpx_codec_ctx_t())
-        var cfg = vpx_codec_enc_cfg_t()
-        let defaults = vpx_codec_enc_config_default(vpx_codec_vp9_cx(), &cfg, 0)
-        guard defaults == VPX_CODEC_OK else {
-            context.deallocate()
-            throw CodecError.vpx("vpx_codec_enc_config_default", defaults)
-        }
+        let pattern = TemporalLayerPattern(layerCount: configuration.temporalLayers)
+        self.pattern = pattern
         let temporal = configuration.temporalLayers
-        cfg.g_w = UInt32(configuration.width)
-        cfg.g_h = UInt32(configuration.height)
-        cfg.g_timebase = vpx_rational(num: 1, den: 90_000)
-        cfg.g_threads = 1
-        cfg.g_lag_in_frames = 0
-        cfg.g_pass = VPX_RC_ONE_PASS
+        var cfg = try VPXEncoderContext.realTimeConfiguration(vpx_codec_vp9_cx(), width: configuration.width, height: configuration.height,
+                                                              targetBitrate: configuration.spatialBitrates.reduce(0, +), maxQuantizer: 52)
         cfg.g_error_resilient = 0
-        cfg.rc_end_usage = VPX_CBR
-        cfg.rc_target_bitrate = UInt32(configuration.spatialBitrates.reduce(0, +) / 1000)
-        cfg.rc_dropframe_thresh = 0
-        cfg.rc_resize_allowed = 0
-        cfg.rc_min_quantizer = 2
-        cfg.rc_max_quantizer = 52
-        cfg.rc_undershoot_pct = 100
-        cfg.rc_overshoot_pct = 15
-        cfg.rc_buf_initial_sz = 500
-        cfg.rc_buf_optimal_sz = 600
-        cfg.rc_buf_sz = 1000
-        cfg.kf_mode = VPX_KF_DISABLED
         cfg.ss_number_layers = UInt32(spatial)
         cfg.ts_number_layers = UInt32(temporal)
         cfg.temporal_layering_mode = temporal == 3 ? Int32(VP9E_TEMPORAL_LAYERING_MODE_0212.rawValue) : 0
@@ -103,18 +79,14 @@ public final class VP9Encoder {
             let values = raw.bindMemory(to: UInt32.self)
             for (layer, value) in configuration.spatialBitrates.enumerated() { values[layer] = UInt32(value / 1000) }
         }
-        let initResult = sfulab_vpx_codec_enc_init(context, vpx_codec_vp9_cx(), &cfg, 0)
-        guard initResult == VPX_CODEC_OK else {
-            let error = CodecError.vpx("vpx_codec_enc_init", initResult, context: context)
-            context.deallocate()
-            throw error
-        }
-        try control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(configuration.cpuUsed)))
-        try control("VP9E_SET_AQ_MODE", vpx_codec_control_VP9E_SET_AQ_MODE(context, Int32(VP9E_SET_AQ_MODE.rawValue), 3))
-        try control("VP9E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP9E_SET_NOISE_SENSITIVITY(context, Int32(VP9E_SET_NOISE_SENSITIVITY.rawValue), 0))
-        try control("VP9E_SET_TILE_COLUMNS", vpx_codec_control_VP9E_SET_TILE_COLUMNS(context, Int32(VP9E_SET_TILE_COLUMNS.rawValue), 0))
+        encoder = try VPXEncoderContext(vpx_codec_vp9_cx(), configuration: cfg)
+        let context = encoder.context
+        try encoder.control("VP8E_SET_CPUUSED", vpx_codec_control_VP8E_SET_CPUUSED(context, Int32(VP8E_SET_CPUUSED.rawValue), Int32(configuration.cpuUsed)))
+        try encoder.control("VP9E_SET_AQ_MODE", vpx_codec_control_VP9E_SET_AQ_MODE(context, Int32(VP9E_SET_AQ_MODE.rawValue), 3))
+        try encoder.control("VP9E_SET_NOISE_SENSITIVITY", vpx_codec_control_VP9E_SET_NOISE_SENSITIVITY(context, Int32(VP9E_SET_NOISE_SENSITIVITY.rawValue), 0))
+        try encoder.control("VP9E_SET_TILE_COLUMNS", vpx_codec_control_VP9E_SET_TILE_COLUMNS(context, Int32(VP9E_SET_TILE_COLUMNS.rawValue), 0))
         if spatial > 1 || temporal > 1 {
-            try control("VP9E_SET_SVC", vpx_codec_control_VP9E_SET_SVC(context, Int32(VP9E_SET_SVC.rawValue), 1))
+            try encoder.control("VP9E_SET_SVC", vpx_codec_control_VP9E_SET_SVC(context, Int32(VP9E_SET_SVC.rawValue), 1))
             var parameters = vpx_svc_extra_cfg_t()
             parameters.temporal_layering_mode = cfg.temporal_layering_mode
             withUnsafeMutablePointer(to: &parameters) { pointer in
@@ -135,13 +107,8 @@ public final class VP9Encoder {
             let result = withUnsafeMutablePointer(to: &parameters) { pointer in
                 vpx_codec_control_VP9E_SET_SVC_PARAMETERS(context, Int32(VP9E_SET_SVC_PARAMETERS.rawValue), UnsafeMutableRawPointer(pointer))
             }
-            try control("VP9E_SET_SVC_PARAMETERS", result)
+            try encoder.control("VP9E_SET_SVC_PARAMETERS", result)
         }
-    }
-
-    deinit {
-        vpx_codec_destroy(context)
-        context.deallocate()
     }
 
     /// libvpx `layer_target_bitrate` (bits per second): index `s * T + t` is spatial layer `s`
@@ -156,39 +123,22 @@ public final class VP9Encoder {
         }
     }
 
-    private func control(_ name: String, _ result: vpx_codec_err_t) throws(CodecError) {
-        if result != VPX_CODEC_OK { throw CodecError.vpx(name, result, context: context) }
-    }
-
     /// Encodes one picture (top-layer size) captured at `timestamp` (90 kHz) and returns its
     /// spatial-layer frames, lowest first. The first picture is always a key picture.
     public func encode(_ frame: VideoFrame, timestamp: UInt32, forceKeyFrame: Bool = false) throws(CodecError) -> [EncodedVideoFrame] {
-        guard frame.width == configuration.width, frame.height == configuration.height else {
-            throw CodecError.invalid("vpx_codec_encode", "frame is \(frame.width)x\(frame.height), encoder is \(configuration.width)x\(configuration.height)")
-        }
         let isKey = forceKeyFrame || frameIndex == 0
         if isKey { patternIndex = 0 }
         let flags: vpx_enc_frame_flags_t = isKey ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
-        var planes = frame.planes
-        let duration = UInt(90_000 / configuration.frameRate)
-        let result: vpx_codec_err_t = planes.withUnsafeMutableBufferPointer { buffer in
-            vpx_img_wrap(&image, VPX_IMG_FMT_I420, UInt32(frame.width), UInt32(frame.height), 1, buffer.baseAddress)
-            return vpx_codec_encode(context, &image, vpx_codec_pts_t(timestamp), duration, flags, UInt(VPX_DL_REALTIME))
-        }
-        guard result == VPX_CODEC_OK else { throw CodecError.vpx("vpx_codec_encode", result, context: context) }
+        let compressed = try encoder.encode(frame, timestamp: timestamp, frameRate: configuration.frameRate, flags: flags)
         var layerID = vpx_svc_layer_id_t()
         if configuration.spatialBitrates.count > 1 || configuration.temporalLayers > 1 {
-            try control("VP9E_GET_SVC_LAYER_ID", vpx_codec_control_VP9E_GET_SVC_LAYER_ID(context, Int32(VP9E_GET_SVC_LAYER_ID.rawValue), &layerID))
+            try encoder.control("VP9E_GET_SVC_LAYER_ID", vpx_codec_control_VP9E_GET_SVC_LAYER_ID(encoder.context, Int32(VP9E_GET_SVC_LAYER_ID.rawValue), &layerID))
         }
         var output: [EncodedVideoFrame] = []
-        var iterator: vpx_codec_iter_t? = nil
-        while let packet = vpx_codec_get_cx_data(context, &iterator) {
-            guard packet.pointee.kind == VPX_CODEC_CX_FRAME_PKT else { continue }
-            let encoded = packet.pointee.data.frame
-            let bytes = [UInt8](UnsafeRawBufferPointer(start: encoded.buf, count: encoded.sz))
-            let key = (encoded.flags & vpx_codec_frame_flags_t(VPX_FRAME_IS_KEY)) != 0
+        for superframe in compressed {
+            let key = superframe.isKeyFrame
             let temporalLayer = key ? 0 : Int(layerID.temporal_layer_id)
-            for (spatialLayer, layerFrame) in VP9Superframe.split(bytes).enumerated() {
+            for (spatialLayer, layerFrame) in VP9Superframe.split(superframe.bytes).enumerated() {
                 output.append(EncodedVideoFrame(
                     data: layerFrame, timestamp: timestamp, isKeyFrame: key, temporalLayer: temporalLayer,
                     spatialLayer: spatialLayer, isLayerSync: key || pattern.isLayerSync(at: patternIndex),

@@ -8,6 +8,11 @@ public final class VPXDecoder {
     private let context: UnsafeMutablePointer<vpx_codec_ctx_t>
     /// Size of the last decoded picture.
     public private(set) var lastSize: (width: Int, height: Int) = (0, 0)
+    /// With `computesDigest`, a 64-bit FNV-1a hash of the last picture's visible Y, U and V
+    /// samples (two decodes giving the same pixels give the same digest).
+    public private(set) var lastDigest: UInt64?
+    /// Whether `decode` hashes each picture into `lastDigest` (off by default: it costs a pass over the pixels).
+    public var computesDigest = false
 
     /// Creates a single-threaded decoder.
     public init(codec: Codec) throws(CodecError) {
@@ -38,8 +43,27 @@ public final class VPXDecoder {
         var pictures = 0
         while let image = vpx_codec_get_frame(context, &iterator) {
             lastSize = (Int(image.pointee.d_w), Int(image.pointee.d_h))
+            if computesDigest { lastDigest = Self.digest(image.pointee) }
             pictures += 1
         }
         return pictures
+    }
+
+    private static func digest(_ image: vpx_image_t) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        let width = Int(image.d_w), height = Int(image.d_h)
+        let chromaWidth = (width + Int(image.x_chroma_shift)) >> image.x_chroma_shift
+        let chromaHeight = (height + Int(image.y_chroma_shift)) >> image.y_chroma_shift
+        let planes = [(image.planes.0, image.stride.0, width, height), (image.planes.1, image.stride.1, chromaWidth, chromaHeight),
+                      (image.planes.2, image.stride.2, chromaWidth, chromaHeight)]
+        for (plane, stride, planeWidth, planeHeight) in planes {
+            guard let plane else { continue }
+            for row in 0..<planeHeight {
+                for column in 0..<planeWidth {
+                    hash = (hash ^ UInt64(plane[row * Int(stride) + column])) &* 0x100_0000_01B3
+                }
+            }
+        }
+        return hash
     }
 }

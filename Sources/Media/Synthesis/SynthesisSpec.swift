@@ -39,11 +39,15 @@ public struct SynthesisSpec: Codable, Sendable, Hashable {
     public var joinSpreadMicros: Int64?
     /// Camera codec (default VP8 simulcast). Screen share is always VP8.
     public var videoCodec: VideoCodec
+    /// When set, participant 1 switches capture device at this session time (µs): a
+    /// `deviceSwitch` event on its camera, or on its microphone when it has no camera.
+    public var deviceSwitchMicros: Int64?
 
     public init(participants: Int, kind: Kind, device: DeviceMix = .desktop, durationMicros: Int64 = 30_000_000,
                 seed: UInt64 = 1, maxDistinctSources: Int = 3, keyFrameIntervalSeconds: Int = 10, joinSpreadMicros: Int64? = nil,
-                videoCodec: VideoCodec = .vp8) {
+                videoCodec: VideoCodec = .vp8, deviceSwitchMicros: Int64? = nil) {
         self.videoCodec = videoCodec
+        self.deviceSwitchMicros = deviceSwitchMicros
         self.participants = participants
         self.kind = kind
         self.device = device
@@ -62,5 +66,8 @@ public struct SynthesisSpec: Codable, Sendable, Hashable {
         }
         guard maxDistinctSources >= 1 else { throw WorkloadError(.usage, path: "spec", "maxDistinctSources must be at least 1") }
         guard keyFrameIntervalSeconds >= 0 else { throw WorkloadError(.usage, path: "spec", "keyFrameIntervalSeconds must not be negative") }
+        if let deviceSwitchMicros, !(0 < deviceSwitchMicros && deviceSwitchMicros < durationMicros) {
+            throw WorkloadError(.usage, path: "spec", "the device switch (\(Double(deviceSwitchMicros) / 1e6) s) must be inside the session (0 ... \(Double(durationMicros) / 1e6) s)")
+        }
     }
 }

@@ -48,6 +48,12 @@ extension WorkloadSynthesizer {
             events.append(WorkloadEvent(timeMicros: muteAt, kind: .mute, participant: participants[1].id, stream: camera.id))
             events.append(WorkloadEvent(timeMicros: spec.durationMicros * 7 / 10, kind: .unmute, participant: participants[1].id, stream: camera.id))
         }
+        // Participant 1 changes camera (or, without one, microphone) when asked to.
+        if let time = spec.deviceSwitchMicros, let first = participants.first,
+           let stream = first.streams.first(where: { $0.source == "camera" }) ?? first.streams.first(where: { $0.source == "microphone" }) {
+            events.append(WorkloadEvent(timeMicros: max(time, stream.timeShiftMicros), kind: .deviceSwitch, participant: first.id,
+                                        stream: stream.id, device: first.device))
+        }
         let order: [WorkloadEvent.Kind: Int] = [.join: 0, .screenShareStart: 1, .mute: 2, .unmute: 3, .deviceSwitch: 4, .screenShareStop: 5, .leave: 6]
         events = events.enumerated().sorted { a, b in
             (a.element.timeMicros, order[a.element.kind] ?? 9, a.offset) < (b.element.timeMicros, order[b.element.kind] ?? 9, b.offset)

@@ -29,6 +29,9 @@ public struct WorkloadPacketCursor: Sendable {
     /// Byte offset of the next record in the file.
     public var byteOffset: Int64 { position }
 
+    /// Bytes of the file this cursor holds in memory (at most 64 KiB, or one record if larger).
+    var bufferedBytes: Int { buffer.count }
+
     /// The next packet, or nil at the end of the track (or of the session). Throws
     /// `WorkloadError` naming the file and byte offset of a truncated or malformed record.
     public mutating func next() throws(WorkloadError) -> WorkloadPacket? {

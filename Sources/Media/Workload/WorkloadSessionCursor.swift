@@ -4,7 +4,8 @@
 ///
 /// Packets with equal times come in manifest order (participant, stream, encoding), so the
 /// order is deterministic. With `applyingEvents`, packets before a participant's `join`, after
-/// its `leave`, between a stream's `mute` and `unmute`, or after its `screenShareStop` are skipped.
+/// its `leave`, between a stream's `mute` and `unmute`, or while a screen share is not started
+/// (`silentIntervals`) are skipped.
 public struct WorkloadSessionCursor: Sendable {
     /// One packet and who sends it.
     public struct Item: Sendable, Hashable {
@@ -48,6 +49,9 @@ public struct WorkloadSessionCursor: Sendable {
         }
     }
 
+    /// Bytes of the file held in memory by all the cursors together.
+    var bufferedBytes: Int { sources.reduce(0) { $0 + $1.cursor.bufferedBytes } }
+
     /// The next packet of the session, or nil when every stream has ended.
     public mutating func next() throws(WorkloadError) -> Item? {
         guard let index = pop(), let packet = heads[index] else { return nil }
@@ -67,12 +71,17 @@ public struct WorkloadSessionCursor: Sendable {
     }
 
     /// Session-time intervals [start, end) (µs) in which `participant` sends nothing on `stream`:
-    /// before its `join`, after its `leave`, between `mute` and `unmute`, after `screenShareStop`.
+    /// before its `join`, after its `leave`, between `mute` and `unmute`, and, for a screen
+    /// share, before its first `screenShareStart` and between a `screenShareStop` and the next start.
     public static func silentIntervals(_ manifest: WorkloadManifest, participant: String, stream: String) -> [(Int64, Int64)] {
         var intervals: [(Int64, Int64)] = []
         var mutedSince: Int64?
         var joined = false
-        for event in manifest.events where event.participant == participant {
+        let events = manifest.events.filter { $0.participant == participant }
+        // A screen share with a start event is off until it starts.
+        var stoppedSince: Int64? = events.first { $0.stream == stream && ($0.kind == .screenShareStart || $0.kind == .screenShareStop) }
+            .flatMap { $0.kind == .screenShareStart ? Int64.min : nil }
+        for event in events {
             switch event.kind {
             case .join:
                 if !joined { intervals.append((.min, event.timeMicros)) }
@@ -82,11 +91,15 @@ public struct WorkloadSessionCursor: Sendable {
             case .unmute where event.stream == stream:
                 if let start = mutedSince { intervals.append((start, event.timeMicros)) }
                 mutedSince = nil
-            case .screenShareStop where event.stream == stream: intervals.append((event.timeMicros, .max))
+            case .screenShareStop where event.stream == stream: stoppedSince = stoppedSince ?? event.timeMicros
+            case .screenShareStart where event.stream == stream:
+                if let start = stoppedSince { intervals.append((start, event.timeMicros)) }
+                stoppedSince = nil
             default: break
             }
         }
         if let start = mutedSince { intervals.append((start, .max)) }
+        if let start = stoppedSince { intervals.append((start, .max)) }
         return intervals
     }
 
