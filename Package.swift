@@ -95,6 +95,8 @@ let package = Package(
             "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
     ]
 )
