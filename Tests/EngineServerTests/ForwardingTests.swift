@@ -57,16 +57,10 @@ import Testing
     @Test func engineLatencyIsReportedByStageAfterForwarding() throws {
         try ServerFixture.run { fixture in
             let client = fixture.client
-            let publisher = try UDPPeer(group: fixture.peers)
-            let subscriber = try UDPPeer(group: fixture.peers)
-            defer { publisher.close(); subscriber.close() }
-            let send = try client.createTransport(room: "latency")
-            let receive = try client.createTransport(room: "latency", comedia: false)
-            try client.connectTransport(room: "latency", transport: receive.id, ip: "127.0.0.1", port: subscriber.port)
-            var audio = AudioStream(ssrc: 3_333, payloadType: try fixture.payloadType("audio/opus"))
-            let producer = try client.produce(room: "latency", transport: send.id, ProducerOptions(
-                kind: .audio, mimeType: "audio/opus", payloadType: audio.payloadType, encodings: [ProducerEncoding(ssrc: audio.ssrc)]))
-            let consumer = try client.consume(room: "latency", transport: receive.id, ConsumerOptions(producer: ProducerID(rawValue: producer)))
+            let call = try AudioCall(fixture, room: "latency", ssrc: 3_333)
+            defer { call.close() }
+            let (publisher, subscriber, send, consumer) = (call.publisher, call.subscriber, call.send, call.consumer)
+            var audio = call.stream
             #expect(try client.roomStats(room: "latency").engineLatency.isEmpty)
             for _ in 0..<20 { try publisher.send(audio.next(), toPort: send.port) }
             subscriber.inbox.wait { rtpHeaders($0, ssrc: consumer.ssrc).count >= 20 }
@@ -108,16 +102,10 @@ import Testing
     @Test func garbageIsCountedAndDoesNotDisturbForwarding() throws {
         try ServerFixture.run { fixture in
             let client = fixture.client
-            let publisher = try UDPPeer(group: fixture.peers)
-            let subscriber = try UDPPeer(group: fixture.peers)
-            defer { publisher.close(); subscriber.close() }
-            let send = try client.createTransport(room: "garbage")
-            let receive = try client.createTransport(room: "garbage", comedia: false)
-            try client.connectTransport(room: "garbage", transport: receive.id, ip: "127.0.0.1", port: subscriber.port)
-            var audio = AudioStream(ssrc: 5_555, payloadType: try fixture.payloadType("audio/opus"))
-            let producer = try client.produce(room: "garbage", transport: send.id, ProducerOptions(
-                kind: .audio, mimeType: "audio/opus", payloadType: audio.payloadType, encodings: [ProducerEncoding(ssrc: audio.ssrc)]))
-            let consumer = try client.consume(room: "garbage", transport: receive.id, ConsumerOptions(producer: ProducerID(rawValue: producer)))
+            let call = try AudioCall(fixture, room: "garbage", ssrc: 5_555)
+            defer { call.close() }
+            let (publisher, subscriber, send, consumer) = (call.publisher, call.subscriber, call.send, call.consumer)
+            var audio = call.stream
             let garbage: [[UInt8]] = [[0x00, 0x01, 0x02], Array("GET / HTTP/1.1\r\n".utf8), [0x80], [UInt8](repeating: 0xFF, count: 40)]
             for index in 0..<30 {
                 try publisher.send(audio.next(), toPort: send.port)

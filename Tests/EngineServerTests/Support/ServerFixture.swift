@@ -84,3 +84,33 @@ func rtpHeaders(_ packets: [[UInt8]], ssrc: UInt32) -> [RTPHeader] {
 func isContinuous(_ headers: [RTPHeader]) -> Bool {
     zip(headers, headers.dropFirst()).allSatisfy { $1.sequenceNumber.rawValue == $0.sequenceNumber.rawValue &+ 1 }
 }
+
+/// A room with one audio publisher and one subscriber over UDP: the publisher's transport
+/// learns its remote (comedia), the subscriber's is connected to the subscriber's socket.
+struct AudioCall {
+    let publisher: UDPPeer
+    let subscriber: UDPPeer
+    let send: TransportInfo
+    let receive: TransportInfo
+    let consumer: ConsumerInfo
+    /// The publisher's packets, not sent yet.
+    let stream: AudioStream
+
+    init(_ fixture: ServerFixture, room: String, ssrc: UInt32) throws {
+        let client = fixture.client
+        publisher = try UDPPeer(group: fixture.peers)
+        subscriber = try UDPPeer(group: fixture.peers)
+        send = try client.createTransport(room: room)
+        receive = try client.createTransport(room: room, comedia: false)
+        try client.connectTransport(room: room, transport: receive.id, ip: "127.0.0.1", port: subscriber.port)
+        stream = AudioStream(ssrc: ssrc, payloadType: try fixture.payloadType("audio/opus"))
+        let producer = try client.produce(room: room, transport: send.id, ProducerOptions(
+            kind: .audio, mimeType: "audio/opus", payloadType: stream.payloadType, encodings: [ProducerEncoding(ssrc: ssrc)]))
+        consumer = try client.consume(room: room, transport: receive.id, ConsumerOptions(producer: ProducerID(rawValue: producer)))
+    }
+
+    func close() {
+        publisher.close()
+        subscriber.close()
+    }
+}
