@@ -73,18 +73,32 @@ extension RecordedWorkload {
             pendingActions.removeFirst()
             let at = Instant(nanoseconds: action.timeMicros * 1_000)
             if at > world.now { world.run(until: at) }
-            let engine = world.engine
-            switch action.kind {
-            case .pauseProducer(let id, let keys):
-                try? engine.pauseProducer(id)
-                for key in keys { measurements.streamInactive(stream: key) }
-            case .resumeProducer(let id):
-                try? engine.resumeProducer(id, now: world.now)
-            case .pauseConsumer(let id):
-                try? engine.pauseConsumer(id)
-            }
+            perform(action, control: world.engine, now: world.now, measurements: measurements)
             world.wakeAll()
         }
         world.run(until: end)
+    }
+
+    /// Removes and returns the actions due by `now` (live mode carries them out in real time).
+    func takeActions(dueBy now: Instant) -> [ScheduledAction] {
+        var due: [ScheduledAction] = []
+        while let action = pendingActions.first, Instant(nanoseconds: action.timeMicros * 1_000) <= now {
+            due.append(pendingActions.removeFirst())
+        }
+        return due
+    }
+
+    /// Carries out one action through `control` at session time `now`. A failed call changes
+    /// nothing the participants see (the engine keeps forwarding), so it is not fatal.
+    func perform(_ action: ScheduledAction, control: any SessionControl, now: Instant, measurements: MeasurementCollector) {
+        switch action.kind {
+        case .pauseProducer(let id, let keys):
+            try? control.pauseProducer(id)
+            for key in keys { measurements.streamInactive(stream: key) }
+        case .resumeProducer(let id):
+            try? control.resumeProducer(id, now: now)
+        case .pauseConsumer(let id):
+            try? control.pauseConsumer(id)
+        }
     }
 }
