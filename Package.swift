@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // System libraries, found through pkg-config; `providers` names the Debian packages.
@@ -46,6 +47,15 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // The engine server's HTTP/JSON control API: bodies shared by server and clients (docs/control-api.md).
         .target(name: "ControlAPI", dependencies: ["Engine"]),
+        // Typed client of the control API over NIOHTTP1 (blocking and async), and a launcher for a
+        // `sfulab serve` child process (docs/engine-server.md).
+        .target(name: "EngineClient", dependencies: [
+            "ControlAPI", "Engine",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Profiles, experiments, sweeps, statistics, reports.
         .target(name: "Tuner", dependencies: [
             "Harness", "Engine",

@@ -50,6 +50,21 @@ public struct ProduceRequest: Codable, Sendable, Hashable {
         ProducerOptions(kind: kind, mimeType: mimeType, payloadType: payloadType, rtxPayloadType: rtxPayloadType,
                         encodings: encodings.map(\.producerEncoding), paused: paused)
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, mimeType, payloadType, rtxPayloadType, encodings, paused
+    }
+
+    /// Decodes a request; `paused` may be left out (false).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(MediaKind.self, forKey: .kind)
+        mimeType = try container.decode(String.self, forKey: .mimeType)
+        payloadType = try container.decode(UInt8.self, forKey: .payloadType)
+        rtxPayloadType = try container.decodeIfPresent(UInt8.self, forKey: .rtxPayloadType)
+        encodings = try container.decode([EncodingInfo].self, forKey: .encodings)
+        paused = try container.decodeIfPresent(Bool.self, forKey: .paused) ?? false
+    }
 }
 
 /// A created producer.
@@ -75,6 +90,19 @@ public struct ConsumeRequest: Codable, Sendable, Hashable {
 
     public var consumerOptions: ConsumerOptions {
         ConsumerOptions(producer: ProducerID(rawValue: producerId), paused: paused, preferredLayers: preferredLayers, priority: priority)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case producerId, paused, preferredLayers, priority
+    }
+
+    /// Decodes a request; everything but `producerId` may be left out (`paused` false).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        producerId = try container.decode(Int.self, forKey: .producerId)
+        paused = try container.decodeIfPresent(Bool.self, forKey: .paused) ?? false
+        preferredLayers = try container.decodeIfPresent(ConsumerLayers.self, forKey: .preferredLayers)
+        priority = try container.decodeIfPresent(Int.self, forKey: .priority)
     }
 }
 

@@ -1,19 +1,40 @@
-/// How a transport carries datagrams: UDP, or TCP with RFC 4571 framing (a 16-bit big-endian
-/// length before each RTP/RTCP packet).
-public enum TransportProtocol: String, Codable, Sendable, Hashable, CaseIterable {
-    case udp, tcp
+import Engine
+
+// A transport carries datagrams over UDP, or TCP with RFC 4571 framing (a 16-bit big-endian
+// length before each RTP/RTCP packet): `Engine.TransportProtocol`, the profile's `listenInfos` type.
+
+/// What kind of transport to create: `plain` (unencrypted RTP/RTCP, mediasoup `PlainTransport`)
+/// or `webrtc` (ICE-lite, DTLS-SRTP; not implemented yet, refused with 501).
+public enum TransportType: String, Codable, Sendable, Hashable, CaseIterable {
+    case plain, webrtc
 }
 
-/// `POST /rooms/{room}/transports`: creates a plain transport in the room (the room is created,
-/// on the next worker round-robin, when it does not exist yet).
+/// `POST /rooms/{room}/transports`: creates a transport in the room (the room is created, on the
+/// next worker round-robin, when it does not exist yet). Every field is optional in JSON:
+/// `{}` asks for a plain UDP transport with comedia.
 public struct CreateTransportRequest: Codable, Sendable, Hashable {
+    /// Default `plain`.
+    public var type: TransportType
+    /// Default `udp`.
     public var `protocol`: TransportProtocol
     /// Learn the remote address from the first datagram (mediasoup `comedia`). Default true.
     public var comedia: Bool
 
-    public init(protocol: TransportProtocol = .udp, comedia: Bool = true) {
+    public init(type: TransportType = .plain, protocol: TransportProtocol = .udp, comedia: Bool = true) {
+        self.type = type
         self.protocol = `protocol`
         self.comedia = comedia
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, `protocol`, comedia
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decodeIfPresent(TransportType.self, forKey: .type) ?? .plain
+        `protocol` = try container.decodeIfPresent(TransportProtocol.self, forKey: .protocol) ?? .udp
+        comedia = try container.decodeIfPresent(Bool.self, forKey: .comedia) ?? true
     }
 }
 
