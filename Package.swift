@@ -56,6 +56,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // Live mode's load generator: the harness's participants on real sockets against a
+        // `sfulab serve` process, on one SwiftNIO event loop (docs/live-mode.md).
+        .target(name: "LiveHarness", dependencies: [
+            "Harness", "Engine", "ControlAPI", "EngineClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // Profiles, experiments, sweeps, statistics, reports.
         .target(name: "Tuner", dependencies: [
             "Harness", "Engine",
@@ -63,7 +70,7 @@ let package = Package(
         ]),
         // Thin command-line front end.
         .executableTarget(name: "sfulab", dependencies: [
-            "Tuner", "Harness", "Engine", "CAllocationCounter",
+            "Tuner", "Harness", "LiveHarness", "Engine", "CAllocationCounter",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
