@@ -58,16 +58,25 @@ public struct LiveTrialRunner: Sendable {
     /// Runs `spec` against the engine server and returns what the participants measured, with
     /// the server's engine latency and counters (`wallSeconds` is left to the caller). Blocks
     /// the calling thread for the trial's duration; never call it on an event loop. The spawned
-    /// server is stopped on every path out, failures included.
+    /// server is stopped on every path out, failures included. Throws `TrialError` for a bad
+    /// workload or network, `LiveTrialError` for everything else.
     public func run(_ spec: TrialSpec) throws -> TrialResult {
         let transport = try Self.transportProtocol(for: spec.profile.webRtcTransport)
         let connection = try EngineConnection.open(engine, profile: spec.profile, readyTimeout: readyTimeout)
         var succeeded = false
         defer { connection.close(keepingLog: !succeeded) }
         do {
-            let result = try run(spec, client: connection.client, transport: transport)
+            var result = try run(spec, client: connection.client, transport: transport)
+            switch engine {
+            case .spawn:
+                result.liveImpairments?["engine"] = "`sfulab serve` process started for this trial with the trial's profile (\(spec.profile.worker.count) worker(s)), 127.0.0.1"
+            case .attach(let url):
+                result.liveImpairments?["engine"] = "attached server at \(url): its own profile applied, not the trial's"
+            }
             succeeded = true
             return result
+        } catch let error as TrialError {
+            throw error  // bad workload or network: the caller's input, not the run
         } catch {
             let log = connection.logFile.map { " (server log: \($0.path))" } ?? ""
             throw LiveTrialError.run("\(error)\(log)")

@@ -52,14 +52,15 @@ struct ExecutorTests {
     }
 
     @Test func defaultExecutorRunsSimulatedTrialsInChildProcesses() throws {
-        #expect(try makeDefaultExecutor(mode: .simulated) is SubprocessTrialExecutor)
+        #expect(makeDefaultExecutor(mode: .simulated) is SubprocessTrialExecutor)
     }
 
-    @Test func liveModeSaysTheEngineServerIsMissing() {
-        #expect {
-            try makeDefaultExecutor(mode: .live)
-        } throws: { error in
-            (error as? TunerError)?.description.contains("engine server") == true
-        }
+    @Test func liveModeRunsLiveTrialsOneAtATime() throws {
+        let executor = makeDefaultExecutor(mode: .live)
+        let live = try #require(executor as? LiveTrialExecutor)
+        #expect(live.subprocess.arguments == ["trial", "--mode", "live"])
+        let store = RunStore(directory: temporaryDirectory())
+        #expect(SweepRunner(executor: executor, store: store, jobs: 8).jobs == 1)
+        #expect(SweepRunner(executor: makeDefaultExecutor(mode: .simulated), store: store, jobs: 8).jobs == 8)
     }
 }

@@ -6,7 +6,8 @@ import Harness
 public struct SweepRunner: Sendable {
     public var executor: any TrialExecutor
     public var store: RunStore
-    /// Trials in flight at once. Default: active processor count.
+    /// Trials in flight at once. Default: active processor count; never more than the
+    /// executor's `maximumConcurrency` (1 for live trials).
     public var jobs: Int
     /// A trial still running after this long is recorded as failed. Nil: no limit.
     public var trialTimeout: Duration?
@@ -16,7 +17,7 @@ public struct SweepRunner: Sendable {
                 trialTimeout: Duration? = nil, progress: (any SweepProgress)? = nil) {
         self.executor = executor
         self.store = store
-        self.jobs = max(1, jobs)
+        self.jobs = max(1, min(jobs, executor.maximumConcurrency ?? jobs))
         self.trialTimeout = trialTimeout
         self.progress = progress
     }
