@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one JSON line `sfulab serve` prints on stdout once its control API accepts connections:
 /// `{"event":"listening","control":"http://127.0.0.1:PORT","workers":N,"pid":P}`.
 /// Whoever starts the server as a child process (the live trial runner, the tests) waits for it.
@@ -16,6 +18,14 @@ public struct ReadyLine: Codable, Sendable, Hashable {
         self.control = control
         self.workers = workers
         self.pid = pid
+    }
+
+    /// The line as printed, fields in the documented order (no newline).
+    public var jsonLine: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        func quoted(_ text: String) -> String { String(decoding: (try? encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self) }
+        return "{\"event\":\(quoted(event)),\"control\":\(quoted(control)),\"workers\":\(workers),\"pid\":\(pid)}"
     }
 }
 

@@ -268,7 +268,9 @@ public final class Engine {
     // MARK: Helpers
 
     func transport(_ id: TransportID) throws(ControlError) -> Transport {
-        guard id.rawValue >= 0, id.rawValue < transports.count else { throw .unknownTransport(id) }
+        guard id.rawValue >= 0, id.rawValue < transports.count, !transports[id.rawValue].isClosed else {
+            throw .unknownTransport(id)
+        }
         return transports[id.rawValue]
     }
 

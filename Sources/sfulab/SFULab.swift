@@ -14,7 +14,7 @@ struct SFULab: ParsableCommand {
         abstract: "A configuration-driven SFU tuning lab.",
         subcommands: [
             SweepCommand.self, TrialCommand.self, ValidateCommand.self, ReportCommand.self,
-            WorkloadCommand.self, ClipCommand.self, RecordCommand.self, ReplayCommand.self, BenchCommand.self,
+            WorkloadCommand.self, ClipCommand.self, RecordCommand.self, ReplayCommand.self, BenchCommand.self, ServeCommand.self,
         ]
     )
 

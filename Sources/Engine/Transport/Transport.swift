@@ -14,6 +14,8 @@ final class Transport {
     let id: TransportID
     let local: Endpoint
     var remote: Endpoint?
+    /// Closed by `Engine.closeTransport`: unknown to the control API, receives and sends nothing.
+    var isClosed = false
     var incoming: [UInt32: IncomingStream] = [:]
     var consumersBySSRC: [UInt32: Consumer] = [:]
     var consumers: [Consumer] = []

@@ -1,0 +1,191 @@
+import CoreMetrics
+import ControlAPI
+import Engine
+import NIOCore
+import NIOPosix
+
+/// The room's control routes (docs/control-api.md). Every method runs on the room's loop.
+extension Room {
+    /// Runs a room route with its request body; `createTransport` is `createTransport(_:listenHost:)`.
+    func perform(_ route: ControlRoute, body: [UInt8]) throws(ControlFailure) -> ControlReply {
+        let now = instant(MonotonicClock.now())
+        defer { afterControl() }
+        do {
+            switch route {
+            case .connectTransport(_, let id):
+                let request = try ControlReply.decode(ConnectTransportRequest.self, from: body, name: "ConnectTransportRequest")
+                guard let address = IPv4Address(request.ip) else {
+                    throw ControlFailure.badRequest("ip: '\(request.ip)' is not an IPv4 address (for example 127.0.0.1)")
+                }
+                let transport = try self.transport(id)
+                if let remote = try engine.remote(of: transport.id) {
+                    throw ControlFailure.conflict("transport \(id) already sends to \(remote); create a new transport")
+                }
+                try engine.connectTransport(transport.id, remote: Endpoint(address: address.value, port: request.port))
+                awaitingConnect.remove(id)
+                return .empty
+            case .transportStats(_, let id):
+                let transport = try self.transport(id)
+                let bitrate = try engine.availableOutgoingBitrate(transport.id)
+                return .json(TransportStats(id: id, availableOutgoingBitrate: Int(bitrate.bitsPerSecond),
+                                            bytesReceived: transport.bytesReceived, bytesSent: transport.bytesSent))
+            case .closeTransport(_, let id):
+                let transport = try self.transport(id)
+                try engine.closeTransport(transport.id)
+                transports[id] = nil
+                transportsByLabelPort[transport.label.port] = nil
+                awaitingConnect.remove(id)
+                _ = transport.close()
+                metrics.transports.decrement()
+                return .empty
+            case .produce(_, let id):
+                let request = try ControlReply.decode(ProduceRequest.self, from: body, name: "ProduceRequest")
+                let producer = try engine.produce(on: try self.transport(id).id, request.producerOptions)
+                return .json(ProducerInfo(id: producer.rawValue))
+            case .pauseProducer(_, let id):
+                try engine.pauseProducer(ProducerID(rawValue: id))
+                return .empty
+            case .resumeProducer(_, let id):
+                try engine.resumeProducer(ProducerID(rawValue: id), now: now)
+                return .empty
+            case .closeProducer(_, let id):
+                try engine.closeProducer(ProducerID(rawValue: id))
+                return .empty
+            case .consume(_, let id):
+                let request = try ControlReply.decode(ConsumeRequest.self, from: body, name: "ConsumeRequest")
+                let (consumer, parameters) = try engine.consume(on: try self.transport(id).id, request.consumerOptions)
+                return .json(ConsumerInfo(id: consumer, producer: ProducerID(rawValue: request.producerId), parameters))
+            case .consumerStats(_, let id):
+                let consumer = ConsumerID(rawValue: id)
+                let layers = try engine.currentLayers(of: consumer)
+                return .json(ConsumerStats(id: id, paused: try engine.isPaused(consumer), currentLayers: layers))
+            case .pauseConsumer(_, let id):
+                try engine.pauseConsumer(ConsumerID(rawValue: id))
+                return .empty
+            case .resumeConsumer(_, let id):
+                try engine.resumeConsumer(ConsumerID(rawValue: id), now: now)
+                return .empty
+            case .requestKeyFrame(_, let id):
+                try engine.requestKeyFrame(ConsumerID(rawValue: id), now: now)
+                return .empty
+            case .setPreferredLayers(_, let id):
+                let layers = try ControlReply.decode(ConsumerLayers.self, from: body, name: "ConsumerLayers")
+                try engine.setPreferredLayers(ConsumerID(rawValue: id), layers, now: now)
+                return .empty
+            case .setPriority(_, let id):
+                let request = try ControlReply.decode(PriorityRequest.self, from: body, name: "PriorityRequest")
+                guard (1...255).contains(request.priority) else {
+                    throw ControlFailure.badRequest("priority: \(request.priority) is outside 1...255")
+                }
+                try engine.setPriority(ConsumerID(rawValue: id), request.priority, now: now)
+                return .empty
+            case .closeConsumer(_, let id):
+                try engine.closeConsumer(ConsumerID(rawValue: id))
+                return .empty
+            case .roomStats:
+                return .json(stats)
+            case .health, .metrics, .capabilities, .createTransport, .closeRoom:
+                throw ControlFailure.internal("route \(route) is not a room route")
+            }
+        } catch let error as ControlFailure {
+            throw error
+        } catch let error as Engine.ControlError {
+            throw ControlFailure(error)
+        } catch {
+            throw ControlFailure.internal("\(error)")
+        }
+    }
+
+    /// `RoomStats` now.
+    var stats: RoomStats {
+        let counters = engine.counters
+        var drops: [String: Int] = [:]
+        for reason in DropReason.allCases where counters.dropped(reason) > 0 { drops[reason.description] = counters.dropped(reason) }
+        for (index, reason) in ServerDropReason.allCases.enumerated() where serverDrops[index] > 0 {
+            drops[reason.rawValue] = serverDrops[index]
+        }
+        let cpuPerPacket = counters.packetsForwarded > 0 ? Double(engineCPUNanoseconds) / Double(counters.packetsForwarded) : nil
+        return RoomStats(room: name, worker: worker, transports: engine.transportCount, producers: engine.producerCount,
+                         consumers: engine.consumerCount, datagramsReceived: counters.datagramsReceived,
+                         packetsForwarded: counters.packetsForwarded, retransmissionsSent: counters.retransmissionsSent,
+                         drops: drops, engineLatency: latency.summary, cpuNanosecondsPerForwardedPacket: cpuPerPacket)
+    }
+
+    /// Creates an engine transport and binds its socket on `listenHost`, port 0 (the kernel picks).
+    func createTransport(_ request: CreateTransportRequest, listenHost: String) -> EventLoopFuture<ControlReply> {
+        guard request.type == .plain else {
+            return loop.makeSucceededFuture(.failure(.notImplemented(
+                "type: webrtc transports (ICE-lite, DTLS-SRTP) are not implemented yet; use \"type\": \"plain\"")))
+        }
+        guard !isClosed else { return loop.makeSucceededFuture(.failure(.notFound("room \(name) was closed"))) }
+        let (id, label) = engine.createTransport(remote: nil)
+        let transport = RoomTransport(id: id, protocol: request.protocol, label: label)
+        let bound: EventLoopFuture<any Channel>
+        switch request.protocol {
+        case .udp:
+            bound = DatagramBootstrap(group: loop)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.maxMessagesPerRead, value: 16)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2_048))
+                .channelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(UDPTransportHandler(room: self, transport: transport))
+                    }
+                }
+                .bind(host: listenHost, port: 0)
+        case .tcp:
+            bound = ServerBootstrap(group: loop, childGroup: loop)
+                .serverChannelOption(.backlog, value: 16)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RFC4571FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(TCPConnectionHandler(room: self, transport: transport))
+                    }
+                }
+                .bind(host: listenHost, port: 0)
+                .map { $0 as any Channel }
+        }
+        return bound.map { [self] channel -> ControlReply in
+            transport.channel = channel
+            transport.port = UInt16(channel.localAddress?.port ?? 0)
+            if isClosed {
+                _ = transport.close()
+                return .failure(.notFound("room \(name) was closed"))
+            }
+            transports[id.rawValue] = transport
+            transportsByLabelPort[label.port] = transport
+            if !request.comedia { awaitingConnect.insert(id.rawValue) }
+            metrics.transports.increment()
+            logger.info("transport created", metadata: ["transport": "\(id.rawValue)", "protocol": "\(request.protocol.rawValue)",
+                                                        "port": "\(transport.port)"])
+            return .json(TransportInfo(id: id.rawValue, protocol: request.protocol, ip: listenHost, port: transport.port, worker: worker))
+        }.flatMapError { [self] error in
+            try? engine.closeTransport(id)
+            return loop.makeSucceededFuture(.failure(.internal("cannot bind a \(request.protocol.rawValue) socket on \(listenHost): \(error)")))
+        }
+    }
+
+    private func transport(_ id: Int) throws(ControlFailure) -> RoomTransport {
+        guard let transport = transports[id] else { throw .notFound("no transport \(id) in room \(name)") }
+        return transport
+    }
+}
+
+/// A dotted-quad IPv4 address.
+struct IPv4Address {
+    /// Host byte order.
+    var value: UInt32
+
+    init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for part in parts {
+            guard part.count <= 3, let octet = UInt8(part) else { return nil }
+            value = value << 8 | UInt32(octet)
+        }
+        self.value = value
+    }
+}
