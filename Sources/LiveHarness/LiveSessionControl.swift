@@ -51,17 +51,15 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     var failedCalls: Int { failures.value }
 
     func createTransport(for participant: Endpoint) throws -> (id: TransportID, local: Endpoint) {
-        // UDP: the server is told the socket's address (comedia off), so media can flow to a
-        // subscriber before it sends anything; TCP: the accepted connection is the address.
-        let info = try client.createTransport(room: room, protocol: transportProtocol, comedia: transportProtocol == .tcp)
+        // The server is told the socket's address (comedia off), so media flows to a subscriber
+        // before it sends anything (a subscriber's first RTCP waits for its first packet).
+        let info = try client.createTransport(room: room, protocol: transportProtocol, comedia: false)
         guard let address = Self.ipv4(info.ip) else {
             throw LiveTrialError.engine("transport \(info.id) listens on \(info.ip), which is not an IPv4 address this load generator can reach")
         }
         let engine = Endpoint(address: address, port: info.port)
         let localPort = try driver.open(engine: engine, protocol: transportProtocol, host: host).wait()
-        if transportProtocol == .udp {
-            try client.connectTransport(room: room, transport: info.id, ip: host, port: UInt16(localPort))
-        }
+        try client.connectTransport(room: room, transport: info.id, ip: host, port: UInt16(localPort))
         return (TransportID(rawValue: info.id), engine)
     }
 

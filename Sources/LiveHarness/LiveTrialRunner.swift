@@ -36,6 +36,8 @@ public struct LiveTrialRunner: Sendable {
     public var layerSampleLimit = 16
     /// Deadline for the spawned server's ready line.
     public var readyTimeout: Duration = .seconds(60)
+    /// Told the process id of a spawned server once it is ready (tests check it is gone after).
+    public var serverStarted: (@Sendable (Int32) -> Void)?
 
     public init(engine: EngineSource, traceDirectory: String? = nil) {
         self.engine = engine
@@ -62,7 +64,8 @@ public struct LiveTrialRunner: Sendable {
     /// workload or network, `LiveTrialError` for everything else.
     public func run(_ spec: TrialSpec) throws -> TrialResult {
         let transport = try Self.transportProtocol(for: spec.profile.webRtcTransport)
-        let connection = try EngineConnection.open(engine, profile: spec.profile, readyTimeout: readyTimeout)
+        let connection = try EngineConnection.open(engine, profile: spec.profile, seed: spec.seed, readyTimeout: readyTimeout)
+        if let server = connection.server { serverStarted?(server.pid) }
         var succeeded = false
         defer { connection.close(keepingLog: !succeeded) }
         do {
@@ -105,7 +108,8 @@ public struct LiveTrialRunner: Sendable {
         // (blocking calls on this thread, recorded on the loop).
         var tick = Instant.zero + .milliseconds(500)
         while tick < end {
-            let reached = try driver.at(tick) { $0 }.wait()
+            _ = try driver.at(tick) { $0 }.wait()
+            let reached = tick  // the nominal sampling instant, as in simulated mode (the reads take ~0.1 ms)
             let estimates = try subscriberTransports.map { try control.availableOutgoingBitrate($0) }
             let layers = try sampled.map { ($0, try client.consumerStats(room: room, consumer: $0.rawValue).currentLayers) }
             driver.loop.execute {
@@ -145,7 +149,7 @@ private final class EngineConnection {
         self.logFile = logFile
     }
 
-    static func open(_ source: LiveTrialRunner.EngineSource, profile: Profile, readyTimeout: Duration) throws -> EngineConnection {
+    static func open(_ source: LiveTrialRunner.EngineSource, profile: Profile, seed: UInt64, readyTimeout: Duration) throws -> EngineConnection {
         switch source {
         case .attach(let url):
             let client: EngineClient
@@ -181,7 +185,7 @@ private final class EngineConnection {
             }
             defer { try? log.close() }
             do {
-                let server = try ServerProcess.launch(executable: executable, arguments: ["--profile", profileFile.path],
+                let server = try ServerProcess.launch(executable: executable, arguments: ["--profile", profileFile.path, "--seed", String(seed)],
                                                       readyTimeout: readyTimeout, stderr: log)
                 return EngineConnection(client: server.client, server: server, profileFile: profileFile, logFile: logFile)
             } catch {
