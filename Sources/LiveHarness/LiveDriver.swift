@@ -46,6 +46,9 @@ final class LiveDriver: @unchecked Sendable {
     private var timerAt: Instant?
     private var finished: EventLoopPromise<Void>?
     private(set) var counters = Counters()
+    /// How late the loop woke for the generator's deadlines: when this grows, the load generator
+    /// cannot keep up and the figures measure it rather than the engine.
+    private(set) var timerLag = LatencyHistogram()
 
     init(loop: any EventLoop) {
         self.loop = loop
@@ -159,6 +162,7 @@ final class LiveDriver: @unchecked Sendable {
         timer?.cancel()
         timerAt = next
         timer = loop.scheduleTask(deadline: origin + .nanoseconds(max(next.nanoseconds, 0))) {
+            if let due = self.timerAt { self.timerLag.record(from: due, to: self.now()) }
             self.timer = nil
             self.timerAt = nil
             self.step()

@@ -72,7 +72,7 @@ public struct LiveTrialRunner: Sendable {
             var result = try run(spec, client: connection.client, transport: transport)
             switch engine {
             case .spawn:
-                result.liveImpairments?["engine"] = "`sfulab serve` process started for this trial with the trial's profile (\(spec.profile.worker.count) worker(s)), 127.0.0.1"
+                result.liveImpairments?["engine"] = "`sfulab serve` process started for this trial with the trial's profile (worker.count \(spec.profile.worker.count)) on 127.0.0.1"
             case .attach(let url):
                 result.liveImpairments?["engine"] = "attached server at \(url): its own profile applied, not the trial's"
             }
@@ -129,6 +129,7 @@ public struct LiveTrialRunner: Sendable {
             let counters = driver.counters
             result.metrics["live.datagramsReadBeforeStart"] = Double(counters.readBeforeStart)
             result.metrics["live.writeFailures"] = Double(counters.writeFailures + counters.unroutable + counters.oversize)
+            result.metrics.merge(driver.timerLag.metrics(prefix: "live.timerLag")) { _, new in new }
             return result
         }.wait()
         return result

@@ -177,16 +177,26 @@ public final class LiveLoadGenerator {
         }
         for (index, participant) in participants.enumerated() {
             let link = links[index]
-            while let datagram = link.downlink.poll(now: now) {
-                if link.downlinkTCP != nil { link.downlinkTCP!.arrive(datagram, now: now) } else { deliver(datagram, to: index, now: now) }
+            // Deadline checks first: most wakes concern one participant, and polling an idle
+            // emulator still advances its clock.
+            if let due = link.downlink.nextDeadline(), due <= now {
+                while let datagram = link.downlink.poll(now: now) {
+                    if link.downlinkTCP != nil { link.downlinkTCP!.arrive(datagram, now: now) } else { deliver(datagram, to: index, now: now) }
+                }
             }
-            while let datagram = link.downlinkTCP?.poll(now: now) { deliver(datagram, to: index, now: now) }
+            if let due = link.downlinkTCP?.nextDeadline(), due <= now {
+                while let datagram = link.downlinkTCP?.poll(now: now) { deliver(datagram, to: index, now: now) }
+            }
             if let due = participant.nextDeadline(), due <= now { participant.handleTimeout(now: now) }
             for datagram in participant.takeOutbox() { link.uplink.send(datagram, size: datagram.bytes.count, now: now) }
-            while let datagram = link.uplink.poll(now: now) {
-                if link.uplinkTCP != nil { link.uplinkTCP!.arrive(datagram, now: now) } else { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+            if let due = link.uplink.nextDeadline(), due <= now {
+                while let datagram = link.uplink.poll(now: now) {
+                    if link.uplinkTCP != nil { link.uplinkTCP!.arrive(datagram, now: now) } else { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+                }
             }
-            while let datagram = link.uplinkTCP?.poll(now: now) { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+            if let due = link.uplinkTCP?.nextDeadline(), due <= now {
+                while let datagram = link.uplinkTCP?.poll(now: now) { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+            }
         }
     }
 
@@ -232,12 +242,14 @@ public final class LiveLoadGenerator {
         var notes = [
             "delay": relay,
             "jitter": relay,
-            "bandwidth": relay + " (queue: the scenario's discipline and size" + (overTCP ? "; over TCP, 4 MiB as a socket buffer" : "") + ")",
+            "bandwidth": relay + (overTCP ? " (queue: 4 MiB droptail standing in for the socket send buffer, not the scenario's)"
+                                          : " (queue: the scenario's discipline and size)"),
             "transport": overTCP ? "TCP with RFC 4571 framing over 127.0.0.1" : "UDP over 127.0.0.1",
         ]
         if overTCP {
             notes["loss"] = "modelled, not dropped: TCP fast retransmit/RTO delay with head-of-line blocking after the relay (TCPRecoveryModel; RFC 5681, RFC 6298)"
             notes["duplication"] = "not applied (TCP delivers each byte once)"
+            notes["jitter"] = relay + " (without reordering: TCP delivers in order)"
         } else {
             notes["loss"] = relay + " (datagrams dropped before the write or after the read)"
             notes["duplication"] = relay
