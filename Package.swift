@@ -62,7 +62,7 @@ let package = Package(
         // The engine on real sockets: SwiftNIO UDP and TCP (RFC 4571) transports, one event loop per
         // worker, the HTTP control API, JSON logs and Prometheus metrics (docs/engine-server.md).
         .target(name: "EngineServer", dependencies: [
-            "Engine", "ControlAPI", "RTP",
+            "Engine", "ControlAPI", "RTP", "EngineClient",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,6 +103,8 @@ let package = Package(
             "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
     ]
 )

@@ -32,6 +32,8 @@ final class ResponseMatcher: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
+        // The server will close this connection: stop using it now, so the next call opens a new one.
+        if !response.head.isKeepAlive { context.close(promise: nil) }
         promise.succeed(response)
     }
 

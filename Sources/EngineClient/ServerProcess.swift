@@ -68,7 +68,7 @@ public final class ServerProcess: @unchecked Sendable {
         let reader = LineReader(stdout.fileHandleForReading)
         let seconds = Double(readyTimeout.components.seconds) + Double(readyTimeout.components.attoseconds) / 1e18
         guard let line = reader.firstLine(timeoutSeconds: seconds) else {
-            if process.isRunning {
+            if !reader.isFinished {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 throw .noReadyLine(seconds: seconds)
@@ -133,6 +133,9 @@ private final class LineReader: @unchecked Sendable {
         self.handle = handle
         Thread.detachNewThread { [self] in run() }
     }
+
+    /// Stdout reached end of file (the child closed it, normally by exiting).
+    var isFinished: Bool { lock.withLock { finished } }
 
     /// What was read without a newline (for error messages).
     var partial: String {

@@ -61,7 +61,7 @@ struct ControlFailure: Error, Equatable {
     }
 
     /// A JSON decoding error as a 400 that names the field (its coding path) and the fix.
-    init(decoding error: any Error, body: String) {
+    init(decoding error: any Error, body: String, data: Data) {
         guard let error = error as? DecodingError else {
             self = .badRequest("the body is not a valid \(body) JSON object: \(error)")
             return
@@ -76,7 +76,13 @@ struct ControlFailure: Error, Equatable {
             self = .badRequest("\(Self.path(context.codingPath)): null where \(Self.describe(type)) is required")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                self = .badRequest("the body is not valid JSON; send a \(body) JSON object")
+                // Foundation reports a number that does not fit its field (a negative SSRC, a
+                // payload type of 300) as invalid JSON with no path: find the number ourselves.
+                if let problem = NumberRangeCheck.firstProblem(in: data) {
+                    self = .badRequest(problem)
+                } else {
+                    self = .badRequest("the body is not valid JSON; send a \(body) JSON object")
+                }
             } else {
                 let field = Self.path(context.codingPath)
                 let choices = Self.choices[context.codingPath.last?.stringValue ?? ""].map { "; one of \($0)" } ?? ""

@@ -28,6 +28,9 @@ final class ControlHTTPHandler: ChannelInboundHandler {
             body.removeAll(keepingCapacity: true)
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > Self.maxBodyBytes {
                 refuse(context: context)
+            } else if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                // curl asks before sending a body over 1 KiB: say go on rather than make it wait.
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
             }
         case .body(var chunk):
             guard !refused else { return }

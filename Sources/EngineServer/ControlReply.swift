@@ -33,7 +33,7 @@ struct ControlReply: Sendable {
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], name: String) throws(ControlFailure) -> T {
         let data = body.isEmpty ? Data("{}".utf8) : Data(body)
         do { return try JSONDecoder().decode(T.self, from: data) } catch {
-            throw ControlFailure(decoding: error, body: name)
+            throw ControlFailure(decoding: error, body: name, data: data)
         }
     }
 }

@@ -79,6 +79,14 @@ final class Room: @unchecked Sendable {
         rescheduleTimer()
     }
 
+    /// A TCP transport accepted a connection: with comedia, its peer becomes the transport's
+    /// remote if it has none yet (docs/control-api.md).
+    func tcpConnected(_ transport: RoomTransport, peer: Endpoint) {
+        guard !isClosed, !awaitingConnect.contains(transport.id.rawValue),
+              (try? engine.remote(of: transport.id)) == .some(nil) else { return }
+        try? engine.connectTransport(transport.id, remote: peer)
+    }
+
     /// A datagram the server dropped before the engine saw it, or could not send.
     func drop(_ reason: ServerDropReason) {
         serverDrops[ServerDropReason.allCases.firstIndex(of: reason)!] += 1

@@ -24,6 +24,7 @@ final class TCPConnectionHandler: ChannelInboundHandler {
         }
         self.peer = peer
         transport.connections[peer] = context.channel
+        room.tcpConnected(transport, peer: peer)
         context.fireChannelActive()
     }
 

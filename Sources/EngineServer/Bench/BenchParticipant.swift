@@ -1,0 +1,81 @@
+import Histogram
+import NIOCore
+import NIOPosix
+import RTP
+
+/// One simulated participant of `LiveBenchmark`: a UDP socket on 127.0.0.1 that sends stamped RTP
+/// packets and records the one-way delay of every stamped packet it receives (same process, same
+/// monotonic clock). Everything runs on the participants' event loop.
+final class BenchParticipant: @unchecked Sendable {
+    /// First bytes of a benchmark payload: the send time (monotonic ns) and the sender's index.
+    static let stampBytes = 12
+
+    let index: Int
+    let channel: any Channel
+    private let receiver: Receiver
+    private var sequence: UInt16 = 0
+    private var timestamp: UInt32 = 0
+    private(set) var sent = 0
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    init(index: Int, loop: any EventLoop) throws {
+        self.index = index
+        let receiver = Receiver()
+        self.receiver = receiver
+        channel = try DatagramBootstrap(group: loop)
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelOption(.maxMessagesPerRead, value: 16)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2_048))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(receiver) }
+            }
+            .bind(host: "127.0.0.1", port: 0).wait()
+    }
+
+    /// Sends one RTP packet (`ssrc`, `payloadType`) of `payloadBytes` bytes to `destination`, its
+    /// payload stamped with the send time. Call on the participants' loop.
+    func sendPacket(ssrc: UInt32, payloadType: UInt8, payloadBytes: Int, to destination: SocketAddress) {
+        var payload = [UInt8](repeating: 0, count: max(payloadBytes, Self.stampBytes))
+        let builder = RTPPacketBuilder(payloadType: payloadType, sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc)
+        sequence &+= 1
+        timestamp &+= 960
+        let now = MonotonicClock.now()
+        withUnsafeBytes(of: now.littleEndian) { payload.replaceSubrange(0..<8, with: $0) }
+        withUnsafeBytes(of: UInt32(index).littleEndian) { payload.replaceSubrange(8..<12, with: $0) }
+        guard let packet = try? builder.build(payload: payload) else { return }
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: channel.allocator.buffer(bytes: packet)), promise: nil)
+        sent += 1
+    }
+
+    /// Stamped packets received and their one-way delays. Call on the participants' loop.
+    var received: (count: Int, delays: Histogram<UInt64>) { (receiver.count, receiver.delays) }
+
+    /// Records stamped RTP packets; anything else (RTCP from the engine) is ignored.
+    private final class Receiver: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        var count = 0
+        var delays: Histogram<UInt64> = {
+            var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000,
+                                              numberOfSignificantValueDigits: .three)
+            histogram.autoResize = true
+            return histogram
+        }()
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let now = MonotonicClock.now()
+            let envelope = unwrapInboundIn(data)
+            envelope.data.withUnsafeReadableBytes { bytes in
+                guard !RTPDemux.isRTCP(bytes), let header = try? RTPHeader(parsing: bytes),
+                      header.payloadRange.count >= BenchParticipant.stampBytes else { return }
+                let start = header.payloadRange.lowerBound
+                var sentAt: UInt64 = 0
+                withUnsafeMutableBytes(of: &sentAt) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<start + 8])) }
+                sentAt = UInt64(littleEndian: sentAt)
+                guard sentAt <= now else { return }
+                count += 1
+                _ = delays.record(now - sentAt)
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import ControlAPI
+import Engine
+import EngineClient
+import Foundation
+import Histogram
+import NIOCore
+import NIOPosix
+
+/// `sfulab bench live`: N participants on loopback, each sending a stamped audio stream at a
+/// fixed rate and receiving everyone else's, first through an in-process engine server (real
+/// sockets, control API, one room), then through a bare UDP relay with the same fan-out. The
+/// participants measure what arrived and the one-way delay; the room reports engine latency
+/// by stage and CPU per forwarded packet.
+public struct LiveBenchmark {
+    public struct Configuration: Sendable {
+        public var participants = 5
+        /// Packets per second each participant sends.
+        public var rate = 50
+        public var duration: Duration = .seconds(5)
+        public var payloadBytes = 160
+        public var profile = Profile()
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+
+    public init(_ configuration: Configuration) { self.configuration = configuration }
+
+    /// Runs both paths, one after the other; blocks (never call it on an event loop).
+    public func run() throws -> LiveBenchmarkReport {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let loop = group.next()
+        let (engine, stats) = try runEngine(loop: loop)
+        let relay = try runRelay(loop: loop)
+        #if DEBUG
+        let build = "debug"
+        #else
+        let build = "release"
+        #endif
+        return LiveBenchmarkReport(
+            participants: configuration.participants, workers: configuration.profile.worker.count, rate: configuration.rate,
+            payloadBytes: configuration.payloadBytes, durationSeconds: configuration.duration.secondsDouble, engine: engine,
+            relay: relay, engineLatency: stats.engineLatency, cpuNanosecondsPerForwardedPacket: stats.cpuNanosecondsPerForwardedPacket,
+            build: build)
+    }
+
+    private func makeParticipants(loop: any EventLoop) throws -> [BenchParticipant] {
+        try (0..<configuration.participants).map { try BenchParticipant(index: $0, loop: loop) }
+    }
+
+    private func runEngine(loop: any EventLoop) throws -> (LiveBenchmarkReport.Path, RoomStats) {
+        let server = try EngineServer.startBlocking(ServerConfiguration(profile: configuration.profile))
+        defer { try? server.shutdownBlocking() }
+        let client = try EngineClient(url: server.controlURL)
+        defer { client.close() }
+        let participants = try makeParticipants(loop: loop)
+        defer { for participant in participants { try? participant.channel.close().wait() } }
+        let room = "bench"
+        let payloadType = try client.capabilities().codecs.first { $0.mimeType == "audio/opus" }?.payloadType ?? 100
+        var transports: [TransportInfo] = []
+        var producers: [Int] = []
+        for participant in participants {
+            let transport = try client.createTransport(room: room, protocol: .udp, comedia: false)
+            try client.connectTransport(room: room, transport: transport.id, ip: "127.0.0.1", port: UInt16(participant.port))
+            producers.append(try client.produce(room: room, transport: transport.id, ProducerOptions(
+                kind: .audio, mimeType: "audio/opus", payloadType: payloadType,
+                encodings: [ProducerEncoding(ssrc: Self.ssrc(participant.index))])))
+            transports.append(transport)
+        }
+        for (index, transport) in transports.enumerated() {
+            for (other, producer) in producers.enumerated() where other != index {
+                _ = try client.consume(room: room, transport: transport.id, ConsumerOptions(producer: ProducerID(rawValue: producer)))
+            }
+        }
+        let destinations = try transports.map { try SocketAddress(ipAddress: "127.0.0.1", port: Int($0.port)) }
+        let path = try drive(participants, loop: loop, payloadType: payloadType) { destinations[$0] }
+        return (path, try client.roomStats(room: room))
+    }
+
+    private func runRelay(loop: any EventLoop) throws -> LiveBenchmarkReport.Path {
+        let participants = try makeParticipants(loop: loop)
+        defer { for participant in participants { try? participant.channel.close().wait() } }
+        let relayGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? relayGroup.syncShutdownGracefully() }
+        let addresses = try participants.map { try SocketAddress(ipAddress: "127.0.0.1", port: $0.port) }
+        let relay = try BareUDPRelay(loop: relayGroup.next(), participants: addresses)
+        defer { try? relay.channel.close().wait() }
+        let destination = try SocketAddress(ipAddress: "127.0.0.1", port: relay.port)
+        return try drive(participants, loop: loop, payloadType: 100) { _ in destination }
+    }
+
+    /// Every participant sends `rate` packets a second for `duration` (to `destination(index)`),
+    /// then everything in flight gets 300 ms to arrive; returns what the participants measured.
+    private func drive(_ participants: [BenchParticipant], loop: any EventLoop, payloadType: UInt8,
+                       destination: @escaping @Sendable (Int) -> SocketAddress) throws -> LiveBenchmarkReport.Path {
+        let interval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(1, configuration.rate)))
+        let ticks = Int(configuration.duration.secondsDouble * Double(configuration.rate))
+        let payloadBytes = configuration.payloadBytes
+        let done = loop.makePromise(of: Void.self)
+        let started = MonotonicClock.now()
+        let sending = LoopBox(0)
+        let task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { task in
+            guard sending.value < ticks else {
+                task.cancel()
+                loop.scheduleTask(in: .milliseconds(300)) { done.succeed() }
+                return
+            }
+            sending.value += 1
+            for participant in participants {
+                participant.sendPacket(ssrc: Self.ssrc(participant.index), payloadType: payloadType, payloadBytes: payloadBytes,
+                                       to: destination(participant.index))
+            }
+        }
+        _ = task
+        try done.futureResult.wait()
+        let sendingSeconds = Double(MonotonicClock.now() - started) / 1e9 - 0.3
+        return try loop.submit {
+            var delays = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000,
+                                           numberOfSignificantValueDigits: .three)
+            delays.autoResize = true
+            var sent = 0
+            var received = 0
+            for participant in participants {
+                sent += participant.sent
+                let measured = participant.received
+                received += measured.count
+                delays.add(measured.delays)
+            }
+            let expected = sent * (participants.count - 1)
+            return LiveBenchmarkReport.Path(
+                sent: sent, expected: expected, received: received,
+                lossRatio: expected > 0 ? 1 - Double(received) / Double(expected) : 0,
+                packetsPerSecond: Double(received) / max(sendingSeconds, 1e-9),
+                oneWayP50Micros: Double(delays.valueAtPercentile(50)) / 1_000,
+                oneWayP99Micros: Double(delays.valueAtPercentile(99)) / 1_000,
+                oneWayMaxMicros: Double(delays.max) / 1_000)
+        }.wait()
+    }
+
+    static func ssrc(_ index: Int) -> UInt32 { 0x5F00_0000 + UInt32(index) }
+}
+
+/// A value only touched on one event loop.
+private final class LoopBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

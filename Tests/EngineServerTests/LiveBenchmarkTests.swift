@@ -1,0 +1,22 @@
+@testable import EngineServer
+import Testing
+
+/// `sfulab bench live` delivers every copy on both paths and reports the engine's stages (its
+/// figures are measured by the command, not asserted here).
+@Suite struct LiveBenchmarkTests {
+    @Test func bothPathsDeliverEveryCopy() throws {
+        var configuration = LiveBenchmark.Configuration()
+        configuration.participants = 3
+        configuration.rate = 50
+        configuration.duration = .milliseconds(200)
+        let report = try LiveBenchmark(configuration).run()
+        for path in [report.engine, report.relay] {
+            #expect(path.sent == 3 * 10)
+            #expect(path.expected == path.sent * 2)
+            #expect(path.received == path.expected)
+            #expect(path.oneWayP50Micros > 0 && path.oneWayP50Micros <= path.oneWayP99Micros)
+        }
+        #expect(report.engineLatency.map(\.stage) == ["receive", "route", "send", "total"])
+        #expect(report.cpuNanosecondsPerForwardedPacket != nil)
+    }
+}
