@@ -55,6 +55,28 @@ struct ExecutorTests {
         #expect(makeDefaultExecutor(mode: .simulated) is SubprocessTrialExecutor)
     }
 
+    /// Records the order in which trials arrive.
+    actor Arrivals {
+        var bitrates: [Int64] = []
+        func add(_ bitrate: Int64) { bitrates.append(bitrate) }
+    }
+
+    struct OrderRecorder: TrialExecutor {
+        let arrivals: Arrivals
+        func run(_ spec: TrialSpec) async throws -> TrialResult {
+            await arrivals.add(spec.profile.webRtcTransport.initialAvailableOutgoingBitrate.bitsPerSecond)
+            return try await FakeExecutor().run(spec)
+        }
+        var maximumConcurrency: Int? { 1 }
+    }
+
+    @Test func oneAtATimeTheCandidatesTakeTurns() async throws {
+        let arrivals = Arrivals()
+        _ = try await Sweep.run(bitrateExperiment(values: [1_000_000], repetitions: 3), options: SweepOptions(outDirectory: temporaryDirectory()),
+                                executor: OrderRecorder(arrivals: arrivals), gitRevision: nil)
+        #expect(await arrivals.bitrates == [600_000, 1_000_000, 600_000, 1_000_000, 600_000, 1_000_000])
+    }
+
     @Test func liveModeRunsLiveTrialsOneAtATime() throws {
         let executor = makeDefaultExecutor(mode: .live)
         let live = try #require(executor as? LiveTrialExecutor)

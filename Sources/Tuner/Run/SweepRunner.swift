@@ -65,7 +65,11 @@ public struct SweepRunner: Sendable {
     }
 
     private func execute(_ trials: [PlannedTrial], plan: SweepPlan, records: inout [String: TrialRecord]) async throws {
+        // Interleaved: every candidate's trial of one (repetition, network) before the next, so
+        // a drift in the machine's load during a live sweep falls on all candidates alike
+        // instead of on whichever ran last (simulated results do not depend on the order).
         let pending = trials.filter { records[$0.id] == nil }
+            .sorted { ($0.repetition, $0.networkIndex, $0.candidate) < ($1.repetition, $1.networkIndex, $1.candidate) }
         progress?.started(total: trials.count, alreadyDone: trials.count - pending.count)
         var done = trials.count - pending.count
         try await withThrowingTaskGroup(of: TrialRecord.self) { group in
