@@ -32,7 +32,7 @@ final class Room: @unchecked Sendable {
     private var timer: Scheduled<Void>?
     private var timerDeadline: Instant?
     var latency = StageLatencyRecorder()
-    /// Thread CPU time spent in engine input and output draining, ns.
+    /// Thread CPU time spent inside the engine's input calls (`handleDatagram`, `handleTimeout`), ns.
     var engineCPUNanoseconds: UInt64 = 0
     /// By `ServerDropReason` index.
     var serverDrops = [Int](repeating: 0, count: ServerDropReason.allCases.count)
@@ -75,7 +75,8 @@ final class Room: @unchecked Sendable {
             engine.handleDatagram(from: peer, to: transport.label, bytes: bytes, now: instant(inputAt))
             return RTPDemux.isRTPOrRTCP(bytes) && !RTPDemux.isRTCP(bytes)
         }
-        drain(readAt: isMedia ? readAt : nil, inputAt: inputAt, cpuStart: cpuStart)
+        engineCPUNanoseconds &+= MonotonicClock.threadCPU() &- cpuStart
+        drain(readAt: isMedia ? readAt : nil, inputAt: inputAt)
         rescheduleTimer()
     }
 
@@ -95,7 +96,7 @@ final class Room: @unchecked Sendable {
     /// Drains the engine's output: transmits to sockets, events to the log. With `readAt` (the
     /// input was a media packet), the RTP transmits are forwarded packets and their latency
     /// stages are recorded.
-    private func drain(readAt: UInt64?, inputAt: UInt64, cpuStart: UInt64) {
+    private func drain(readAt: UInt64?, inputAt: UInt64) {
         sendStamps.removeAll(keepingCapacity: true)
         while let output = engine.poll() {
             switch output {
@@ -122,7 +123,6 @@ final class Room: @unchecked Sendable {
                 logger.debug("engine event", metadata: ["event": .string(String(describing: event))])
             }
         }
-        engineCPUNanoseconds &+= MonotonicClock.threadCPU() &- cpuStart
         for transport in touched { transport.flush() }
         touched.removeAll(keepingCapacity: true)
         guard let readAt, !sendStamps.isEmpty else { return }
@@ -137,7 +137,7 @@ final class Room: @unchecked Sendable {
 
     /// After a control call changed the engine: drain what it queued and re-arm the timer.
     func afterControl() {
-        drain(readAt: nil, inputAt: MonotonicClock.now(), cpuStart: MonotonicClock.threadCPU())
+        drain(readAt: nil, inputAt: MonotonicClock.now())
         rescheduleTimer()
     }
 
@@ -166,7 +166,8 @@ final class Room: @unchecked Sendable {
         let start = MonotonicClock.now()
         let cpuStart = MonotonicClock.threadCPU()
         engine.handleTimeout(now: instant(start))
-        drain(readAt: nil, inputAt: start, cpuStart: cpuStart)
+        engineCPUNanoseconds &+= MonotonicClock.threadCPU() &- cpuStart
+        drain(readAt: nil, inputAt: start)
         rescheduleTimer()
     }
 
