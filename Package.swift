@@ -71,6 +71,13 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Live mode's load generator: the harness's participants on real sockets against a
+        // `sfulab serve` process, on one SwiftNIO event loop (docs/live-mode.md).
+        .target(name: "LiveHarness", dependencies: [
+            "Harness", "Engine", "ControlAPI", "EngineClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // Profiles, experiments, sweeps, statistics, reports.
         .target(name: "Tuner", dependencies: [
             "Harness", "Engine",
@@ -78,7 +85,7 @@ let package = Package(
         ]),
         // Thin command-line front end.
         .executableTarget(name: "sfulab", dependencies: [
-            "Tuner", "Harness", "Engine", "CAllocationCounter", "EngineServer", "EngineClient",
+            "Tuner", "Harness", "LiveHarness", "Engine", "CAllocationCounter", "EngineServer", "EngineClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -91,6 +98,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
+        .testTarget(name: "LiveHarnessTests", dependencies: ["LiveHarness", "Harness", "Engine"]),
         .testTarget(name: "EngineServerTests", dependencies: [
             "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP",
             .product(name: "NIOCore", package: "swift-nio"),

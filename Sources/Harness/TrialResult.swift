@@ -12,14 +12,19 @@ public struct TrialResult: Codable, Sendable, Hashable {
     public var wallSeconds: Double
     /// `simulated` or `live`.
     public var mode: String
+    /// Live mode only: which impairment was applied where (`delay`, `jitter`, `loss`,
+    /// `duplication`, `bandwidth`, `transport`), docs/live-mode.md. Absent in simulated mode,
+    /// where the emulator applies all of them in virtual time.
+    public var liveImpairments: [String: String]?
 
     public init(metrics: [String: Double], series: [String: [SeriesPoint]], simulatedSeconds: Double,
-                wallSeconds: Double, mode: String) {
+                wallSeconds: Double, mode: String, liveImpairments: [String: String]? = nil) {
         self.metrics = metrics
         self.series = series
         self.simulatedSeconds = simulatedSeconds
         self.wallSeconds = wallSeconds
         self.mode = mode
+        self.liveImpairments = liveImpairments
     }
 }
 

@@ -12,28 +12,31 @@ struct ReplayCommand: ParsableCommand {
             Every packet is sent at its recorded time with its recorded payload; key-frame
             requests are answered only by the recording's own key frames. --record OUT saves what
             the engine received during the replay (over a lossless network it equals SESSION).
+            --mode live plays it in real time to a `sfulab serve` process over real sockets
+            (docs/live-mode.md).
             """)
-
-    enum Mode: String, ExpressibleByArgument, CaseIterable { case simulated, live }
 
     @Argument(help: "Session or workload file (.sfuw).")
     var session: String
 
-    @Option(help: "simulated (default) or live (needs the engine server).")
-    var mode: Mode = .simulated
+    @OptionGroup var live: LiveTrialOptions
 
     @Option(help: "Also save what the engine received during the replay to this file.")
     var record: String?
 
     @OptionGroup var options: SessionTrialOptions
 
-    func run() throws {
-        guard mode == .simulated else {
-            printError("error: live replay is not available until the engine server exists (`sfulab serve`); use --mode simulated")
-            throw ExitCode(2)
+    func validate() throws {
+        if live.mode == .live && record != nil {
+            throw ValidationError("--record works in simulated mode only: in live mode the engine runs in the server process (save a live session with `sfulab record --engine URL`)")
         }
+    }
+
+    func run() throws {
         let spec = try options.spec(file: session)
-        let result = try options.run(spec, verbatim: true, recordingTo: record)
+        let result = live.mode == .live
+            ? try live.runLive(spec, verbatim: true)
+            : try options.run(spec, verbatim: true, recordingTo: record)
         try options.print(result, title: "replayed \(session) over \(spec.network.name)", extra: record.map { ["recorded": $0] } ?? [:])
     }
 }

@@ -70,8 +70,11 @@ struct SessionTrialOptions: ParsableArguments {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             Swift.print(String(decoding: data, as: UTF8.self))
         } else {
-            Swift.print("\(title): \(String(format: "%.1f", result.simulatedSeconds))s simulated in \(String(format: "%.2f", result.wallSeconds))s")
+            Swift.print("\(title): \(String(format: "%.1f", result.simulatedSeconds))s \(result.mode) in \(String(format: "%.2f", result.wallSeconds))s")
             for key in extra.keys.sorted() { Swift.print("  \(key): \(extra[key]!)") }
+            for (impairment, place) in (result.liveImpairments ?? [:]).sorted(by: { $0.key < $1.key }) {
+                Swift.print("  applied \(impairment): \(place)")
+            }
             for name in result.metrics.keys.sorted() {
                 Swift.print("  \(name) = \(String(format: "%.4g", result.metrics[name]!))")
             }

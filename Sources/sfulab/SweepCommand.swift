@@ -22,7 +22,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Skip trials already stored in --out, or in the experiment's latest run.")
     var resume = false
 
-    @Option(help: "simulated or live; overrides the experiment's `mode`.")
+    @Option(help: "simulated or live; overrides the experiment's `mode`. Live trials run one at a time (docs/live-mode.md).")
     var mode: String?
 
     @Option(help: "Per-trial time limit in seconds.")
@@ -47,10 +47,9 @@ struct SweepCommand: ParsableCommand {
         }
         for warning in loaded.warnings { printError(warning.description) }
         let experiment = loaded.0
-        let executor: any TrialExecutor
-        do { executor = try makeDefaultExecutor(mode: experiment.mode) } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
+        let executor = makeDefaultExecutor(mode: experiment.mode)
+        if let limit = executor.maximumConcurrency, jobs > limit, experiment.mode == .live {
+            printError("note: live mode runs trials one at a time (they measure real timing)")
         }
         let options = SweepOptions(outDirectory: out.map { URL(fileURLWithPath: $0) }, jobs: jobs, resume: resume,
                                    trialTimeout: .milliseconds(Int64(trialTimeout * 1000)))

@@ -8,13 +8,15 @@ import Tuner
 struct TrialCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trial",
-        abstract: "Run one trial in simulated mode and print what it measured.",
+        abstract: "Run one trial (simulated, or live against the engine server) and print what it measured.",
         discussion: """
             Either --spec FILE.json (a whole TrialSpec, as the sweep runner writes them), a recorded
             --workload FILE.sfuw, or a synthesized meeting from --participants/--kind/--device, with
             a --network preset.
             Same spec and seed give the same metrics; --reproducible leaves out wallSeconds so the
-            JSON is byte-identical run to run.
+            JSON is byte-identical run to run (simulated mode only: live trials run in real time).
+            --mode live starts `sfulab serve` with the profile (or uses --engine URL) and runs the
+            same participants over real sockets on 127.0.0.1 (docs/live-mode.md).
             """)
 
     @Option(help: "A TrialSpec JSON file (profile, workload, network, duration, seed).")
@@ -50,6 +52,8 @@ struct TrialCommand: ParsableCommand {
     @Flag(help: "Leave wallSeconds out of the JSON so that it is byte-identical for the same seed.")
     var reproducible = false
 
+    @OptionGroup var live: LiveTrialOptions
+
     func run() throws {
         let trialSpec: TrialSpec
         do { trialSpec = try makeSpec() } catch let error as DiagnosticsError {
@@ -59,16 +63,20 @@ struct TrialCommand: ParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(2)
         }
-        let clock = ContinuousClock()
-        let started = clock.now
         var result: TrialResult
-        do {
-            result = try TrialRunner(traceDirectory: FileManager.default.currentDirectoryPath).run(trialSpec)
-        } catch let error as TrialError {
-            printError("error: \(error.description)")
-            throw ExitCode(2)
+        if live.mode == .live {
+            result = try live.runLive(trialSpec)
+        } else {
+            let clock = ContinuousClock()
+            let started = clock.now
+            do {
+                result = try TrialRunner(traceDirectory: FileManager.default.currentDirectoryPath).run(trialSpec)
+            } catch let error as TrialError {
+                printError("error: \(error.description)")
+                throw ExitCode(2)
+            }
+            result.wallSeconds = (clock.now - started).secondsDouble
         }
-        result.wallSeconds = (clock.now - started).secondsDouble
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -79,7 +87,10 @@ struct TrialCommand: ParsableCommand {
         } else {
             let who = trialSpec.workload.file ?? "\(trialSpec.workload.participants) participants"
             print("trial: \(who), \(trialSpec.network.name), "
-                + "\(trialSpec.duration.secondsDouble)s simulated in \(String(format: "%.2f", result.wallSeconds))s")
+                + "\(trialSpec.duration.secondsDouble)s \(result.mode) in \(String(format: "%.2f", result.wallSeconds))s")
+            for (impairment, place) in (result.liveImpairments ?? [:]).sorted(by: { $0.key < $1.key }) {
+                print("  applied \(impairment): \(place)")
+            }
             for name in result.metrics.keys.sorted() {
                 print("  \(name) = \(String(format: "%.4g", result.metrics[name]!))")
             }

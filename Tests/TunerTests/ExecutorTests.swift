@@ -52,14 +52,37 @@ struct ExecutorTests {
     }
 
     @Test func defaultExecutorRunsSimulatedTrialsInChildProcesses() throws {
-        #expect(try makeDefaultExecutor(mode: .simulated) is SubprocessTrialExecutor)
+        #expect(makeDefaultExecutor(mode: .simulated) is SubprocessTrialExecutor)
     }
 
-    @Test func liveModeSaysTheEngineServerIsMissing() {
-        #expect {
-            try makeDefaultExecutor(mode: .live)
-        } throws: { error in
-            (error as? TunerError)?.description.contains("engine server") == true
+    /// Records the order in which trials arrive.
+    actor Arrivals {
+        var bitrates: [Int64] = []
+        func add(_ bitrate: Int64) { bitrates.append(bitrate) }
+    }
+
+    struct OrderRecorder: TrialExecutor {
+        let arrivals: Arrivals
+        func run(_ spec: TrialSpec) async throws -> TrialResult {
+            await arrivals.add(spec.profile.webRtcTransport.initialAvailableOutgoingBitrate.bitsPerSecond)
+            return try await FakeExecutor().run(spec)
         }
+        var maximumConcurrency: Int? { 1 }
+    }
+
+    @Test func oneAtATimeTheCandidatesTakeTurns() async throws {
+        let arrivals = Arrivals()
+        _ = try await Sweep.run(bitrateExperiment(values: [1_000_000], repetitions: 3), options: SweepOptions(outDirectory: temporaryDirectory()),
+                                executor: OrderRecorder(arrivals: arrivals), gitRevision: nil)
+        #expect(await arrivals.bitrates == [600_000, 1_000_000, 600_000, 1_000_000, 600_000, 1_000_000])
+    }
+
+    @Test func liveModeRunsLiveTrialsOneAtATime() throws {
+        let executor = makeDefaultExecutor(mode: .live)
+        let live = try #require(executor as? LiveTrialExecutor)
+        #expect(live.subprocess.arguments == ["trial", "--mode", "live"])
+        let store = RunStore(directory: temporaryDirectory())
+        #expect(SweepRunner(executor: executor, store: store, jobs: 8).jobs == 1)
+        #expect(SweepRunner(executor: makeDefaultExecutor(mode: .simulated), store: store, jobs: 8).jobs == 8)
     }
 }

@@ -105,6 +105,7 @@ extension RecordedWorkload {
             pendingActions.removeFirst()
             let at = Instant(nanoseconds: action.timeMicros * 1_000)
             if at > world.now { world.run(until: at) }
+<<<<<<< HEAD
             let engine = world.engine
             switch action.kind {
             case .pauseProducer(let id, let keys):
@@ -119,11 +120,15 @@ extension RecordedWorkload {
                     measurements.sourceReplaced(streams: keys, at: world.now)
                 }
             }
+=======
+            perform(action, control: world.engine, now: world.now, measurements: measurements)
+>>>>>>> live
             world.wakeAll()
         }
         world.run(until: end)
     }
 
+<<<<<<< HEAD
     /// Draws new SSRCs for the stream's encodings, has the engine bind them to the producer, then
     /// switches the publisher and the session recorder over. The generator is seeded from the old
     /// SSRC and the number of switches so far, so a trial stays reproducible from its seed.
@@ -148,5 +153,28 @@ extension RecordedWorkload {
             return true
         }
         return false
+=======
+    /// Removes and returns the actions due by `now` (live mode carries them out in real time).
+    func takeActions(dueBy now: Instant) -> [ScheduledAction] {
+        var due: [ScheduledAction] = []
+        while let action = pendingActions.first, Instant(nanoseconds: action.timeMicros * 1_000) <= now {
+            due.append(pendingActions.removeFirst())
+        }
+        return due
+    }
+
+    /// Carries out one action through `control` at session time `now`. A failed call changes
+    /// nothing the participants see (the engine keeps forwarding), so it is not fatal.
+    func perform(_ action: ScheduledAction, control: any SessionControl, now: Instant, measurements: MeasurementCollector) {
+        switch action.kind {
+        case .pauseProducer(let id, let keys):
+            try? control.pauseProducer(id)
+            for key in keys { measurements.streamInactive(stream: key) }
+        case .resumeProducer(let id):
+            try? control.resumeProducer(id, now: now)
+        case .pauseConsumer(let id):
+            try? control.pauseConsumer(id)
+        }
+>>>>>>> live
     }
 }

@@ -60,17 +60,24 @@ final class RecordedWorkload {
     var failure: WorkloadError? { publishers.lazy.compactMap { $0?.failure }.first }
 
     /// Creates transports, producers and consumers from the manifest, as a signalling server would.
-    func setUpSession(world: TrialWorld, stopAt: Instant, recorder: SessionRecorder?, random: inout SeededGenerator) throws(TrialError) {
-        let engine = world.engine
-        guard let opus = engine.capabilities.codec(mimeType: "audio/opus"), let vp8 = engine.capabilities.codec(mimeType: "video/VP8") else {
+    /// Through `control`: the engine itself in simulated mode, the engine server in live mode.
+    func setUpSession(control: any SessionControl, participants: [SimulatedParticipant], stopAt: Instant,
+                      recorder: SessionRecorder?, random: inout SeededGenerator) throws(TrialError) {
+        guard let opus = control.capabilities.codec(mimeType: "audio/opus"), let vp8 = control.capabilities.codec(mimeType: "video/VP8") else {
             throw .engine("recorded workloads need audio/opus and video/VP8 in router.mediaCodecs")
         }
-        let vp9 = engine.capabilities.codec(mimeType: "video/VP9")
+        let vp9 = control.capabilities.codec(mimeType: "video/VP9")
         var producers: [String: (publisher: Int, id: ProducerID)] = [:]
         for (index, participant) in manifest.participants.enumerated() {
-            let simulated = world.participants[index]
-            let send = engine.createTransport(remote: simulated.sendEndpoint)
-            let receive = engine.createTransport(remote: simulated.receiveEndpoint)
+            let simulated = participants[index]
+            let send: (id: TransportID, local: Endpoint)
+            let receive: (id: TransportID, local: Endpoint)
+            do {
+                send = try control.createTransport(for: simulated.sendEndpoint)
+                receive = try control.createTransport(for: simulated.receiveEndpoint)
+            } catch {
+                throw .engine("\(participant.id): \(error)")
+            }
             simulated.engineSendEndpoint = send.local
             simulated.engineReceiveEndpoint = receive.local
             simulated.receiveTransport = receive.id
@@ -105,7 +112,7 @@ final class RecordedWorkload {
                     ssrcs.append(ssrc)
                 }
                 do {
-                    let id = try engine.produce(on: send.id, ProducerOptions(
+                    let id = try control.produce(on: send.id, ProducerOptions(
                         kind: isVideo ? .video : .audio, mimeType: codec.mimeType, payloadType: codec.payloadType,
                         rtxPayloadType: isVideo ? codec.rtxPayloadType : nil, encodings: encodings))
                     producers["\(participant.id)\u{0}\(stream.id)"] = (index, id)
@@ -128,9 +135,9 @@ final class RecordedWorkload {
                     throw .invalidWorkload("\(reader.path): \(participant.id) subscribes to \(subscription.participant)/\(subscription.stream), which nobody publishes")
                 }
                 do {
-                    let (consumer, parameters) = try engine.consume(on: world.participants[index].receiveTransport, ConsumerOptions(producer: producer))
+                    let (consumer, parameters) = try control.consume(on: participants[index].receiveTransport, ConsumerOptions(producer: producer))
                     let start = max(joinMicros(participant.id), joinMicros(subscription.participant))
-                    world.participants[index].addStream(parameters, publisher: publisher, key: key, now: Instant(nanoseconds: start * 1_000))
+                    participants[index].addStream(parameters, publisher: publisher, key: key, now: Instant(nanoseconds: start * 1_000))
                     consumed.append(ConsumedStream(subscriber: participant.id, producer: producer, consumer: consumer,
                                                    key: key, isVideo: parameters.kind == .video))
                     key += 1

@@ -4,16 +4,36 @@ extension TrialRunner {
     /// Turns what the participants, links and engine did into the trial's metrics and series.
     func collect(world: TrialWorld, measurements: MeasurementCollector, layers: LayerTracker, estimate: TimeSeries,
                  spec: TrialSpec, simulated end: Instant) -> TrialResult {
+        let counters = world.engine.counters
+        let engineFigures: [String: Double] = [
+            "engine.packetsForwarded": Double(counters.packetsForwarded),
+            "engine.retransmissionsSent": Double(counters.retransmissionsSent),
+            "engine.nacksSent": Double(counters.nacksSent),
+            "engine.keyFrameRequestsSent": Double(counters.keyFrameRequestsSent),
+            "engine.packetsDropped": Double(counters.totalDropped),
+            "engine.holesFilledWithPadding": Double(counters.holesFilledWithPadding),
+            "engine.probePacketsSent": Double(counters.probePacketsSent),
+        ]
+        return Self.collect(participants: world.participants, receivedBytes: world.receivedBytes,
+                            links: (world.uplinks + world.downlinks).map(\.emulator.counters), engine: engineFigures,
+                            measurements: measurements, layers: layers, estimate: estimate, spec: spec, end: end, mode: "simulated")
+    }
+
+    /// The same for either mode: `engine` holds the engine's own figures (its counters in
+    /// simulated mode, the server's room statistics in live mode), added to the metrics as they are.
+    static func collect(participants: [SimulatedParticipant], receivedBytes: [BitrateMeter], links: [LinkCounters],
+                        engine: [String: Double], measurements: MeasurementCollector, layers: LayerTracker,
+                        estimate: TimeSeries, spec: TrialSpec, end: Instant, mode: String) -> TrialResult {
         var metrics = measurements.finish()
         var receivedSeries: [Double: Double] = [:]
-        for (index, participant) in world.participants.enumerated() {
+        for (index, participant) in participants.enumerated() {
             for stream in participant.streams {
                 let counts = stream.lossAfterRecovery
                 metrics.packetsExpected += Int(counts.expected)
                 metrics.packetsLostAfterRecovery += Int(max(0, counts.expected - counts.received))
                 if stream.statistics.packetsReceived > 1 { metrics.jitter.record(milliseconds: stream.statistics.jitterMilliseconds) }
             }
-            var meter = world.receivedBytes[index]
+            var meter = receivedBytes[index]
             meter.advance(to: end)
             if !participant.streams.isEmpty { metrics.add(receivedBitrate: meter) }
             for point in meter.series { receivedSeries[point.t, default: 0] += point.value }
@@ -29,24 +49,16 @@ extension TrialRunner {
                 }
             }
         }
-        let counters = world.engine.counters
-        metrics.extra["engine.packetsForwarded"] = Double(counters.packetsForwarded)
-        metrics.extra["engine.retransmissionsSent"] = Double(counters.retransmissionsSent)
-        metrics.extra["engine.nacksSent"] = Double(counters.nacksSent)
-        metrics.extra["engine.keyFrameRequestsSent"] = Double(counters.keyFrameRequestsSent)
-        metrics.extra["engine.packetsDropped"] = Double(counters.totalDropped)
-        metrics.extra["engine.holesFilledWithPadding"] = Double(counters.holesFilledWithPadding)
-        metrics.extra["engine.probePacketsSent"] = Double(counters.probePacketsSent)
-        metrics.extra["network.lostPackets"] = Double((world.uplinks + world.downlinks).map(\.emulator.counters)
-            .reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
+        metrics.extra.merge(engine) { _, new in new }
+        metrics.extra["network.lostPackets"] = Double(links.reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)
-        metrics.extra["participants"] = Double(world.participants.count)
+        metrics.extra["participants"] = Double(participants.count)
 
         var series = metrics.series
         series["bandwidthEstimate"] = estimate.points
         series["spatialLayer"] = layers.series.points
         series["receivedBitrate"] = receivedSeries.keys.sorted().map { SeriesPoint(t: $0, value: receivedSeries[$0]!) }
         return TrialResult(metrics: metrics.flattened(), series: series, simulatedSeconds: end.seconds,
-                           wallSeconds: 0, mode: "simulated")
+                           wallSeconds: 0, mode: mode)
     }
 }

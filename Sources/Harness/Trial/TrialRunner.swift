@@ -51,29 +51,15 @@ public struct TrialRunner: Sendable {
         if let recorder { world.onEngineIngress = { datagram, now in recorder.capture(datagram.bytes, now: now) } }
 
         // Participants and their links.
-        for (index, role) in roles.enumerated() {
-            let participant = SimulatedParticipant(index: index, role: role, random: random.split(), measurements: measurements,
-                                                   nackSettings: spec.profile.feedback.nack,
-                                                   congestion: spec.profile.feedback.congestion,
-                                                   initialBitrate: spec.profile.webRtcTransport.initialAvailableOutgoingBitrate,
-                                                   stopAt: stopAt)
-            let pair = spec.network.links(participant: index, deviceClass: role.device.rawValue)
-            let uplink: LinkEmulator<TrialWorld.Datagram>
-            let downlink: LinkEmulator<TrialWorld.Datagram>
-            do {
-                uplink = try LinkEmulator(profile: pair.uplink, generator: random.split(),
-                                          schedule: spec.network.changes(uplink: true, start: .zero), traceDirectory: traceDirectory)
-                downlink = try LinkEmulator(profile: pair.downlink, generator: random.split(),
-                                            schedule: spec.network.changes(uplink: false, start: .zero), traceDirectory: traceDirectory)
-            } catch {
-                throw TrialError.invalidNetwork("\(spec.network.name): \(error)")
-            }
-            world.add(participant, uplink: uplink, downlink: downlink)
+        for member in try Self.makeParticipants(spec: spec, roles: roles, stopAt: stopAt, measurements: measurements,
+                                                traceDirectory: traceDirectory, random: &random) {
+            world.add(member.participant, uplink: member.uplink, downlink: member.downlink)
         }
         if let recorded {
-            try recorded.setUpSession(world: world, stopAt: stopAt, recorder: recorder, random: &random)
+            try recorded.setUpSession(control: engine, participants: world.participants, stopAt: stopAt,
+                                      recorder: recorder, random: &random)
         } else {
-            try setUpSession(world: world, spec: spec, random: &random)
+            try Self.setUpSession(control: engine, participants: world.participants, profile: spec.profile, random: &random)
         }
         world.wakeAll()
 
@@ -101,48 +87,51 @@ public struct TrialRunner: Sendable {
                        spec: spec, simulated: end)
     }
 
-    /// Creates transports, producers and consumers as a signalling server would.
-    private func setUpSession(world: TrialWorld, spec: TrialSpec, random: inout SeededGenerator) throws {
-        let engine = world.engine
-        let capabilities = engine.capabilities
+    /// Creates transports, producers and consumers as a signalling server would, through
+    /// `control` (the engine itself in simulated mode, the engine server in live mode).
+    static func setUpSession(control: any SessionControl, participants: [SimulatedParticipant], profile: Profile,
+                             random: inout SeededGenerator) throws {
+        let capabilities = control.capabilities
         guard let opus = capabilities.codec(mimeType: "audio/opus"), let vp8 = capabilities.codec(mimeType: "video/VP8") else {
             throw TrialError.engine("the simulated participants need audio/opus and video/VP8 in router.mediaCodecs")
         }
         var producers: [(publisher: Int, id: ProducerID)] = []
-        for participant in world.participants {
-            let send = engine.createTransport(remote: participant.sendEndpoint)
-            let receive = engine.createTransport(remote: participant.receiveEndpoint)
-            participant.engineSendEndpoint = send.local
-            participant.engineReceiveEndpoint = receive.local
-            participant.receiveTransport = receive.id
+        for participant in participants {
             do {
+                let send = try control.createTransport(for: participant.sendEndpoint)
+                let receive = try control.createTransport(for: participant.receiveEndpoint)
+                participant.engineSendEndpoint = send.local
+                participant.engineReceiveEndpoint = receive.local
+                participant.receiveTransport = receive.id
                 if participant.role.sendsAudio {
                     let ssrc = UInt32(truncatingIfNeeded: random.next())
                     participant.configureAudio(ssrc: ssrc, payloadType: opus.payloadType)
-                    let id = try engine.produce(on: send.id, ProducerOptions(
+                    let id = try control.produce(on: send.id, ProducerOptions(
                         kind: .audio, mimeType: opus.mimeType, payloadType: opus.payloadType, encodings: [ProducerEncoding(ssrc: ssrc)]))
                     producers.append((participant.index, id))
                 }
                 if participant.role.video != .none {
-                    let encodings = Self.encodings(for: participant.role, profile: spec.profile, random: &random)
+                    let encodings = Self.encodings(for: participant.role, profile: profile, random: &random)
                     participant.configureVideo(encodings: encodings, payloadType: vp8.payloadType, rtxPayloadType: vp8.rtxPayloadType)
-                    let id = try engine.produce(on: send.id, ProducerOptions(
+                    let id = try control.produce(on: send.id, ProducerOptions(
                         kind: .video, mimeType: vp8.mimeType, payloadType: vp8.payloadType, rtxPayloadType: vp8.rtxPayloadType,
                         encodings: encodings.map { ProducerEncoding(ssrc: $0.ssrc, rtxSSRC: $0.rtxSSRC, maxBitrate: $0.bitrate) }))
                     producers.append((participant.index, id))
                 }
+            } catch let error as TrialError {
+                throw error
             } catch {
                 throw TrialError.engine("\(error)")
             }
         }
         // Everyone subscribes to everyone else's producers (mediasoup-demo behaviour).
         var key = 0
-        for participant in world.participants {
+        for participant in participants {
             for (publisher, producer) in producers where publisher != participant.index {
                 do {
-                    let (_, parameters) = try engine.consume(on: participant.receiveTransport, ConsumerOptions(producer: producer))
+                    let (_, parameters) = try control.consume(on: participant.receiveTransport, ConsumerOptions(producer: producer))
                     participant.addStream(parameters, publisher: publisher, key: key,
-                                          now: .seconds(max(participant.role.joinAt, world.participants[publisher].role.joinAt)))
+                                          now: .seconds(max(participant.role.joinAt, participants[publisher].role.joinAt)))
                     key += 1
                 } catch {
                     throw TrialError.engine("\(error)")

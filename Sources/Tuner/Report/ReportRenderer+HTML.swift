@@ -69,6 +69,7 @@ extension ReportRenderer {
         h += "<h2>Configurations</h2><div class=\"scroll\"><table><tr><th>candidate</th><th>config hash</th></tr>"
         for c in results.candidates { h += "<tr><td><code>\(esc(c.name))</code></td><td><code>\(c.configHash)</code></td></tr>" }
         h += "</table></div>"
+        h += liveImpairmentsHTML()
         let failed = results.trials.filter { $0.status == .failed }
         if !failed.isEmpty {
             h += "<h2>Failed trials</h2><ul>"

@@ -105,6 +105,7 @@ public struct ReportRenderer: Sendable {
         }
         md += "\n## Configurations\n\n| candidate | config hash |\n|---|---|\n"
         for c in results.candidates { md += "| `\(c.name)` | `\(c.configHash)` |\n" }
+        md += liveImpairmentsMarkdown()
         let failed = results.trials.filter { $0.status == .failed }
         if !failed.isEmpty {
             md += "\n## Failed trials\n\n"

@@ -6,7 +6,8 @@ import Harness
 public struct SweepRunner: Sendable {
     public var executor: any TrialExecutor
     public var store: RunStore
-    /// Trials in flight at once. Default: active processor count.
+    /// Trials in flight at once. Default: active processor count; never more than the
+    /// executor's `maximumConcurrency` (1 for live trials).
     public var jobs: Int
     /// A trial still running after this long is recorded as failed. Nil: no limit.
     public var trialTimeout: Duration?
@@ -16,7 +17,7 @@ public struct SweepRunner: Sendable {
                 trialTimeout: Duration? = nil, progress: (any SweepProgress)? = nil) {
         self.executor = executor
         self.store = store
-        self.jobs = max(1, jobs)
+        self.jobs = max(1, min(jobs, executor.maximumConcurrency ?? jobs))
         self.trialTimeout = trialTimeout
         self.progress = progress
     }
@@ -99,7 +100,11 @@ public struct SweepRunner: Sendable {
     }
 
     private func execute(_ trials: [PlannedTrial], plan: SweepPlan, records: inout [String: TrialRecord]) async throws {
+        // Interleaved: every candidate's trial of one (repetition, network) before the next, so
+        // a drift in the machine's load during a live sweep falls on all candidates alike
+        // instead of on whichever ran last (simulated results do not depend on the order).
         let pending = trials.filter { records[$0.id] == nil }
+            .sorted { ($0.repetition, $0.networkIndex, $0.candidate) < ($1.repetition, $1.networkIndex, $1.candidate) }
         progress?.started(total: trials.count, alreadyDone: trials.count - pending.count)
         var done = trials.count - pending.count
         try await withThrowingTaskGroup(of: TrialRecord.self) { group in

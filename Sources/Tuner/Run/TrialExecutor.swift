@@ -1,21 +1,49 @@
 import Foundation
 import Harness
 
-/// Runs one trial. The sweep runner calls it concurrently (up to `--jobs`), so it must be
-/// `Sendable`; the same spec must give the same metrics (the seed is in the spec).
+/// Runs one trial. The sweep runner calls it concurrently (up to `--jobs`, and at most
+/// `maximumConcurrency`), so it must be `Sendable`; in simulated mode the same spec must give the
+/// same metrics (the seed is in the spec).
 public protocol TrialExecutor: Sendable {
     func run(_ spec: TrialSpec) async throws -> TrialResult
+    /// Trials this executor may run at once, whatever `--jobs` says; nil: no limit of its own.
+    var maximumConcurrency: Int? { get }
+}
+
+extension TrialExecutor {
+    public var maximumConcurrency: Int? { nil }
 }
 
 /// The executor `sfulab sweep` uses: simulated trials run as `sfulab trial --spec FILE --json`
-/// child processes (one per job). Live mode needs the engine server, which has not landed yet.
-public func makeDefaultExecutor(mode: RunMode) throws -> any TrialExecutor {
+/// child processes (one per job); live trials as `sfulab trial --mode live` child processes, one
+/// at a time, each against a `sfulab serve` it starts with its candidate's profile.
+public func makeDefaultExecutor(mode: RunMode) -> any TrialExecutor {
     switch mode {
-    case .simulated:
-        return SubprocessTrialExecutor()
-    case .live:
-        throw TunerError(.runnerUnavailable,
-                         "live mode needs the engine server (`sfulab serve`), which is not built yet; run this experiment with --mode simulated if it sweeps no live-only knob")
+    case .simulated: SubprocessTrialExecutor()
+    case .live: LiveTrialExecutor()
+    }
+}
+
+/// Live trials (docs/live-mode.md): each runs as `sfulab trial --mode live --spec FILE --json`
+/// in a child process, which starts its own `sfulab serve` with the trial's profile (a sweep
+/// never attaches to a running server: every candidate's profile must reach the engine).
+/// One at a time: live trials measure real timing, and trials running side by side would
+/// compete for the same cores and skew each other's figures.
+public struct LiveTrialExecutor: TrialExecutor {
+    public var subprocess: SubprocessTrialExecutor
+
+    public init(executable: URL? = nil) {
+        subprocess = SubprocessTrialExecutor(executable: executable, arguments: ["trial", "--mode", "live"])
+    }
+
+    public var maximumConcurrency: Int? { 1 }
+
+    public func run(_ spec: TrialSpec) async throws -> TrialResult {
+        let result = try await subprocess.run(spec)
+        guard result.mode == "live" else {
+            throw TunerError(.trialFailed, "a live trial returned a \(result.mode) result: \(subprocess.executable.path) does not run live trials")
+        }
+        return result
     }
 }
 

@@ -1,0 +1,118 @@
+import ControlAPI
+import Engine
+import EngineClient
+import Foundation
+import Harness
+
+/// Live mode's `SessionControl`: signals the engine server over its control API
+/// (docs/control-api.md) in one room, and opens the participant's socket behind each transport it
+/// creates.
+///
+/// Set-up calls (`createTransport`, `produce`, `consume`) block on the server's answer and must
+/// not run on an event loop; they run before the trial clock starts. The calls a recorded
+/// workload makes during the trial (`pause…`, `resume…`) run on the load generator's event loop:
+/// they are sent without waiting for the answer, and a failure is counted in `failedCalls`.
+/// State changes only during set-up (hence `@unchecked Sendable`).
+final class LiveSessionControl: SessionControl, @unchecked Sendable {
+    let client: EngineClient
+    let room: String
+    let transportProtocol: TransportProtocol
+    let capabilities: RouterCapabilities
+    private let driver: LiveDriver
+    /// Host the participants' sockets bind to.
+    private let host: String
+    /// Video consumers created, in order (the layer series polls some of them).
+    private(set) var videoConsumers: [ConsumerID] = []
+    private let failures = FailureCount()
+
+    /// Reads the server's capabilities; the payload types come from the server, the codec list
+    /// from `profile` (the same profile the server was started with, in the usual case).
+    init(client: EngineClient, room: String, protocol transportProtocol: TransportProtocol, driver: LiveDriver,
+         profile: Profile, host: String = "127.0.0.1") throws {
+        self.client = client
+        self.room = room
+        self.transportProtocol = transportProtocol
+        self.driver = driver
+        self.host = host
+        let served = try client.capabilities()
+        var capabilities = RouterCapabilities(router: profile.router)
+        capabilities.codecs = capabilities.codecs.compactMap { codec in
+            guard let remote = served.codecs.first(where: { $0.mimeType.lowercased() == codec.mimeType.lowercased() }) else { return nil }
+            var matched = codec
+            matched.payloadType = remote.payloadType
+            matched.rtxPayloadType = remote.rtxPayloadType
+            matched.clockRate = remote.clockRate
+            return matched
+        }
+        self.capabilities = capabilities
+    }
+
+    /// Calls made during the trial that failed.
+    var failedCalls: Int { failures.value }
+
+    func createTransport(for participant: Endpoint) throws -> (id: TransportID, local: Endpoint) {
+        // The server is told the socket's address (comedia off), so media flows to a subscriber
+        // before it sends anything (a subscriber's first RTCP waits for its first packet).
+        let info = try client.createTransport(room: room, protocol: transportProtocol, comedia: false)
+        guard let address = Self.ipv4(info.ip) else {
+            throw LiveTrialError.engine("transport \(info.id) listens on \(info.ip), which is not an IPv4 address this load generator can reach")
+        }
+        let engine = Endpoint(address: address, port: info.port)
+        let localPort = try driver.open(engine: engine, protocol: transportProtocol, host: host).wait()
+        try client.connectTransport(room: room, transport: info.id, ip: host, port: UInt16(localPort))
+        return (TransportID(rawValue: info.id), engine)
+    }
+
+    func produce(on transport: TransportID, _ options: ProducerOptions) throws -> ProducerID {
+        ProducerID(rawValue: try client.produce(room: room, transport: transport.rawValue, options))
+    }
+
+    func consume(on transport: TransportID, _ options: ConsumerOptions) throws -> (ConsumerID, ConsumerParameters) {
+        let info = try client.consume(room: room, transport: transport.rawValue, options)
+        let id = ConsumerID(rawValue: info.id)
+        if info.kind == .video { videoConsumers.append(id) }
+        return (id, info.consumerParameters)
+    }
+
+    func pauseProducer(_ id: ProducerID) {
+        send(.pauseProducer(room: room, producer: id.rawValue))
+    }
+
+    func resumeProducer(_ id: ProducerID, now: Instant) {
+        send(.resumeProducer(room: room, producer: id.rawValue))
+    }
+
+    func pauseConsumer(_ id: ConsumerID) {
+        send(.pauseConsumer(room: room, consumer: id.rawValue))
+    }
+
+    func availableOutgoingBitrate(_ transport: TransportID) throws -> Bitrate {
+        let stats = try client.transportStats(room: room, transport: transport.rawValue)
+        return Bitrate(bitsPerSecond: Int64(stats.availableOutgoingBitrate))
+    }
+
+    private func send<Response: Sendable>(_ request: EngineRequest<Response>) {
+        let client = client
+        let failures = failures
+        Task {
+            do { _ = try await client.send(request) } catch { failures.increment() }
+        }
+    }
+
+    /// `a.b.c.d` as a host-order address.
+    static func ipv4(_ text: String) -> UInt32? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map { UInt8($0) }
+        guard parts.count == 4, parts.allSatisfy({ $0 != nil }) else { return nil }
+        return parts.reduce(UInt32(0)) { $0 << 8 | UInt32($1!) }
+    }
+}
+
+/// A counter shared between threads.
+private final class FailureCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var value: Int { lock.withLock { count } }
+
+    func increment() { lock.withLock { count += 1 } }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Harness
+import LiveHarness
+
+/// How `sfulab trial` and `sfulab replay` choose and reach the engine: `--mode simulated` (the
+/// in-process engine in virtual time, the default) or `--mode live` (a `sfulab serve` process
+/// started for the trial, or the one at `--engine URL`), docs/live-mode.md.
+struct LiveTrialOptions: ParsableArguments {
+    enum Mode: String, ExpressibleByArgument, CaseIterable { case simulated, live }
+
+    @Option(help: "simulated (in-process engine, virtual time) or live (engine server process, real sockets).")
+    var mode: Mode = .simulated
+
+    @Option(help: "Live mode: use the engine server at this control URL (http://HOST:PORT) instead of starting one; its own profile applies.")
+    var engine: String?
+
+    func validate() throws {
+        if engine != nil && mode != .live { throw ValidationError("--engine needs --mode live") }
+    }
+
+    /// The path of the running `sfulab`, which live mode starts as `sfulab serve`.
+    static var executable: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
+
+    /// Runs `spec` live; exits 2 for bad input (workload, network, a profile live mode cannot run)
+    /// and 1 when the engine server or the run failed, with the error on stderr.
+    func runLive(_ spec: TrialSpec, verbatim: Bool = false) throws -> TrialResult {
+        var runner = LiveTrialRunner(engine: engine.map { .attach(url: $0) } ?? .spawn(executable: Self.executable),
+                                     traceDirectory: FileManager.default.currentDirectoryPath)
+        runner.replaysVerbatim = verbatim
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            var result = try runner.run(spec)
+            result.wallSeconds = (clock.now - started).secondsDouble
+            return result
+        } catch let error as TrialError {
+            printError("error: \(error.description)")
+            throw ExitCode(2)
+        } catch let error as LiveTrialError {
+            printError("error: \(error.description)")
+            if case .unsupported = error { throw ExitCode(2) }
+            throw ExitCode(1)
+        } catch {
+            printError("error: live trial: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

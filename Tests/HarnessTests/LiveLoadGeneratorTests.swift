@@ -1,0 +1,58 @@
+import Engine
+import Testing
+@testable import Harness
+
+/// The live load generator without sockets: wired to the in-process engine (its own
+/// `SessionControl`) and driven in virtual time, so the generator's routing, links and collection
+/// are checked deterministically; the real sockets and server are LiveHarnessTests' job.
+@Suite("LiveLoadGenerator in virtual time")
+struct LiveLoadGeneratorTests {
+    func run(network: NetworkScenario, overTCP: Bool, seconds: Double = 4) throws -> TrialResult {
+        let spec = TrialSpec(profile: Profile(), workload: WorkloadSpec(participants: 3), network: network,
+                             duration: .seconds(seconds), seed: 7)
+        let engine = Engine(profile: spec.profile, seed: 99)
+        let generator = try LiveLoadGenerator(spec: spec, control: engine, overTCP: overTCP)
+        var now = Instant.zero
+        while now < generator.end {
+            generator.handleTimeout(now: now)
+            for transmit in generator.takeTransmits() {
+                engine.handleDatagram(from: transmit.from, to: transmit.to, bytes: transmit.bytes, now: now)
+            }
+            engine.handleTimeout(now: now)
+            while let output = engine.poll() {
+                if case .transmit(let transmit) = output { generator.receive(Array(transmit.bytes), from: transmit.from, now: now) }
+            }
+            // The engine's outputs may be due at once on a zero-delay link: step again at `now`.
+            let next = [generator.nextDeadline(), engine.nextDeadline(), generator.end].compactMap { $0 }.min()!
+            now = max(next, now + .microseconds(100))
+        }
+        return generator.finish(engine: ["engineLatency.count": 0])
+    }
+
+    @Test("over a lossless network every stream decodes and nothing stays lost")
+    func lossless() throws {
+        let result = try run(network: try NetworkScenario.preset(named: "lossless"), overTCP: false)
+        #expect(result.mode == "live")
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 3 * 2 * 60)
+        #expect(result.metrics["frameLatency.count", default: 0] > 0)
+        #expect(result.metrics["packetsLostAfterRecovery"] == 0)
+        #expect(result.liveImpairments?["loss"]?.contains("dropped") == true)
+    }
+
+    @Test("over TCP a lossy link loses nothing: loss becomes retransmission delay")
+    func tcp() throws {
+        var lossy = try NetworkScenario.preset(named: "lossless")
+        lossy.uplink.loss = 0.03
+        lossy.downlink.loss = 0.03
+        lossy.uplink.delay = 20
+        lossy.downlink.delay = 20
+        let overTCP = try run(network: lossy, overTCP: true)
+        #expect(overTCP.metrics["network.lostPackets"] == 0)
+        #expect(overTCP.metrics["tcp.retransmissions", default: 0] > 0)
+        #expect(overTCP.metrics["packetsLostAfterRecovery"] == 0)
+        #expect(overTCP.liveImpairments?["loss"]?.contains("TCPRecoveryModel") == true)
+        let overUDP = try run(network: lossy, overTCP: false)
+        #expect(overUDP.metrics["network.lostPackets", default: 0] > 0)
+        #expect(overUDP.metrics["tcp.retransmissions"] == nil)
+    }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import Engine
+import Foundation
+import Harness
+import LiveHarness
+import Synchronization
+import Testing
+
+/// Live trials for real: a `sfulab serve` child process and the load generator over loopback
+/// sockets. They run in real time, so they are few and short (3 s of media each), one at a time.
+@Suite("Live trials against sfulab serve", .serialized)
+struct LiveTrialTests {
+    func spec(participants: Int = 3, network: NetworkScenario, profile: Profile = Profile(), seconds: Double = 3) -> TrialSpec {
+        TrialSpec(profile: profile, workload: WorkloadSpec(participants: participants), network: network,
+                  duration: .seconds(seconds), seed: 5)
+    }
+
+    /// Runs `spec` live with a spawned server; returns the result (or the error) and the server's pid.
+    func runLive(_ spec: TrialSpec) throws -> (result: Result<TrialResult, any Error>, pid: Int32?) {
+        var runner = LiveTrialRunner(engine: .spawn(executable: try LiveTestSupport.sfulabPath()))
+        let pid = Mutex<Int32?>(nil)
+        runner.serverStarted = { started in pid.withLock { $0 = started } }
+        let result = Result { try runner.run(spec) }
+        return (result, pid.withLock { $0 })
+    }
+
+    static func isRunning(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0
+    }
+
+    @Test("UDP: frames decode, nothing stays lost, the server's engine latency is reported, and the server is gone after")
+    func udp() throws {
+        let (outcome, pid) = try runLive(spec(network: try NetworkScenario.preset(named: "lossless")))
+        let result = try outcome.get()
+        #expect(result.mode == "live")
+        #expect(result.liveImpairments?["transport"]?.contains("UDP") == true)
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 100)
+        #expect(result.metrics["frameLatency.count", default: 0] > 100)
+        #expect(result.metrics["frameLatency.p95"] != nil)
+        #expect(result.metrics["packetsExpected", default: 0] > 0)
+        #expect(result.metrics["packetsLostAfterRecovery"] == 0)
+        #expect(result.metrics["engineLatency.count", default: 0] > 0)
+        #expect(result.metrics["engineLatency.p99"] != nil)
+        let server = try #require(pid)
+        #expect(!Self.isRunning(server))
+    }
+
+    @Test("TCP (RFC 4571): the same session decodes over TCP connections")
+    func tcp() throws {
+        var profile = Profile()
+        profile.webRtcTransport.enableTcp = true
+        profile.webRtcTransport.preferTcp = true
+        let (outcome, _) = try runLive(spec(network: try NetworkScenario.preset(named: "lossless"), profile: profile))
+        let result = try outcome.get()
+        #expect(result.liveImpairments?["transport"]?.contains("TCP") == true)
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 100)
+        #expect(result.metrics["frameLatency.count", default: 0] > 100)
+        #expect(result.metrics["packetsLostAfterRecovery"] == 0)
+        #expect(result.metrics["engineLatency.count", default: 0] > 0)
+    }
+
+    @Test("a lossy link in user space makes the engine retransmit (NACK/RTX)")
+    func lossyLinkRecovers() throws {
+        var lossy = try NetworkScenario.preset(named: "lossless")
+        lossy.name = "lossy-5pct"
+        lossy.uplink.loss = 0.05
+        lossy.downlink.loss = 0.05
+        lossy.uplink.delay = 10
+        lossy.downlink.delay = 10
+        let (outcome, _) = try runLive(spec(network: lossy))
+        let result = try outcome.get()
+        #expect(result.metrics["network.lostPackets", default: 0] > 0)
+        #expect(result.metrics["engine.retransmissionsSent", default: 0] > 0)
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 100)
+    }
+
+    @Test("a trial that fails after the server started still stops the server")
+    func failureStopsTheServer() throws {
+        var profile = Profile()
+        profile.router.mediaCodecs.removeAll { $0.kind == .video }
+        let (outcome, pid) = try runLive(spec(network: try NetworkScenario.preset(named: "lossless"), profile: profile))
+        #expect(throws: TrialError.self) { try outcome.get() }
+        let server = try #require(pid)
+        #expect(!Self.isRunning(server))
+    }
+}
