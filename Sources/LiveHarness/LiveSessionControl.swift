@@ -74,6 +74,13 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
         return (id, info.consumerParameters)
     }
 
+    /// The control API has no route to replace a producer's source yet: a device switch in a
+    /// live trial fails (the publisher keeps its old stream) and is counted in `failedCalls`.
+    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant) throws {
+        failures.increment()
+        throw LiveTrialError.engine("device switches are not supported in live mode yet: the control API has no route to replace producer \(id.rawValue)'s source")
+    }
+
     func pauseProducer(_ id: ProducerID) {
         send(.pauseProducer(room: room, producer: id.rawValue))
     }

@@ -105,55 +105,12 @@ extension RecordedWorkload {
             pendingActions.removeFirst()
             let at = Instant(nanoseconds: action.timeMicros * 1_000)
             if at > world.now { world.run(until: at) }
-<<<<<<< HEAD
-            let engine = world.engine
-            switch action.kind {
-            case .pauseProducer(let id, let keys):
-                try? engine.pauseProducer(id)
-                for key in keys { measurements.streamInactive(stream: key) }
-            case .resumeProducer(let id):
-                try? engine.resumeProducer(id, now: world.now)
-            case .pauseConsumer(let id):
-                try? engine.pauseConsumer(id)
-            case .replaceSource(let id, let publisher, let tracks, let keys):
-                if replaceSource(id, publisher: publisher, tracks: tracks, engine: engine, now: world.now) {
-                    measurements.sourceReplaced(streams: keys, at: world.now)
-                }
-            }
-=======
             perform(action, control: world.engine, now: world.now, measurements: measurements)
->>>>>>> live
             world.wakeAll()
         }
         world.run(until: end)
     }
 
-<<<<<<< HEAD
-    /// Draws new SSRCs for the stream's encodings, has the engine bind them to the producer, then
-    /// switches the publisher and the session recorder over. The generator is seeded from the old
-    /// SSRC and the number of switches so far, so a trial stays reproducible from its seed.
-    private func replaceSource(_ id: ProducerID, publisher index: Int, tracks: [String], engine: Engine, now: Instant) -> Bool {
-        guard index < publishers.count, let publisher = publishers[index] else { return false }
-        let indices = publisher.encodingIndices(playing: tracks)
-        guard let first = indices.first else { return false }
-        let old = indices.map { (publisher.encodings[$0].ssrc, publisher.encodings[$0].rtxSSRC) }
-        deviceSwitches += 1
-        var random = SeededGenerator(seed: UInt64(publisher.encodings[first].ssrc) << 32 | UInt64(deviceSwitches))
-        // A new SSRC that happens to be in use on the transport is refused: draw again.
-        for _ in 0..<8 {
-            let encodings = old.map { _, rtx in
-                ProducerEncoding(ssrc: UInt32(truncatingIfNeeded: random.next()),
-                                 rtxSSRC: rtx == nil ? nil : UInt32(truncatingIfNeeded: random.next()))
-            }
-            guard (try? engine.replaceProducerSource(id, encodings: encodings, now: now)) != nil else { continue }
-            publisher.replaceSource(indices, with: encodings, timestampOffset: UInt32(truncatingIfNeeded: random.next()), random: &random)
-            for ((oldSSRC, _), encoding) in zip(old, encodings) {
-                if let ssrc = encoding.ssrc { recorder?.sourceReplaced(old: oldSSRC, new: ssrc) }
-            }
-            return true
-        }
-        return false
-=======
     /// Removes and returns the actions due by `now` (live mode carries them out in real time).
     func takeActions(dueBy now: Instant) -> [ScheduledAction] {
         var due: [ScheduledAction] = []
@@ -174,7 +131,38 @@ extension RecordedWorkload {
             try? control.resumeProducer(id, now: now)
         case .pauseConsumer(let id):
             try? control.pauseConsumer(id)
+        case .replaceSource(let id, let publisher, let tracks, let keys):
+            if replaceSource(id, publisher: publisher, tracks: tracks, control: control, now: now) {
+                measurements.sourceReplaced(streams: keys, at: now)
+            }
         }
->>>>>>> live
+    }
+
+    /// Draws new SSRCs for the stream's encodings, has the engine bind them to the producer, then
+    /// switches the publisher and the session recorder over. The generator is seeded from the old
+    /// SSRC and the number of switches so far, so a trial stays reproducible from its seed.
+    private func replaceSource(_ id: ProducerID, publisher index: Int, tracks: [String], control: any SessionControl, now: Instant) -> Bool {
+        guard index < publishers.count, let publisher = publishers[index] else { return false }
+        let indices = publisher.encodingIndices(playing: tracks)
+        guard let first = indices.first else { return false }
+        let old = indices.map { (publisher.encodings[$0].ssrc, publisher.encodings[$0].rtxSSRC) }
+        deviceSwitches += 1
+        var random = SeededGenerator(seed: UInt64(publisher.encodings[first].ssrc) << 32 | UInt64(deviceSwitches))
+        // A new SSRC that happens to be in use on the transport is refused: draw again.
+        for _ in 0..<8 {
+            let encodings = old.map { _, rtx in
+                ProducerEncoding(ssrc: UInt32(truncatingIfNeeded: random.next()),
+                                 rtxSSRC: rtx == nil ? nil : UInt32(truncatingIfNeeded: random.next()))
+            }
+            do { try control.replaceProducerSource(id, encodings: encodings, now: now) } catch is Engine.ControlError { continue } catch {
+                return false  // not a refused SSRC (live mode without the route): drawing again cannot help
+            }
+            publisher.replaceSource(indices, with: encodings, timestampOffset: UInt32(truncatingIfNeeded: random.next()), random: &random)
+            for ((oldSSRC, _), encoding) in zip(old, encodings) {
+                if let ssrc = encoding.ssrc { recorder?.sourceReplaced(old: oldSSRC, new: ssrc) }
+            }
+            return true
+        }
+        return false
     }
 }

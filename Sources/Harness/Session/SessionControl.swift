@@ -35,6 +35,10 @@ public protocol SessionControl: AnyObject {
     /// Pauses a consumer (mediasoup `consumer.pause()`).
     func pauseConsumer(_ id: ConsumerID) throws
 
+    /// Binds new SSRCs to a producer whose publisher replaced its source (a device switch):
+    /// consumers keep one continuous stream and restart at the next key frame.
+    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant) throws
+
     /// The congestion controller's current estimate for what the engine sends on `transport`.
     func availableOutgoingBitrate(_ transport: TransportID) throws -> Bitrate
 }
