@@ -1,6 +1,7 @@
-import CoreMetrics
 import ControlAPI
+import CoreMetrics
 import Engine
+import EngineClient
 import NIOCore
 import NIOPosix
 

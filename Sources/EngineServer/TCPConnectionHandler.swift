@@ -1,4 +1,5 @@
 import Engine
+import EngineClient
 import NIOCore
 
 /// One accepted TCP connection of a transport: registers it under its peer endpoint (where the

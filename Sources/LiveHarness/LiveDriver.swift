@@ -1,4 +1,5 @@
 import Engine
+import EngineClient
 import Harness
 import NIOCore
 import NIOPosix

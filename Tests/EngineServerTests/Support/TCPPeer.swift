@@ -1,3 +1,4 @@
+import EngineClient
 @testable import EngineServer
 import NIOCore
 import NIOPosix
