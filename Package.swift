@@ -71,6 +71,13 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Records a room of a running engine server through a tap into a session file
+        // (`sfulab record --engine`; docs/workload-format.md, "Recording a live engine").
+        .target(name: "LiveRecorder", dependencies: [
+            "Harness", "Media", "ControlAPI", "EngineClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // Profiles, experiments, sweeps, statistics, reports.
         .target(name: "Tuner", dependencies: [
             "Harness", "Engine",
@@ -78,7 +85,7 @@ let package = Package(
         ]),
         // Thin command-line front end.
         .executableTarget(name: "sfulab", dependencies: [
-            "Tuner", "Harness", "Engine", "CAllocationCounter", "EngineServer", "EngineClient",
+            "Tuner", "Harness", "Engine", "CAllocationCounter", "EngineServer", "EngineClient", "LiveRecorder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -92,7 +99,7 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
         .testTarget(name: "EngineServerTests", dependencies: [
-            "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP",
+            "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP", "LiveRecorder", "Harness", "Media",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
