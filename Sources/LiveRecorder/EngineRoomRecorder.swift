@@ -50,7 +50,9 @@ public final class EngineRoomRecorder {
     /// Records until `duration` (nil: no limit) has passed or `shouldStop` returns true (checked
     /// at least every 100 ms), then writes `path`. Bad input (unreachable server, unknown room,
     /// missing output directory) throws `.usage` before anything is written.
-    public func record(to path: String, duration: Duration?, shouldStop: () -> Bool = { false }) throws(LiveRecordingError) -> Summary {
+    /// `started` is called once the tap runs.
+    public func record(to path: String, duration: Duration?, started: () -> Void = {},
+                       shouldStop: () -> Bool = { false }) throws(LiveRecordingError) -> Summary {
         try Self.checkWritable(path)
         let initial: ProducerList
         do { initial = try client.listProducers(room: room) } catch {
@@ -66,6 +68,7 @@ public final class EngineRoomRecorder {
         do { tap = try client.createTap(room: room, ip: ip, port: receiver.port) } catch {
             throw .usage(Self.roomProblem(error, room: room, url: client.url))
         }
+        started()
         let clock = ContinuousClock()
         let started = clock.now
         let recorder = LiveSessionRecorder(source: "\(client.url) room \(room)")
@@ -146,8 +149,8 @@ public final class EngineRoomRecorder {
     /// Bad input named the way a user fixes it.
     private static func roomProblem(_ error: EngineClientError, room: String, url: String) -> String {
         switch error {
-        case .server(404, _, let message):
-            "--room \(room): \(message) (the room must exist on \(url); it is created by the first POST /rooms/\(room)/transports)"
+        case .server(404, _, _):
+            "--room \(room): the engine server at \(url) has no room \(room) (a room exists once a client created a transport in it)"
         default:
             "--engine \(url): \(error)"
         }
