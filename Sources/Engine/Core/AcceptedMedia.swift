@@ -14,4 +14,12 @@ public struct AcceptedMedia {
     public var isRetransmission: Bool
     /// The whole RTP packet (header, extensions, payload).
     public var bytes: UnsafeRawBufferPointer
+
+    public init(producer: ProducerID, transport: TransportID, encodingIndex: Int, isRetransmission: Bool, bytes: UnsafeRawBufferPointer) {
+        self.producer = producer
+        self.transport = transport
+        self.encodingIndex = encodingIndex
+        self.isRetransmission = isRetransmission
+        self.bytes = bytes
+    }
 }
