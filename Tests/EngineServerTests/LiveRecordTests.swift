@@ -153,6 +153,13 @@ import Testing
             let joinB = try #require(manifest.events.first { $0.kind == .join && $0.participant == "transport-2" }).timeMicros
             #expect(joinB >= split * 3 / 4)
             #expect(manifest.recording?.devicesKnown == false && manifest.recording?.framesLost == 0)
+            // Picture sizes from the key frames, frame rates from the capture times.
+            for rid in ["q", "h", "f"] {
+                let recorded = try #require(manifest.track("transport-0-cam-\(rid)"))
+                let original = try #require(source.manifest.track("cam-desktop-0-\(rid)"))
+                #expect(recorded.width == original.width && recorded.height == original.height)
+                #expect(abs((recorded.frameRate ?? 0) - (original.frameRate ?? 0)) <= 2, "\(rid): \(recorded.frameRate ?? 0) fps")
+            }
 
             // Packet for packet: payloads, RTP timestamps and frame flags as sent; capture times
             // monotonic and spaced as the packets actually left (within 50 ms).

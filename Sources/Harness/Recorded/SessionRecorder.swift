@@ -225,6 +225,10 @@ package final class SessionRecorder {
             var template = track.template
             template.durationMicros = durationMicros
             if template.targetBitrate == 0 { template.targetBitrate = measuredBitrate(track, durationMicros: durationMicros) }
+            if track.isVideo, template.width == nil, let size = keyFrameSize(track) {
+                (template.width, template.height) = (size.width, size.height)
+            }
+            if track.isVideo, template.frameRate == nil { template.frameRate = measuredFrameRate(track) }
             try writer.beginTrack(template)
             for var entry in track.packets {
                 entry.packet.isKeyFrame = track.isVideo && keyFrames.contains(KeyFrame(generation: entry.generation, timestamp: entry.packet.rtpTimestamp))
@@ -247,6 +251,23 @@ package final class SessionRecorder {
                                         events: events.sorted { ($0.timeMicros, $0.participant) < ($1.timeMicros, $1.participant) },
                                         recording: recording)
         try writer.finish(manifest)
+    }
+
+    /// The picture size the track's first key frame states (VP9: its top spatial layer), for
+    /// tracks recorded without one (a live engine's).
+    private func keyFrameSize(_ track: Track) -> (width: Int, height: Int)? {
+        guard let key = track.packets.first(where: { $0.packet.isKeyFrame && $0.packet.isFrameStart }) else { return nil }
+        let picture = track.packets.filter { $0.generation == key.generation && $0.packet.rtpTimestamp == key.packet.rtpTimestamp }
+        guard track.isVP9 else { return VPXFrameHeader.size(ofPayload: key.packet.payload, vp9: false) }
+        let top = picture.map(\.packet.spatialLayer).max() ?? 0
+        return picture.first { $0.packet.spatialLayer == top }.flatMap { VPXFrameHeader.size(ofPayload: $0.packet.payload, vp9: true) }
+    }
+
+    /// Frames per second over the track's span (nil with fewer than two frames).
+    private func measuredFrameRate(_ track: Track) -> Int? {
+        let ends = track.packets.filter(\.packet.isFrameEnd).map(\.packet.captureTimeMicros)
+        guard ends.count >= 2, let first = ends.min(), let last = ends.max(), last > first else { return nil }
+        return Int((Double(ends.count - 1) * 1e6 / Double(last - first)).rounded())
     }
 
     /// Mean bits per second of a track's payloads over the session (0 when it is empty).
