@@ -27,27 +27,23 @@ public struct ProducerSnapshot: Sendable, Hashable {
 
 extension Engine {
     /// Every open producer, in creation order.
-    public var producerSnapshots: [ProducerSnapshot] {
-        producerList.map { producer in
-            ProducerSnapshot(
-                id: producer.id, transport: producer.transport, kind: producer.kind, mimeType: producer.codec.mimeType,
-                clockRate: producer.codec.clockRate, payloadType: producer.inputPayloadType,
-                rtxPayloadType: producer.inputRTXPayloadType,
-                encodings: producer.streams.map { stream in
-                    // An SVC producer declared without a mode runs the profile's.
-                    ProducerEncoding(ssrc: stream.ssrc, rid: stream.rid, rtxSSRC: stream.rtxSSRC, maxBitrate: stream.declaredBitrate,
-                                     scalabilityMode: stream.declaredScalabilityMode
-                                        ?? (producer.isSVC ? profile.producer.svcScalabilityMode : nil))
-                },
-                paused: producer.paused,
-                consumers: producer.consumers.map { ProducerSnapshot.ConsumerEntry(id: $0.id, transport: $0.transport, paused: $0.paused) })
-        }
-    }
+    public var producerSnapshots: [ProducerSnapshot] { producerList.map(snapshot) }
 
     /// The snapshot of one producer.
     public func producerSnapshot(_ id: ProducerID) throws(ControlError) -> ProducerSnapshot {
-        let producer = try producer(id)
-        guard let snapshot = producerSnapshots.first(where: { $0.id == producer.id }) else { throw .unknownProducer(id) }
-        return snapshot
+        snapshot(try producer(id))
+    }
+
+    private func snapshot(_ producer: Producer) -> ProducerSnapshot {
+        ProducerSnapshot(
+            id: producer.id, transport: producer.transport, kind: producer.kind, mimeType: producer.codec.mimeType,
+            clockRate: producer.codec.clockRate, payloadType: producer.inputPayloadType, rtxPayloadType: producer.inputRTXPayloadType,
+            encodings: producer.streams.map { stream in
+                // An SVC producer declared without a mode runs the profile's.
+                ProducerEncoding(ssrc: stream.ssrc, rid: stream.rid, rtxSSRC: stream.rtxSSRC, maxBitrate: stream.declaredBitrate,
+                                 scalabilityMode: stream.declaredScalabilityMode ?? (producer.isSVC ? profile.producer.svcScalabilityMode : nil))
+            },
+            paused: producer.paused,
+            consumers: producer.consumers.map { ProducerSnapshot.ConsumerEntry(id: $0.id, transport: $0.transport, paused: $0.paused) })
     }
 }

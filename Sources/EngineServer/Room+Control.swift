@@ -195,7 +195,8 @@ extension Room {
         for producer in before where producer.transport.rawValue == id {
             tapEvent(.producerClosed, producer)
         }
-        for producer in before where producer.transport.rawValue != id && producer.consumers.contains(where: { $0.transport.rawValue == id }) {
+        let consumedHere = before.filter { $0.transport.rawValue != id && $0.consumers.contains { $0.transport.rawValue == id } }
+        for producer in consumedHere {
             tapEvent(.consumerClosed, snapshotForTaps(producer.id), transport: id)
         }
     }

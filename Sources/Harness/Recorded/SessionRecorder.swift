@@ -36,7 +36,8 @@ package final class SessionRecorder {
         var hasSource = false
     }
 
-    /// What arrives on one SSRC: its track, generation, and sequence-number state.
+    /// What arrives from one source (an SSRC, or a live recorder's key): its track, generation,
+    /// and sequence-number state.
     private struct Source {
         var track: Int
         var generation: Int
@@ -127,7 +128,7 @@ package final class SessionRecorder {
         events += source.filter { $0.kind != .join }
     }
 
-    /// Adds one event (a live session's mute, unmute or leave).
+    /// Adds one event (a live session's mute, unmute or device switch).
     package func addEvent(_ event: WorkloadEvent) {
         events.append(event)
     }
