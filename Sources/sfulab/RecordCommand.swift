@@ -39,8 +39,7 @@ struct RecordCommand: ParsableCommand {
         switch (workload, engine, room) {
         case (nil, let engine?, let room?):
             try recordLive(engine: engine, room: room)
-        case (_?, nil, nil):
-            let workload = workload!
+        case (let workload?, nil, nil):
             let spec = try options.spec(file: workload)
             let result = try options.run(spec, verbatim: false, recordingTo: out)
             try options.print(result, title: "recorded \(out) from \(workload) over \(spec.network.name)", extra: ["out": out])
