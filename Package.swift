@@ -78,6 +78,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // Records a room of a running engine server through a tap into a session file
+        // (`sfulab record --engine`; docs/workload-format.md, "Recording a live engine").
+        .target(name: "LiveRecorder", dependencies: [
+            "Harness", "Media", "ControlAPI", "EngineClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // Profiles, experiments, sweeps, statistics, reports.
         .target(name: "Tuner", dependencies: [
             "Harness", "Engine",
@@ -85,7 +92,7 @@ let package = Package(
         ]),
         // Thin command-line front end.
         .executableTarget(name: "sfulab", dependencies: [
-            "Tuner", "Harness", "LiveHarness", "Engine", "CAllocationCounter", "EngineServer", "EngineClient",
+            "Tuner", "Harness", "LiveHarness", "LiveRecorder", "Engine", "CAllocationCounter", "EngineServer", "EngineClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,7 +107,7 @@ let package = Package(
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
         .testTarget(name: "LiveHarnessTests", dependencies: ["LiveHarness", "Harness", "Engine"]),
         .testTarget(name: "EngineServerTests", dependencies: [
-            "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP",
+            "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP", "LiveRecorder", "Harness", "Media",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -37,10 +37,13 @@ public struct RoomStats: Codable, Sendable, Hashable {
     public var engineLatency: [StageLatency]
     /// Engine CPU time (thread time of the worker spent inside the engine) per forwarded packet copy.
     public var cpuNanosecondsPerForwardedPacket: Double?
+    /// The room's open taps and how many were closed because their receiver went away (frames a
+    /// full tap queue dropped are also in `drops` as `tapQueueFull`); nil from servers without taps.
+    public var taps: TapList?
 
     public init(room: String, worker: Int, transports: Int, producers: Int, consumers: Int, datagramsReceived: Int,
                 packetsForwarded: Int, retransmissionsSent: Int, drops: [String: Int], engineLatency: [StageLatency],
-                cpuNanosecondsPerForwardedPacket: Double?) {
+                cpuNanosecondsPerForwardedPacket: Double?, taps: TapList? = nil) {
         self.room = room
         self.worker = worker
         self.transports = transports
@@ -52,6 +55,7 @@ public struct RoomStats: Codable, Sendable, Hashable {
         self.drops = drops
         self.engineLatency = engineLatency
         self.cpuNanosecondsPerForwardedPacket = cpuNanosecondsPerForwardedPacket
+        self.taps = taps
     }
 }
 

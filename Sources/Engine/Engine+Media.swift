@@ -62,6 +62,8 @@ extension Engine {
                 counters.drop(.malformedRTX)
                 return
             }
+            mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
+                                         isRetransmission: true, bytes: original))
             receiveMedia(original, header: recovered, producer: producer, streamIndex: incoming.streamIndex, now: now)
             return
         }
@@ -70,6 +72,8 @@ extension Engine {
             return
         }
         counters.rtpPacketsReceived += 1
+        mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
+                                     isRetransmission: false, bytes: bytes))
         receiveMedia(bytes, header: header, producer: producer, streamIndex: incoming.streamIndex, now: now)
     }
 

@@ -34,6 +34,9 @@ public final class Engine {
     /// Address engine transports listen on (a label in simulated mode).
     public let listenAddress: UInt32
     public internal(set) var counters = EngineCounters()
+    /// Called with every media packet the engine accepted from a producer, before forwarding it
+    /// (the engine server's taps, docs/control-api.md). Nil costs one check per packet.
+    public var mediaObserver: ((AcceptedMedia) -> Void)?
 
     var transports: [Transport] = []
     var transportsByPort: [UInt16: Transport] = [:]

@@ -81,6 +81,20 @@ extension EngineClient {
 
     public func roomStats(room: String) throws(EngineClientError) -> RoomStats { try call(.roomStats(room: room)) }
 
+    /// The room's producers with their encodings, pause state and consumers.
+    public func listProducers(room: String) throws(EngineClientError) -> ProducerList { try call(.listProducers(room: room)) }
+
+    /// Starts a tap that sends the room's accepted producer media and events to `ip:port` (UDP).
+    public func createTap(room: String, ip: String, port: UInt16) throws(EngineClientError) -> TapInfo {
+        try call(.createTap(room: room, CreateTapRequest(ip: ip, port: port)))
+    }
+
+    public func listTaps(room: String) throws(EngineClientError) -> TapList { try call(.listTaps(room: room)) }
+
+    /// Stops a tap; returns its final counts.
+    @discardableResult
+    public func closeTap(room: String, tap: Int) throws(EngineClientError) -> TapStats { try call(.closeTap(room: room, tap: tap)) }
+
     /// Closes the room, its transports and their ports.
     public func closeRoom(room: String) throws(EngineClientError) {
         _ = try call(.closeRoom(room: room))

@@ -123,3 +123,31 @@ extension EngineRequest where Response == EmptyResponse {
         .init(.DELETE, RequestPath.make("rooms", room))
     }
 }
+
+extension EngineRequest where Response == ProducerList {
+    /// `GET /rooms/{room}/producers`.
+    public static func listProducers(room: String) -> Self {
+        .init(.GET, RequestPath.make("rooms", room, "producers"))
+    }
+}
+
+extension EngineRequest where Response == TapInfo {
+    /// `POST /rooms/{room}/taps`.
+    public static func createTap(room: String, _ request: CreateTapRequest) -> Self {
+        .init(.POST, RequestPath.make("rooms", room, "taps"), json: request)
+    }
+}
+
+extension EngineRequest where Response == TapList {
+    /// `GET /rooms/{room}/taps`.
+    public static func listTaps(room: String) -> Self {
+        .init(.GET, RequestPath.make("rooms", room, "taps"))
+    }
+}
+
+extension EngineRequest where Response == TapStats {
+    /// `DELETE /rooms/{room}/taps/{id}`: answers with the tap's final counts.
+    public static func closeTap(room: String, tap: Int) -> Self {
+        .init(.DELETE, RequestPath.make("rooms", room, "taps", String(tap)))
+    }
+}

@@ -25,6 +25,10 @@ enum ControlRoute: Equatable, Sendable {
     case closeConsumer(room: String, consumer: Int)
     case roomStats(room: String)
     case closeRoom(room: String)
+    case listProducers(room: String)
+    case createTap(room: String)
+    case listTaps(room: String)
+    case closeTap(room: String, tap: Int)
 
     /// The room the route acts on; nil for server-wide routes.
     var room: String? {
@@ -34,7 +38,8 @@ enum ControlRoute: Equatable, Sendable {
              .closeTransport(let room, _), .produce(let room, _), .pauseProducer(let room, _), .resumeProducer(let room, _),
              .closeProducer(let room, _), .consume(let room, _), .consumerStats(let room, _), .pauseConsumer(let room, _),
              .resumeConsumer(let room, _), .requestKeyFrame(let room, _), .setPreferredLayers(let room, _),
-             .setPriority(let room, _), .closeConsumer(let room, _), .roomStats(let room), .closeRoom(let room):
+             .setPriority(let room, _), .closeConsumer(let room, _), .roomStats(let room), .closeRoom(let room),
+             .listProducers(let room), .createTap(let room), .listTaps(let room), .closeTap(let room, _):
             room
         }
     }
@@ -72,6 +77,10 @@ enum ControlRoute: Equatable, Sendable {
         Pattern(segments: ["rooms", "{room}", "consumers", "{id}"], method: .DELETE) { .closeConsumer(room: $0, consumer: $1) },
         Pattern(segments: ["rooms", "{room}", "stats"], method: .GET) { room, _ in .roomStats(room: room) },
         Pattern(segments: ["rooms", "{room}"], method: .DELETE) { room, _ in .closeRoom(room: room) },
+        Pattern(segments: ["rooms", "{room}", "producers"], method: .GET) { room, _ in .listProducers(room: room) },
+        Pattern(segments: ["rooms", "{room}", "taps"], method: .POST) { room, _ in .createTap(room: room) },
+        Pattern(segments: ["rooms", "{room}", "taps"], method: .GET) { room, _ in .listTaps(room: room) },
+        Pattern(segments: ["rooms", "{room}", "taps", "{id}"], method: .DELETE) { .closeTap(room: $0, tap: $1) },
     ]
 
     /// Longest room name accepted.

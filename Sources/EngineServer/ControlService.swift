@@ -43,6 +43,16 @@ final class ControlService: Sendable {
             let room = rooms.roomCreating(name)
             let host = configuration.listenHost
             return room.loop.flatSubmit { room.createTransport(request, listenHost: host) }
+        case .createTap(let name):
+            let request: CreateTapRequest
+            do { request = try ControlReply.decode(CreateTapRequest.self, from: body, name: "CreateTapRequest") } catch {
+                return loop.makeSucceededFuture(.failure(error))
+            }
+            guard let room = rooms.room(name) else { return loop.makeSucceededFuture(.failure(Self.noRoom(name))) }
+            return room.loop.flatSubmit { room.createTap(request) }
+        case .closeTap(let name, let id):
+            guard let room = rooms.room(name) else { return loop.makeSucceededFuture(.failure(Self.noRoom(name))) }
+            return room.loop.flatSubmit { room.closeTap(id) }
         case .closeRoom(let name):
             guard let room = rooms.remove(name) else { return loop.makeSucceededFuture(.failure(Self.noRoom(name))) }
             logger.info("room closed", metadata: ["room": .string(name)])

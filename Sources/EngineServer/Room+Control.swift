@@ -32,7 +32,9 @@ extension Room {
                                             bytesReceived: transport.bytesReceived, bytesSent: transport.bytesSent))
             case .closeTransport(_, let id):
                 let transport = try self.transport(id)
+                let before = taps.isEmpty ? [] : engine.producerSnapshots
                 try engine.closeTransport(transport.id)
+                tapTransportClosed(id, before: before)
                 transports[id] = nil
                 transportsByLabelPort[transport.label.port] = nil
                 awaitingConnect.remove(id)
@@ -42,19 +44,25 @@ extension Room {
             case .produce(_, let id):
                 let request = try ControlReply.decode(ProduceRequest.self, from: body, name: "ProduceRequest")
                 let producer = try engine.produce(on: try self.transport(id).id, request.producerOptions)
+                tapEvent(.producerCreated, snapshotForTaps(producer))
                 return .json(ProducerInfo(id: producer.rawValue))
             case .pauseProducer(_, let id):
                 try engine.pauseProducer(ProducerID(rawValue: id))
+                tapEvent(.producerPaused, snapshotForTaps(ProducerID(rawValue: id)))
                 return .empty
             case .resumeProducer(_, let id):
                 try engine.resumeProducer(ProducerID(rawValue: id), now: now)
+                tapEvent(.producerResumed, snapshotForTaps(ProducerID(rawValue: id)))
                 return .empty
             case .closeProducer(_, let id):
+                let before = snapshotForTaps(ProducerID(rawValue: id))
                 try engine.closeProducer(ProducerID(rawValue: id))
+                tapEvent(.producerClosed, before)
                 return .empty
             case .consume(_, let id):
                 let request = try ControlReply.decode(ConsumeRequest.self, from: body, name: "ConsumeRequest")
                 let (consumer, parameters) = try engine.consume(on: try self.transport(id).id, request.consumerOptions)
+                tapEvent(.consumerCreated, snapshotForTaps(ProducerID(rawValue: request.producerId)), transport: id)
                 return .json(ConsumerInfo(id: consumer, producer: ProducerID(rawValue: request.producerId), parameters))
             case .consumerStats(_, let id):
                 let consumer = ConsumerID(rawValue: id)
@@ -81,11 +89,18 @@ extension Room {
                 try engine.setPriority(ConsumerID(rawValue: id), request.priority, now: now)
                 return .empty
             case .closeConsumer(_, let id):
+                let owner = taps.isEmpty ? nil : engine.producerSnapshots.first { $0.consumers.contains { $0.id.rawValue == id } }
+                let subscriber = owner?.consumers.first { $0.id.rawValue == id }?.transport.rawValue
                 try engine.closeConsumer(ConsumerID(rawValue: id))
+                if let owner { tapEvent(.consumerClosed, snapshotForTaps(owner.id), transport: subscriber) }
                 return .empty
             case .roomStats:
                 return .json(stats)
-            case .health, .metrics, .capabilities, .createTransport, .closeRoom:
+            case .listProducers:
+                return .json(ProducerList(room: name, producers: engine.producerSnapshots.map(ProducerDescription.init)))
+            case .listTaps:
+                return .json(tapList)
+            case .health, .metrics, .capabilities, .createTransport, .closeRoom, .createTap, .closeTap:
                 throw ControlFailure.internal("route \(route) is not a room route")
             }
         } catch let error as ControlFailure {
@@ -109,7 +124,7 @@ extension Room {
         return RoomStats(room: name, worker: worker, transports: engine.transportCount, producers: engine.producerCount,
                          consumers: engine.consumerCount, datagramsReceived: counters.datagramsReceived,
                          packetsForwarded: counters.packetsForwarded, retransmissionsSent: counters.retransmissionsSent,
-                         drops: drops, engineLatency: latency.summary, cpuNanosecondsPerForwardedPacket: cpuPerPacket)
+                         drops: drops, engineLatency: latency.summary, cpuNanosecondsPerForwardedPacket: cpuPerPacket, taps: tapList)
     }
 
     /// Creates an engine transport and binds its socket on `listenHost`, port 0 (the kernel picks).
@@ -171,6 +186,20 @@ extension Room {
     private func transport(_ id: Int) throws(ControlFailure) -> RoomTransport {
         guard let transport = transports[id] else { throw .notFound("no transport \(id) in room \(name)") }
         return transport
+    }
+}
+
+extension Room {
+    /// Tap events for a transport that closed: its producers closed (with their consumers), and
+    /// its consumers of other producers closed. `before` are the producers before it closed.
+    fileprivate func tapTransportClosed(_ id: Int, before: [ProducerSnapshot]) {
+        for producer in before where producer.transport.rawValue == id {
+            tapEvent(.producerClosed, producer)
+        }
+        let consumedHere = before.filter { $0.transport.rawValue != id && $0.consumers.contains { $0.transport.rawValue == id } }
+        for producer in consumedHere {
+            tapEvent(.consumerClosed, snapshotForTaps(producer.id), transport: id)
+        }
     }
 }
 

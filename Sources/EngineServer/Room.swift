@@ -40,6 +40,13 @@ final class Room: @unchecked Sendable {
     private var touched: [RoomTransport] = []
     private var sendStamps: [UInt64] = []
     private(set) var isClosed = false
+    /// Open taps, in creation order (Room+Taps).
+    var taps: [RoomTap] = []
+    var nextTapID = 0
+    /// Taps closed because their receiver went away.
+    var tapsClosedUnreachable = 0
+    /// When the datagram being handled was read (tap frames carry it).
+    var currentReadAt: UInt64 = 0
 
     init(name: String, worker: Int, loop: any EventLoop, engine: Engine, origin: UInt64, metrics: ServerMetrics, logger: Logger) {
         self.name = name
@@ -70,6 +77,7 @@ final class Room: @unchecked Sendable {
             return
         }
         let inputAt = MonotonicClock.now()
+        currentReadAt = readAt
         let cpuStart = MonotonicClock.threadCPU()
         let isMedia = buffer.withUnsafeReadableBytes { bytes in
             engine.handleDatagram(from: peer, to: transport.label, bytes: bytes, now: instant(inputAt))
@@ -77,6 +85,7 @@ final class Room: @unchecked Sendable {
         }
         engineCPUNanoseconds &+= MonotonicClock.threadCPU() &- cpuStart
         drain(readAt: isMedia ? readAt : nil, inputAt: inputAt)
+        if !taps.isEmpty { flushTaps() }
         rescheduleTimer()
     }
 
@@ -186,7 +195,7 @@ final class Room: @unchecked Sendable {
         timer = nil
         publishMetrics()
         metrics.transports.decrement(by: Double(transports.count))
-        let closing = transports.values.compactMap { $0.close() }
+        let closing = transports.values.compactMap { $0.close() } + closeAllTaps()
         transports.removeAll()
         transportsByLabelPort.removeAll()
         return EventLoopFuture.andAllComplete(closing, on: loop)

@@ -21,6 +21,10 @@ final class ServerMetrics: Sendable {
     let engineCPUSeconds: CoreMetrics.FloatingPointCounter
     let rooms: CoreMetrics.Meter
     let transports: CoreMetrics.Meter
+    /// Open taps (docs/control-api.md, "Taps").
+    let taps: CoreMetrics.Meter
+    /// Taps closed because their receiver went away.
+    let tapsClosedUnreachable: CoreMetrics.Counter
     /// By `StageLatencyRecorder.Stage`.
     let latency: [CoreMetrics.Timer]
 
@@ -46,6 +50,9 @@ final class ServerMetrics: Sendable {
         engineCPUSeconds = CoreMetrics.FloatingPointCounter(label: "sfulab_engine_cpu_seconds_total", factory: factory)
         rooms = CoreMetrics.Meter(label: "sfulab_rooms", factory: factory)
         transports = CoreMetrics.Meter(label: "sfulab_transports", factory: factory)
+        taps = CoreMetrics.Meter(label: "sfulab_taps", factory: factory)
+        tapsClosedUnreachable = CoreMetrics.Counter(label: "sfulab_taps_closed_total", dimensions: [("reason", "unreachable")],
+                                                    factory: factory)
         latency = StageLatencyRecorder.Stage.allCases.map {
             CoreMetrics.Timer(label: Self.latencyLabel, dimensions: [("stage", $0.name)], factory: factory)
         }
@@ -70,6 +77,8 @@ enum ServerDropReason: String, CaseIterable, Sendable {
     case noConnection
     /// A send or receive failed in the kernel.
     case socketError
+    /// A tap's send queue was full: the copy for that tap was dropped (forwarding is not affected).
+    case tapQueueFull
 }
 
 /// What a room's engine counters were when they were last added to the metrics.

@@ -36,6 +36,9 @@ extension BenchCommand {
         @Option(help: "Profile YAML for the engine (worker.count workers); the built-in baseline when absent.")
         var profile: String?
 
+        @Flag(help: "Also tap the room into a local UDP receiver (what `sfulab record --engine` uses) and report its frames.")
+        var tap = false
+
         @Flag(help: "Print JSON on stdout.")
         var json = false
 
@@ -54,6 +57,7 @@ extension BenchCommand {
             configuration.rate = rate
             configuration.payloadBytes = payload
             configuration.duration = DurationText.parse(duration)!
+            configuration.tap = tap
             if let profile {
                 do { configuration.profile = try ExperimentLoader().loadProfile(at: profile) } catch {
                     printError(error.description)
@@ -80,6 +84,9 @@ extension BenchCommand {
             }
             if let cpu = report.cpuNanosecondsPerForwardedPacket {
                 print("  engine CPU: \(String(format: "%.0f", cpu)) ns per forwarded packet")
+            }
+            if let tap = report.tap {
+                print("  tap: \(tap.framesSent) frames sent, \(tap.framesDropped) dropped (queue full), \(tap.framesReceived) received")
             }
             if report.build == "debug" { print("  note: debug build; benchmark with swift build -c release") }
         }

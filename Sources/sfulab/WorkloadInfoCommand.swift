@@ -53,6 +53,9 @@ struct WorkloadInfoCommand: ParsableCommand {
         if let synthesis = manifest.synthesis {
             print("synthesized: \(synthesis.kind), \(synthesis.device), seed \(synthesis.seed), \(synthesis.distinctSources) distinct sources per type")
         }
+        if let recording = manifest.recording {
+            print("recorded live: \(recording.source), \(recording.framesLost) tap frames lost, devices \(recording.devicesKnown ? "known" : "unknown (written as desktop)")")
+        }
         print("tracks:")
         for track in stats {
             var layers = track.layerBitrates.count > 1 ? " temporal " + track.layerBitrates.map { "\($0 / 1000)" }.joined(separator: "/") + " kb/s" : ""

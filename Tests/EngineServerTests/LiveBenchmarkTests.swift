@@ -19,4 +19,16 @@ import Testing
         #expect(report.engineLatency.map(\.stage) == ["receive", "route", "send", "total"])
         #expect(report.cpuNanosecondsPerForwardedPacket != nil)
     }
+
+    @Test func aTappedRoomStillDeliversEveryCopyAndTheTapEveryPacket() throws {
+        var configuration = LiveBenchmark.Configuration()
+        configuration.participants = 3
+        configuration.rate = 50
+        configuration.duration = .milliseconds(200)
+        configuration.tap = true
+        let report = try LiveBenchmark(configuration).run()
+        #expect(report.engine.received == report.engine.expected)
+        let tap = try #require(report.tap)
+        #expect(tap.framesSent == report.engine.sent && tap.framesDropped == 0 && tap.framesReceived == tap.framesSent)
+    }
 }

@@ -11,6 +11,8 @@ final class Producer {
         let rid: String?
         var rtxSSRC: UInt32?
         let declaredBitrate: Bitrate?
+        /// The scalability mode the encoding was declared with, if any.
+        let declaredScalabilityMode: String?
         var statistics: ReceiveStatistics
         var nack: NackGenerator
         var keyFrames: KeyFrameRequestManager
@@ -42,6 +44,7 @@ final class Producer {
             rid = encoding.rid
             rtxSSRC = encoding.rtxSSRC
             declaredBitrate = encoding.maxBitrate
+            declaredScalabilityMode = encoding.scalabilityMode
             statistics = ReceiveStatistics(clockRate: clockRate)
             nack = NackGenerator(settings: settings.nack)
             keyFrames = KeyFrameRequestManager(delay: keyFrameDelay,

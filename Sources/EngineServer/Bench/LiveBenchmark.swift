@@ -19,6 +19,8 @@ public struct LiveBenchmark {
         public var duration: Duration = .seconds(5)
         public var payloadBytes = 160
         public var profile = Profile()
+        /// Also tap the room (docs/control-api.md, "Taps") into a local UDP receiver while it runs.
+        public var tap = false
 
         public init() {}
     }
@@ -32,7 +34,7 @@ public struct LiveBenchmark {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
-        let (engine, stats) = try runEngine(loop: loop)
+        let (engine, stats, tap) = try runEngine(loop: loop)
         let relay = try runRelay(loop: loop)
         #if DEBUG
         let build = "debug"
@@ -43,14 +45,14 @@ public struct LiveBenchmark {
             participants: configuration.participants, workers: configuration.profile.worker.count, rate: configuration.rate,
             payloadBytes: configuration.payloadBytes, durationSeconds: configuration.duration.secondsDouble, engine: engine,
             relay: relay, engineLatency: stats.engineLatency, cpuNanosecondsPerForwardedPacket: stats.cpuNanosecondsPerForwardedPacket,
-            build: build)
+            tap: tap, build: build)
     }
 
     private func makeParticipants(loop: any EventLoop) throws -> [BenchParticipant] {
         try (0..<configuration.participants).map { try BenchParticipant(index: $0, loop: loop) }
     }
 
-    private func runEngine(loop: any EventLoop) throws -> (LiveBenchmarkReport.Path, RoomStats) {
+    private func runEngine(loop: any EventLoop) throws -> (LiveBenchmarkReport.Path, RoomStats, LiveBenchmarkReport.Tap?) {
         let server = try EngineServer.startBlocking(ServerConfiguration(profile: configuration.profile))
         defer { try? server.shutdownBlocking() }
         let client = try EngineClient(url: server.controlURL)
@@ -74,9 +76,19 @@ public struct LiveBenchmark {
                 _ = try client.consume(room: room, transport: transport.id, ConsumerOptions(producer: ProducerID(rawValue: producer)))
             }
         }
+        let receiver = configuration.tap ? try TapReceiver(host: "127.0.0.1", group: loop) : nil
+        defer { receiver?.close() }
+        let tap = try receiver.map { try client.createTap(room: room, ip: $0.ip, port: $0.port) }
         let destinations = try transports.map { try SocketAddress(ipAddress: "127.0.0.1", port: Int($0.port)) }
         let path = try drive(participants, loop: loop, payloadType: payloadType) { destinations[$0] }
-        return (path, try client.roomStats(room: room))
+        let stats = try client.roomStats(room: room)
+        guard let receiver, let tap else { return (path, stats, nil) }
+        let final = try client.closeTap(room: room, tap: tap.id)
+        // Every frame is in the kernel once the tap answered; count what arrives within a second.
+        var received = 0
+        let deadline = Date(timeIntervalSinceNow: 1)
+        while received < final.framesSent, Date() < deadline { received += receiver.take(until: deadline).count }
+        return (path, stats, LiveBenchmarkReport.Tap(framesSent: final.framesSent, framesDropped: final.framesDropped, framesReceived: received))
     }
 
     private func runRelay(loop: any EventLoop) throws -> LiveBenchmarkReport.Path {

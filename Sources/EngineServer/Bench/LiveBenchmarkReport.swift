@@ -21,6 +21,15 @@ public struct LiveBenchmarkReport: Codable, Sendable, Hashable {
         public var oneWayMaxMicros: Double
     }
 
+    /// A tap of the benchmark room (`sfulab bench live --tap`).
+    public struct Tap: Codable, Sendable, Hashable {
+        public var framesSent: Int
+        /// Dropped by the server because the tap's queue was full.
+        public var framesDropped: Int
+        /// Frames the local receiver got.
+        public var framesReceived: Int
+    }
+
     public var participants: Int
     public var workers: Int
     /// Packets per second each participant sends.
@@ -33,8 +42,10 @@ public struct LiveBenchmarkReport: Codable, Sendable, Hashable {
     public var relay: Path
     /// Engine latency by stage, from the room's stats.
     public var engineLatency: [StageLatency]
-    /// Worker thread CPU time in the engine per forwarded copy.
+    /// Worker thread CPU time in the engine per forwarded copy (with a tap, its copies included).
     public var cpuNanosecondsPerForwardedPacket: Double?
+    /// With `--tap`: what the room's tap sent, dropped, and what its receiver got.
+    public var tap: Tap?
     /// `debug` or `release`: only release figures mean anything.
     public var build: String
 }

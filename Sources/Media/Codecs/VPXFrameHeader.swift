@@ -12,6 +12,12 @@ public enum VPXFrameHeader {
         vp9 ? vp9Size(frame) : vp8Size(frame)
     }
 
+    /// The size stated by the frame that starts in RTP payload `payload` (its RFC 7741 or RFC 9628
+    /// descriptor first), or nil when the header does not state one.
+    public static func size(ofPayload payload: [UInt8], vp9: Bool) -> (width: Int, height: Int)? {
+        size(of: Array(payload[ClipVideoSource.descriptorLength(payload, vp9: vp9)...]), vp9: vp9)
+    }
+
     private static func vp8Size(_ frame: [UInt8]) -> (width: Int, height: Int)? {
         guard frame.count >= 10, frame[0] & 1 == 0, frame[3] == 0x9D, frame[4] == 0x01, frame[5] == 0x2A else { return nil }
         let width = (Int(frame[6]) | Int(frame[7]) << 8) & 0x3FFF

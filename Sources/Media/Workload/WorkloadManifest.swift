@@ -16,15 +16,19 @@ public struct WorkloadManifest: Codable, Sendable, Hashable {
     public var participants: [WorkloadParticipant]
     /// Session events, sorted by time.
     public var events: [WorkloadEvent]
+    /// Where a session recorded from a live engine came from; nil otherwise.
+    public var recording: WorkloadRecordingInfo?
 
     public init(formatVersion: Int = WorkloadManifest.currentVersion, durationMicros: Int64, synthesis: WorkloadSynthesisInfo? = nil,
-                tracks: [WorkloadTrack], participants: [WorkloadParticipant], events: [WorkloadEvent]) {
+                tracks: [WorkloadTrack], participants: [WorkloadParticipant], events: [WorkloadEvent],
+                recording: WorkloadRecordingInfo? = nil) {
         self.formatVersion = formatVersion
         self.durationMicros = durationMicros
         self.synthesis = synthesis
         self.tracks = tracks
         self.participants = participants
         self.events = events
+        self.recording = recording
     }
 
     /// The track with the given id.
@@ -42,6 +46,28 @@ public struct WorkloadSynthesisInfo: Codable, Sendable, Hashable {
     public var distinctSources: Int
     /// Free text on how sources are reused.
     public var note: String
+}
+
+/// How a session was recorded from a live engine (`sfulab record --engine`); replaying it does
+/// not need this.
+public struct WorkloadRecordingInfo: Codable, Sendable, Hashable {
+    /// The engine server and room, for example `http://127.0.0.1:8080 room a`.
+    public var source: String
+    /// Whether participants' device classes are known; a live engine does not know them, so
+    /// every participant is written as `desktop`.
+    public var devicesKnown: Bool
+    /// Tap frames that did not arrive (dropped by a full tap queue or lost on the way): their
+    /// packets are missing from the file.
+    public var framesLost: Int
+    /// Free text on how the engine's objects became participants and streams.
+    public var note: String
+
+    public init(source: String, devicesKnown: Bool, framesLost: Int, note: String) {
+        self.source = source
+        self.devicesKnown = devicesKnown
+        self.framesLost = framesLost
+        self.note = note
+    }
 }
 
 /// Media kind of a track or stream.
