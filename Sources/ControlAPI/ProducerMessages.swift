@@ -67,6 +67,17 @@ public struct ProduceRequest: Codable, Sendable, Hashable {
     }
 }
 
+/// `PUT /rooms/{room}/producers/{id}/source`: the publisher replaced its source (a device
+/// switch: new camera or microphone) and sends new SSRCs, one per encoding in the producer's
+/// order. Consumers keep one continuous stream and restart at the next key frame.
+public struct ReplaceSourceRequest: Codable, Sendable, Hashable {
+    public var encodings: [EncodingInfo]
+
+    public init(encodings: [ProducerEncoding]) {
+        self.encodings = encodings.map(EncodingInfo.init)
+    }
+}
+
 /// A created producer.
 public struct ProducerInfo: Codable, Sendable, Hashable {
     public var id: Int

@@ -42,6 +42,11 @@ extension EngineClient {
         _ = try call(.resumeProducer(room: room, producer: producer))
     }
 
+    /// Binds new SSRCs to a producer whose publisher replaced its source (a device switch).
+    public func replaceProducerSource(room: String, producer: Int, encodings: [ProducerEncoding]) throws(EngineClientError) {
+        _ = try call(.replaceProducerSource(room: room, producer: producer, encodings: encodings))
+    }
+
     public func closeProducer(room: String, producer: Int) throws(EngineClientError) {
         _ = try call(.closeProducer(room: room, producer: producer))
     }

@@ -113,6 +113,12 @@ extension EngineRequest where Response == EmptyResponse {
         .init(.PUT, RequestPath.make("rooms", room, "consumers", String(consumer), "priority"), json: PriorityRequest(priority: priority))
     }
 
+    /// `PUT /rooms/{room}/producers/{id}/source`: new SSRCs after the publisher replaced its source.
+    public static func replaceProducerSource(room: String, producer: Int, encodings: [ProducerEncoding]) -> Self {
+        .init(.PUT, RequestPath.make("rooms", room, "producers", String(producer), "source"),
+              json: ReplaceSourceRequest(encodings: encodings))
+    }
+
     /// `DELETE /rooms/{room}/consumers/{id}`.
     public static func closeConsumer(room: String, consumer: Int) -> Self {
         .init(.DELETE, RequestPath.make("rooms", room, "consumers", String(consumer)))

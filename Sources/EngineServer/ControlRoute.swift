@@ -15,6 +15,7 @@ enum ControlRoute: Equatable, Sendable {
     case pauseProducer(room: String, producer: Int)
     case resumeProducer(room: String, producer: Int)
     case closeProducer(room: String, producer: Int)
+    case replaceProducerSource(room: String, producer: Int)
     case consume(room: String, transport: Int)
     case consumerStats(room: String, consumer: Int)
     case pauseConsumer(room: String, consumer: Int)
@@ -36,7 +37,7 @@ enum ControlRoute: Equatable, Sendable {
         case .health, .metrics, .capabilities: nil
         case .createTransport(let room), .connectTransport(let room, _), .transportStats(let room, _),
              .closeTransport(let room, _), .produce(let room, _), .pauseProducer(let room, _), .resumeProducer(let room, _),
-             .closeProducer(let room, _), .consume(let room, _), .consumerStats(let room, _), .pauseConsumer(let room, _),
+             .closeProducer(let room, _), .replaceProducerSource(let room, _), .consume(let room, _), .consumerStats(let room, _), .pauseConsumer(let room, _),
              .resumeConsumer(let room, _), .requestKeyFrame(let room, _), .setPreferredLayers(let room, _),
              .setPriority(let room, _), .closeConsumer(let room, _), .roomStats(let room), .closeRoom(let room),
              .listProducers(let room), .createTap(let room), .listTaps(let room), .closeTap(let room, _):
@@ -63,6 +64,9 @@ enum ControlRoute: Equatable, Sendable {
         Pattern(segments: ["rooms", "{room}", "producers", "{id}", "pause"], method: .POST) { .pauseProducer(room: $0, producer: $1) },
         Pattern(segments: ["rooms", "{room}", "producers", "{id}", "resume"], method: .POST) { .resumeProducer(room: $0, producer: $1) },
         Pattern(segments: ["rooms", "{room}", "producers", "{id}"], method: .DELETE) { .closeProducer(room: $0, producer: $1) },
+        Pattern(segments: ["rooms", "{room}", "producers", "{id}", "source"], method: .PUT) {
+            .replaceProducerSource(room: $0, producer: $1)
+        },
         Pattern(segments: ["rooms", "{room}", "transports", "{id}", "consumers"], method: .POST) { .consume(room: $0, transport: $1) },
         Pattern(segments: ["rooms", "{room}", "consumers", "{id}"], method: .GET) { .consumerStats(room: $0, consumer: $1) },
         Pattern(segments: ["rooms", "{room}", "consumers", "{id}", "pause"], method: .POST) { .pauseConsumer(room: $0, consumer: $1) },

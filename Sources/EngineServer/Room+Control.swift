@@ -59,6 +59,10 @@ extension Room {
                 try engine.closeProducer(ProducerID(rawValue: id))
                 tapEvent(.producerClosed, before)
                 return .empty
+            case .replaceProducerSource(_, let id):
+                let request = try ControlReply.decode(ReplaceSourceRequest.self, from: body, name: "ReplaceSourceRequest")
+                try engine.replaceProducerSource(ProducerID(rawValue: id), encodings: request.encodings.map(\.producerEncoding), now: now)
+                return .empty
             case .consume(_, let id):
                 let request = try ControlReply.decode(ConsumeRequest.self, from: body, name: "ConsumeRequest")
                 let (consumer, parameters) = try engine.consume(on: try self.transport(id).id, request.consumerOptions)

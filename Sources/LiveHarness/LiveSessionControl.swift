@@ -74,11 +74,11 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
         return (id, info.consumerParameters)
     }
 
-    /// The control API has no route to replace a producer's source yet: a device switch in a
-    /// live trial fails (the publisher keeps its old stream) and is counted in `failedCalls`.
-    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant) throws {
-        failures.increment()
-        throw LiveTrialError.engine("device switches are not supported in live mode yet: the control API has no route to replace producer \(id.rawValue)'s source")
+    /// Sent without waiting, like the other calls made during the trial: the publisher switches
+    /// at once, so the first packets with the new SSRCs may reach the server before the request
+    /// does and are dropped there as an unknown SSRC (a few milliseconds on loopback).
+    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant) {
+        send(.replaceProducerSource(room: room, producer: id.rawValue, encodings: encodings))
     }
 
     func pauseProducer(_ id: ProducerID) {
