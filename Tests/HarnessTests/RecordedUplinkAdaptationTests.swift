@@ -38,10 +38,10 @@ import Testing
         // The top encoding never fits the uplink: no subscriber gets it.
         #expect(adapted["timeOnLayer.s2", default: 1] < 0.05)
 
-        // Every encoding into the same uplink: the queue overflows and stays full.
+        // Every encoding into the same uplink: the uplink queue overflows and stays full.
         #expect(try #require(everything["lossAfterRecovery"]) > 0.2)
         #expect(try #require(everything["packetDelay.p50"]) > 1_000)
-        #expect(adapted["network.lostPackets", default: .infinity] * 20 < everything["network.lostPackets", default: 0])
+        #expect(adapted["network.uplinkQueueDrops", default: .infinity] * 20 < everything["network.uplinkQueueDrops", default: 0])
         #expect(adapted["videoFramesDecoded", default: 0] > 5 * everything["videoFramesDecoded", default: 0])
         // Adapting, subscribers spend far more of their time on the lowest layer.
         #expect(adapted["timeOnLayer.s0", default: 0] > everything["timeOnLayer.s0", default: 1] + 0.25)

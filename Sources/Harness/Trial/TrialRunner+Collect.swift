@@ -38,7 +38,10 @@ extension TrialRunner {
         metrics.extra["engine.holesFilledWithPadding"] = Double(counters.holesFilledWithPadding)
         metrics.extra["engine.probePacketsSent"] = Double(counters.probePacketsSent)
         metrics.extra["network.lostPackets"] = Double((world.uplinks + world.downlinks).map(\.emulator.counters)
-            .reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
+            .reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue })
+        // Where the network lost them: a bottleneck queue overflowing on the way to the engine or from it.
+        metrics.extra["network.uplinkQueueDrops"] = Double(world.uplinks.reduce(0) { $0 + $1.emulator.counters.droppedByQueue })
+        metrics.extra["network.downlinkQueueDrops"] = Double(world.downlinks.reduce(0) { $0 + $1.emulator.counters.droppedByQueue })
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)
         metrics.extra["participants"] = Double(world.participants.count)
 
