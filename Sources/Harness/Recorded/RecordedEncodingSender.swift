@@ -66,7 +66,7 @@ struct RecordedEncodingSender {
     private(set) var keyFrameSkips = 0
     private(set) var loopsPlayed = 0
 
-    init(reader: WorkloadReader, cursor: WorkloadPacketCursor, layer: Int = 0, rate: Bitrate = .zero, ssrc: UInt32, rtxSSRC: UInt32?,
+    init(reader: WorkloadReader, cursor: WorkloadPacketCursor, layer: Int, rate: Bitrate, ssrc: UInt32, rtxSSRC: UInt32?,
          payloadType: UInt8, rtxPayloadType: UInt8?, isVideo: Bool, clockRate: Int, timestampOffset: UInt32, loops: Bool,
          silent: [(Int64, Int64)], random: inout SeededGenerator) {
         self.reader = reader

@@ -24,7 +24,7 @@ final class RecordedPublisher {
     /// The first error reading the workload, if any.
     private(set) var failure: WorkloadError?
 
-    init(encodings: [RecordedEncodingSender], stopAt: Instant, adapts: Bool = false) {
+    init(encodings: [RecordedEncodingSender], stopAt: Instant, adapts: Bool) {
         self.encodings = encodings
         self.stopAt = stopAt
         self.adapts = adapts

@@ -96,7 +96,8 @@ final class RecordedWorkload {
                                                     rid: stream.encodings.count == 1 ? nil : encoding.rid)
                     } catch { throw .invalidWorkload(error.description) }
                     senders.append(RecordedEncodingSender(
-                        reader: reader, cursor: cursor, layer: layer, rate: Bitrate(bitsPerSecond: Int64(encoding.maxBitrate)), ssrc: ssrc, rtxSSRC: rtxSSRC, payloadType: codec.payloadType,
+                        reader: reader, cursor: cursor, layer: layer, rate: Bitrate(bitsPerSecond: Int64(encoding.maxBitrate)),
+                        ssrc: ssrc, rtxSSRC: rtxSSRC, payloadType: codec.payloadType,
                         rtxPayloadType: isVideo ? codec.rtxPayloadType : nil, isVideo: isVideo, clockRate: stream.clockRate,
                         timestampOffset: timestampOffset, loops: !verbatim, silent: silent, random: &random))
                     encodings.append(ProducerEncoding(ssrc: ssrc, rtxSSRC: rtxSSRC,
