@@ -55,4 +55,22 @@ import Testing
         let value6 = rewriter.map(990)
         #expect(value6 == nil)
     }
+
+    /// After a resync the input numbers belong to another source's sequence space: a late packet
+    /// from before the current run must not be mapped with the offset of an earlier run (whose
+    /// numbers it may happen to exceed), or the subscriber sees a jump of thousands.
+    @Test func latePacketBeforeTheRunIgnoresEarlierRuns() {
+        var rewriter = SequenceRewriter(initialOutput: 0)
+        for input in UInt16(1_000)..<1_010 { _ = rewriter.map(input) }
+        rewriter.resync()
+        for input in UInt16(30_000)..<30_010 { _ = rewriter.map(input) }
+        rewriter.resync()
+        for input in UInt16(5_000)..<5_010 { _ = rewriter.map(input) }
+        #expect(rewriter.lastOutput == 29)
+        #expect(!rewriter.isReserved(4_990))
+        #expect(rewriter.map(4_990) == nil)
+        // Late values inside the current run still keep their mapping.
+        #expect(rewriter.isReserved(5_005))
+        #expect(rewriter.map(5_005) == 25)
+    }
 }

@@ -6,7 +6,8 @@
 ///   output has no hole where nothing was lost.
 /// - `resync` makes the next value of a new source (layer switch, resume, new SSRC) follow the
 ///   last output value directly.
-/// - Late values of the current source keep the mapping that applied when they were sent.
+/// - Late values of the current run keep the mapping that applied when they were sent; values
+///   from before the current run map to nothing (a resync forgets earlier runs' offsets).
 /// Values are unwrapped to 64 bits internally, so wraps are invisible.
 struct SequenceRewriter {
     /// Offset (input − output, extended) in force from `fromInput` on.
@@ -46,6 +47,9 @@ struct SequenceRewriter {
         let extended = unwrapped(input)
         if pendingResync {
             pendingResync = false
+            // Earlier runs' offsets are in other unwrapping spaces (another source, or the same
+            // one restarted): a late value from before this run must not match one of them.
+            changes.removeAll(keepingCapacity: true)
             record(OffsetChange(fromInput: extended, offset: extended - (highestOutput + 1)))
             highestInput = extended
             highestOutput += 1

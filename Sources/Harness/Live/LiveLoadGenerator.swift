@@ -218,7 +218,7 @@ public final class LiveLoadGenerator {
     public func finish(engine: [String: Double]) -> TrialResult {
         var result = TrialRunner.collect(
             participants: participants, receivedBytes: receivedBytes,
-            links: links.flatMap { [$0.uplink.counters, $0.downlink.counters] }, engine: [:], measurements: measurements,
+            uplinks: links.map(\.uplink.counters), downlinks: links.map(\.downlink.counters), engine: [:], measurements: measurements,
             layers: layers, estimate: estimate, spec: spec, end: end, mode: "live")
         result.metrics.merge(engine) { _, new in new }
         if overTCP {

@@ -4,10 +4,17 @@ import RTP
 /// Congestion control at a simulated client, as a browser does it: transport-cc feedback every
 /// `feedbackInterval` about what it receives; on its uplink a send-side estimator fed by the
 /// engine's feedback, with probe clusters of RTX padding; and simulcast layers switched off above
-/// the target (the minimum of that estimate and the engine's REMB).
+/// the target (the minimum of that estimate and the engine's REMB) — synthetic encodings and, for
+/// a recorded publisher, the recorded ones (`RecordedPublisher.adaptEncodings`).
 extension SimulatedParticipant {
+    /// Publishes video whose encodings follow the uplink estimate.
+    private var adaptsVideo: Bool { !video.isEmpty || recorded?.adaptsVideo == true }
+
+    /// Publishes audio (the video target leaves 40 kb/s for it).
+    private var publishesAudio: Bool { audio != nil || recorded?.hasAudio == true }
+
     func congestionDeadline() -> Instant? {
-        earliestDeadline(receiveFeedback.nextDeadline(), probe?.next, video.isEmpty ? nil : (nextCongestionAt ?? joinAt))
+        earliestDeadline(receiveFeedback.nextDeadline(), probe?.next, adaptsVideo ? (nextCongestionAt ?? joinAt) : nil)
     }
 
     func handleCongestionTimeout(now: Instant) {
@@ -18,10 +25,11 @@ extension SimulatedParticipant {
             }
         }
         if probe != nil, let due = probe?.next, due <= now { sendProbePackets(now: now) }
-        guard !video.isEmpty, (nextCongestionAt ?? joinAt) <= now else { return }
+        guard adaptsVideo, (nextCongestionAt ?? joinAt) <= now else { return }
         nextCongestionAt = now + .milliseconds(100)
         guard congestion.enabled else { return }
-        let desired = video.reduce(Bitrate(bitsPerSecond: audio == nil ? 0 : 40_000)) { $0 + $1.model.bitrate }
+        let videoRates = video.map(\.model.bitrate) + (recorded?.videoRates ?? [])
+        let desired = videoRates.reduce(Bitrate(bitsPerSecond: publishesAudio ? 40_000 : 0), +)
         uplinkEstimator.setDesiredBitrate(desired)
         uplinkEstimator.process(now: now)
         if probe == nil, let cluster = uplinkEstimator.takeProbeCluster() {
@@ -34,41 +42,36 @@ extension SimulatedParticipant {
     var videoTarget: Bitrate {
         var target = uplinkEstimator.target
         if let rembLimit { target = min(target, rembLimit) }
-        if audio != nil { target = target - 40_000 }
+        if publishesAudio { target = target - 40_000 }
         return target
     }
 
     /// Switches simulcast encodings on and off for the target, lowest first, as libwebrtc's
-    /// simulcast allocator does: an encoding goes on when the target covers it and every lower
-    /// one, and off when the target falls below the lower ones plus 75 % of it. The lowest
-    /// encoding always stays on. A re-enabled encoding starts with a key frame.
+    /// simulcast allocator does (`SimulcastEncodingSwitch`): an encoding goes on when the target
+    /// covers it and every lower one, and off when the target falls below the lower ones plus
+    /// 75 % of it. The lowest encoding always stays on. A re-enabled encoding starts with a key frame.
     func adaptVideoLayers(now: Instant) {
-        guard congestion.enabled, video.count > 1 else { return }
+        guard congestion.enabled else { return }
         let target = videoTarget
-        var lower = Bitrate.zero
-        for index in video.indices {
-            let rate = video[index].model.bitrate
-            if index == 0 {
-                video[index].enabled = true
-            } else if video[index].enabled {
-                if target < lower + rate * 0.75 { video[index].enabled = false }
-            } else if target >= lower + rate {
-                video[index].enabled = true
-                video[index].requestKeyFrame()
-            }
-            lower = lower + rate
+        recorded?.adaptEncodings(target: target)
+        guard video.count > 1 else { return }
+        let enabled = SimulcastEncodingSwitch.enabled(rates: video.map(\.model.bitrate), current: video.map(\.enabled),
+                                                      alwaysOn: video.indices.map { $0 == 0 }, target: target)
+        for index in video.indices where enabled[index] != video[index].enabled {
+            video[index].enabled = enabled[index]
+            if enabled[index] { video[index].requestKeyFrame() }
         }
     }
 
     /// Padding-only RTX packets of the current probe cluster that are due.
     private func sendProbePackets(now: Instant) {
-        guard var current = probe, let first = video.first else {
+        guard var current = probe, let rtx = video.first.map({ ($0.rtxSSRC, $0.rtxPayloadType) }) ?? recorded?.probeRTX else {
             probe = nil
             return
         }
         while current.next <= now {
-            let builder = RTPPacketBuilder(marker: false, payloadType: first.rtxPayloadType,
-                                           sequenceNumber: SequenceNumber(probeRTXSequence), timestamp: 0, ssrc: first.rtxSSRC,
+            let builder = RTPPacketBuilder(marker: false, payloadType: rtx.1,
+                                           sequenceNumber: SequenceNumber(probeRTXSequence), timestamp: 0, ssrc: rtx.0,
                                            extensions: CongestionExtensions.slots, paddingLength: 255)
             probeRTXSequence &+= 1
             guard let packet = try? builder.build(payload: []) else { break }

@@ -20,6 +20,11 @@ import RTP
 /// A device switch (`replaceSource`) restarts the RTP stream as a browser does when it re-creates
 /// the sender for a new camera or microphone: new SSRCs, new random sequence numbers and RTP
 /// timestamp offset, an empty send history, and video resumes with a key frame.
+///
+/// A paused encoding (`enabled` false: the publisher's uplink estimate cannot carry it,
+/// `RecordedPublisher.adaptEncodings`) reads on through its recording in time but sends nothing,
+/// as a simulcast encoder stops encoding a stream it allocates no bitrate to; resumed, it starts
+/// with a key frame (pulled forward when looping, as for a PLI) and its sequence numbers carry on.
 struct RecordedEncodingSender {
     private(set) var ssrc: UInt32
     private(set) var rtxSSRC: UInt32?
@@ -32,6 +37,12 @@ struct RecordedEncodingSender {
     private let reader: WorkloadReader
     /// The track this encoding plays (which encoding of which stream it is).
     let trackID: String
+    /// Position in its stream's encodings (0: the lowest simulcast encoding).
+    let layer: Int
+    /// The manifest's `maxBitrate` for this encoding: what the simulcast switch counts it at.
+    let rate: Bitrate
+    /// Sending; false while paused for the uplink estimate.
+    private(set) var enabled = true
     /// Gap between the last packet of one pass and the first of the next, µs.
     private let loopGapMicros: Int64
     /// Session-time intervals [start, end) (µs) in which this encoding sends nothing (join,
@@ -55,11 +66,13 @@ struct RecordedEncodingSender {
     private(set) var keyFrameSkips = 0
     private(set) var loopsPlayed = 0
 
-    init(reader: WorkloadReader, cursor: WorkloadPacketCursor, ssrc: UInt32, rtxSSRC: UInt32?, payloadType: UInt8,
-         rtxPayloadType: UInt8?, isVideo: Bool, clockRate: Int, timestampOffset: UInt32, loops: Bool, silent: [(Int64, Int64)],
-         random: inout SeededGenerator) {
+    init(reader: WorkloadReader, cursor: WorkloadPacketCursor, layer: Int, rate: Bitrate, ssrc: UInt32, rtxSSRC: UInt32?,
+         payloadType: UInt8, rtxPayloadType: UInt8?, isVideo: Bool, clockRate: Int, timestampOffset: UInt32, loops: Bool,
+         silent: [(Int64, Int64)], random: inout SeededGenerator) {
         self.reader = reader
         self.cursor = cursor
+        self.layer = layer
+        self.rate = rate
         trackID = cursor.track.id
         loopGapMicros = isVideo ? 1_000_000 / Int64(max(1, cursor.track.frameRate ?? 30)) : 20_000
         self.ssrc = ssrc
@@ -90,6 +103,13 @@ struct RecordedEncodingSender {
         if isVideo { keyFrameRequested = true }
     }
 
+    /// Pauses or resumes sending; a resumed encoding starts with a key frame.
+    mutating func setEnabled(_ on: Bool) {
+        guard on != enabled else { return }
+        enabled = on
+        if on { requestKeyFrame() }
+    }
+
     /// A new capture device: from the next packet on, this encoding is a new RTP stream with
     /// `ssrc` and `rtxSSRC`, a new random sequence number and `timestampOffset`, and (video)
     /// starts at a key frame — pulled forward like a PLI answer when looping; a verbatim replay
@@ -111,6 +131,12 @@ struct RecordedEncodingSender {
             guard due < stopAt, var packet = head else {
                 head = nil
                 break
+            }
+            if !enabled {
+                // Paused: time runs on through the recording, nothing is sent.
+                lastSendMicros = packet.captureTimeMicros + shiftMicros
+                head = try nextPacket(after: packet)
+                continue
             }
             if keyFrameRequested && packet.isKeyFrame && packet.isFrameStart {
                 keyFrameRequested = false

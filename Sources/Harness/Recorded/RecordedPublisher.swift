@@ -8,15 +8,55 @@ import RTP
 ///
 /// A malformed record found mid-trial stops this publisher and is kept in `failure`; the trial
 /// runner turns it into an error naming the file and byte offset.
+///
+/// With `adapts` (a workload driving a trial, not a verbatim replay) the publisher behaves like a
+/// browser on a narrow uplink: `SimulatedParticipant`'s send-side estimate (transport-cc feedback
+/// from the engine, capped by REMB) sets a video target and `adaptEncodings` pauses the simulcast
+/// encodings it cannot carry and resumes them when it can (`SimulcastEncodingSwitch`).
 final class RecordedPublisher {
     private(set) var encodings: [RecordedEncodingSender]
     private let stopAt: Instant
+    /// Pause and resume simulcast encodings for the uplink estimate.
+    let adapts: Bool
+    /// Indices of the video encodings in allocation order: every stream's lowest encoding, then
+    /// the upper ones stream by stream, lowest first.
+    private let allocationOrder: [Int]
     /// The first error reading the workload, if any.
     private(set) var failure: WorkloadError?
 
-    init(encodings: [RecordedEncodingSender], stopAt: Instant) {
+    init(encodings: [RecordedEncodingSender], stopAt: Instant, adapts: Bool) {
         self.encodings = encodings
         self.stopAt = stopAt
+        self.adapts = adapts
+        let video = encodings.indices.filter { encodings[$0].isVideo }
+        allocationOrder = video.filter { encodings[$0].layer == 0 } + video.filter { encodings[$0].layer > 0 }
+    }
+
+    /// Publishes video and adapts it to the uplink estimate.
+    var adaptsVideo: Bool { adapts && !allocationOrder.isEmpty }
+
+    var hasAudio: Bool { encodings.contains { !$0.isVideo } }
+
+    /// What each video encoding is counted at (the manifest's `maxBitrate`).
+    var videoRates: [Bitrate] { adaptsVideo ? allocationOrder.map { encodings[$0].rate } : [] }
+
+    /// The RTX stream probe padding goes out on: the first video encoding's.
+    var probeRTX: (ssrc: UInt32, payloadType: UInt8)? {
+        guard adaptsVideo else { return nil }
+        return allocationOrder.lazy.compactMap { index -> (UInt32, UInt8)? in
+            guard let ssrc = self.encodings[index].rtxSSRC, let type = self.encodings[index].rtxPayloadType else { return nil }
+            return (ssrc, type)
+        }.first
+    }
+
+    /// Pauses the video encodings `target` cannot carry and resumes those it can
+    /// (`SimulcastEncodingSwitch`; each stream's lowest encoding always sends).
+    func adaptEncodings(target: Bitrate) {
+        guard adaptsVideo else { return }
+        let enabled = SimulcastEncodingSwitch.enabled(
+            rates: allocationOrder.map { encodings[$0].rate }, current: allocationOrder.map { encodings[$0].enabled },
+            alwaysOn: allocationOrder.map { encodings[$0].layer == 0 }, target: target)
+        for (position, index) in allocationOrder.enumerated() { encodings[index].setEnabled(enabled[position]) }
     }
 
     /// Reads every encoding's first packet.

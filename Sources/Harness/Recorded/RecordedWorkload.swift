@@ -94,7 +94,7 @@ final class RecordedWorkload {
                 let timestampOffset = UInt32(truncatingIfNeeded: random.next())
                 var encodings: [ProducerEncoding] = []
                 var ssrcs: [UInt32] = []
-                for encoding in stream.encodings {
+                for (layer, encoding) in stream.encodings.enumerated() {
                     let ssrc = UInt32(truncatingIfNeeded: random.next())
                     let rtxSSRC = isVideo ? UInt32(truncatingIfNeeded: random.next()) : nil
                     let cursor: WorkloadPacketCursor
@@ -103,7 +103,8 @@ final class RecordedWorkload {
                                                     rid: stream.encodings.count == 1 ? nil : encoding.rid)
                     } catch { throw .invalidWorkload(error.description) }
                     senders.append(RecordedEncodingSender(
-                        reader: reader, cursor: cursor, ssrc: ssrc, rtxSSRC: rtxSSRC, payloadType: codec.payloadType,
+                        reader: reader, cursor: cursor, layer: layer, rate: Bitrate(bitsPerSecond: Int64(encoding.maxBitrate)),
+                        ssrc: ssrc, rtxSSRC: rtxSSRC, payloadType: codec.payloadType,
                         rtxPayloadType: isVideo ? codec.rtxPayloadType : nil, isVideo: isVideo, clockRate: stream.clockRate,
                         timestampOffset: timestampOffset, loops: !verbatim, silent: silent, random: &random))
                     encodings.append(ProducerEncoding(ssrc: ssrc, rtxSSRC: rtxSSRC,
@@ -121,9 +122,12 @@ final class RecordedWorkload {
                 }
                 recorder?.addStream(stream, of: participant.id, ssrcs: ssrcs, tracks: stream.encodings.map { manifest.track($0.track) })
             }
-            let publisher = RecordedPublisher(encodings: senders, stopAt: stopAt)
+            // A verbatim replay sends exactly what was recorded; otherwise simulcast encodings
+            // follow the uplink estimate, starting with those the initial estimate covers.
+            let publisher = RecordedPublisher(encodings: senders, stopAt: stopAt, adapts: !verbatim)
             do { try publisher.start() } catch { throw .invalidWorkload(error.description) }
             simulated.recorded = publisher
+            simulated.adaptVideoLayers(now: simulated.joinAt)
             publishers.append(publisher)
         }
         // Subscriptions as the manifest lists them.

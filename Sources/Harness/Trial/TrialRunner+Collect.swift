@@ -15,13 +15,14 @@ extension TrialRunner {
             "engine.probePacketsSent": Double(counters.probePacketsSent),
         ]
         return Self.collect(participants: world.participants, receivedBytes: world.receivedBytes,
-                            links: (world.uplinks + world.downlinks).map(\.emulator.counters), engine: engineFigures,
+                            uplinks: world.uplinks.map(\.emulator.counters), downlinks: world.downlinks.map(\.emulator.counters),
+                            engine: engineFigures,
                             measurements: measurements, layers: layers, estimate: estimate, spec: spec, end: end, mode: "simulated")
     }
 
     /// The same for either mode: `engine` holds the engine's own figures (its counters in
     /// simulated mode, the server's room statistics in live mode), added to the metrics as they are.
-    static func collect(participants: [SimulatedParticipant], receivedBytes: [BitrateMeter], links: [LinkCounters],
+    static func collect(participants: [SimulatedParticipant], receivedBytes: [BitrateMeter], uplinks: [LinkCounters], downlinks: [LinkCounters],
                         engine: [String: Double], measurements: MeasurementCollector, layers: LayerTracker,
                         estimate: TimeSeries, spec: TrialSpec, end: Instant, mode: String) -> TrialResult {
         var metrics = measurements.finish()
@@ -50,7 +51,10 @@ extension TrialRunner {
             }
         }
         metrics.extra.merge(engine) { _, new in new }
-        metrics.extra["network.lostPackets"] = Double(links.reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
+        metrics.extra["network.lostPackets"] = Double((uplinks + downlinks).reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue })
+        // Where the network lost them: a bottleneck queue overflowing on the way to the engine or from it.
+        metrics.extra["network.uplinkQueueDrops"] = Double(uplinks.reduce(0) { $0 + $1.droppedByQueue })
+        metrics.extra["network.downlinkQueueDrops"] = Double(downlinks.reduce(0) { $0 + $1.droppedByQueue })
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)
         metrics.extra["participants"] = Double(participants.count)
 
