@@ -34,6 +34,9 @@ public struct LiveTrialRunner: Sendable {
     /// Video consumers whose layers are polled every 500 ms for the layer figures (polling every
     /// consumer of a large room would load the server being measured).
     public var layerSampleLimit = 16
+    /// Room the trial runs in; nil: a fresh name (`trial-<seed>-<random>`). Naming it lets
+    /// another client watch the same room, e.g. `sfulab record --engine URL --room NAME`.
+    public var room: String?
     /// Deadline for the spawned server's ready line.
     public var readyTimeout: Duration = .seconds(60)
     /// Told the process id of a spawned server once it is ready (tests check it is gone after).
@@ -90,7 +93,7 @@ public struct LiveTrialRunner: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let driver = LiveDriver(loop: group.next())
-        let room = "trial-\(spec.seed)-\(UUID().uuidString.prefix(8))"
+        let room = self.room ?? "trial-\(spec.seed)-\(UUID().uuidString.prefix(8))"
         defer {
             _ = try? driver.closeAll().wait()
             try? client.closeRoom(room: room)

@@ -15,8 +15,16 @@ struct LiveTrialOptions: ParsableArguments {
     @Option(help: "Live mode: use the engine server at this control URL (http://HOST:PORT) instead of starting one; its own profile applies.")
     var engine: String?
 
+    @Option(help: "Live mode: run in this room of the engine (default: a fresh name), so that another client can watch it, e.g. `sfulab record --engine URL --room NAME`.")
+    var room: String?
+
     func validate() throws {
         if engine != nil && mode != .live { throw ValidationError("--engine needs --mode live") }
+        if room != nil && mode != .live { throw ValidationError("--room needs --mode live") }
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._")
+        if let room, room.isEmpty || room.count > 64 || !room.allSatisfy(allowed.contains) {
+            throw ValidationError("--room: '\(room)' is not a room name (1 to 64 of A-Z a-z 0-9 - . _, as the control API requires)")
+        }
     }
 
     /// The path of the running `sfulab`, which live mode starts as `sfulab serve`.
@@ -28,6 +36,7 @@ struct LiveTrialOptions: ParsableArguments {
         var runner = LiveTrialRunner(engine: engine.map { .attach(url: $0) } ?? .spawn(executable: Self.executable),
                                      traceDirectory: FileManager.default.currentDirectoryPath)
         runner.replaysVerbatim = verbatim
+        runner.room = room
         let clock = ContinuousClock()
         let started = clock.now
         do {

@@ -129,12 +129,15 @@ public struct ClipExporter: Sendable {
         let audioTrack = video == nil ? 0 : 1
         var end = start
         let frameMicros = 1_000_000 / Int64(video?.track.frameRate ?? 30)
+        var videoClock = VideoPresentationClock()
+        var nextVideoTime = nextVideo.map { videoClock.time(of: $0) }
         // Interleave by time; on a tie video first, so that a key frame opens its cluster.
         while nextVideo != nil || nextAudio != nil {
-            if let frame = nextVideo, nextAudio.map({ frame.timeMicros <= $0.timeMicros }) ?? true {
-                writer.append(track: 0, frame: frame.data, timeMicros: frame.timeMicros - start, isKeyFrame: frame.isKeyFrame)
-                end = max(end, frame.timeMicros + frameMicros)
+            if let frame = nextVideo, let time = nextVideoTime, nextAudio.map({ time <= $0.timeMicros }) ?? true {
+                writer.append(track: 0, frame: frame.data, timeMicros: time - start, isKeyFrame: frame.isKeyFrame)
+                end = max(end, time + frameMicros)
                 nextVideo = try video?.next()
+                nextVideoTime = nextVideo.map { videoClock.time(of: $0) }
             } else if let packet = nextAudio {
                 writer.append(track: audioTrack, frame: packet.data, timeMicros: packet.timeMicros - start, isKeyFrame: true)
                 end = max(end, packet.timeMicros + 20_000)
