@@ -15,8 +15,27 @@ struct LiveTrialOptions: ParsableArguments {
     @Option(help: "Live mode: use the engine server at this control URL (http://HOST:PORT) instead of starting one; its own profile applies.")
     var engine: String?
 
+    @Option(help: """
+        Live mode: where the network impairments are applied: kernel (a TUN emulator between network namespaces, \
+        TCP sees real loss; needs root) or user (a relay in the load generator). Default: kernel when available \
+        and the engine is started for the trial, else user, with the reason in the result.
+        """)
+    var impairment: LiveImpairment?
+
     func validate() throws {
         if engine != nil && mode != .live { throw ValidationError("--engine needs --mode live") }
+        if impairment != nil && mode != .live { throw ValidationError("--impairment needs --mode live") }
+        if impairment == .kernel && engine != nil {
+            throw ValidationError("--impairment kernel starts the engine inside a network namespace and cannot attach to --engine; use --impairment user")
+        }
+    }
+
+    /// The impairment path and, when it was chosen rather than asked for, why.
+    func chosenImpairment() -> (LiveImpairment, reason: String?) {
+        if let impairment { return (impairment, nil) }
+        if engine != nil { return (.user, "default with --engine: an attached server is outside the kernel path's namespaces") }
+        if let unavailable = KernelImpairment.unavailableReason { return (.user, "default: the kernel path \(unavailable)") }
+        return (.kernel, "default: available here")
     }
 
     /// The path of the running `sfulab`, which live mode starts as `sfulab serve`.
@@ -28,6 +47,10 @@ struct LiveTrialOptions: ParsableArguments {
         var runner = LiveTrialRunner(engine: engine.map { .attach(url: $0) } ?? .spawn(executable: Self.executable),
                                      traceDirectory: FileManager.default.currentDirectoryPath)
         runner.replaysVerbatim = verbatim
+        (runner.impairment, runner.impairmentReason) = chosenImpairment()
+        runner.namespacesCreated = { participants, engine in
+            printError("live: kernel impairment between network namespaces \(participants) (participants) and \(engine) (engine)")
+        }
         let clock = ContinuousClock()
         let started = clock.now
         do {
@@ -47,3 +70,5 @@ struct LiveTrialOptions: ParsableArguments {
         }
     }
 }
+
+extension LiveImpairment: ExpressibleByArgument {}
