@@ -55,18 +55,46 @@ enum NamespaceJanitor {
         return removed
     }
 
+    /// The signal being handled, once one has arrived.
+    nonisolated(unsafe) private static var interruption: Int32?
+    private static let interruptionHandled = DispatchSemaphore(value: 0)
+
+    /// On SIGINT or SIGTERM: delete the namespaces held, then die of the signal. The trial's own
+    /// thread may fail meanwhile (its namespaces vanish under it) and call exit(3): the exit hook
+    /// waits for the clean-up and dies of the signal too, so the exit status says what happened.
     private static func installSignalHandlers() {
+        atexit {
+            guard let number = NamespaceJanitor.lock.withLock({ NamespaceJanitor.interruption }) else { return }
+            _ = NamespaceJanitor.interruptionHandled.wait(timeout: .now() + 10)
+            NamespaceJanitor.die(of: number)
+        }
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                let names = lock.withLock { held }
+                let names = lock.withLock {
+                    interruption = interruption ?? number
+                    return held
+                }
                 for name in names.sorted() { NetworkNamespace(name: name).delete() }
-                signal(number, SIG_DFL)
-                raise(number)
+                interruptionHandled.signal()
+                die(of: number)
             }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Ends the process by the signal's default action. The signal is unblocked first: a process
+    /// started from a thread that blocks signals (Swift concurrency's pool, a test runner) inherits
+    /// the mask, and libdispatch still reports the signal, which would otherwise stay pending.
+    private static func die(of number: Int32) -> Never {
+        signal(number, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, number)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(number)
+        _exit(128 + number)
     }
 }
