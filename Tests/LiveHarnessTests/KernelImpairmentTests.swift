@@ -209,6 +209,11 @@ struct KernelImpairmentTests {
         #expect(Self.exists(ours) && Self.exists(living))
     }
 
+}
+
+/// The kernel path's pieces that need no root.
+@Suite("Kernel impairment without root")
+struct KernelPathParsingTests {
     @Test("RetransSegs is read from /proc/net/snmp's Tcp lines")
     func snmp() throws {
         let text = """
@@ -219,5 +224,13 @@ struct KernelImpairmentTests {
             """
         #expect(try KernelNetwork.retransmittedSegments(snmp: text) == 37)
         #expect(throws: LiveTrialError.self) { try KernelNetwork.retransmittedSegments(snmp: "Ip: 1 64") }
+    }
+
+    @Test("only namespaces named sfulab-<pid>-... are the janitor's")
+    func ownerPID() {
+        #expect(NamespaceJanitor.ownerPID(of: "sfulab-4242-3-c") == 4242)
+        #expect(NamespaceJanitor.ownerPID(of: "sfulab-x-3-c") == nil)
+        #expect(NamespaceJanitor.ownerPID(of: "other-4242-3-c") == nil)
+        #expect(NamespaceJanitor.ownerPID(of: "sfulab-4242") == nil)
     }
 }
