@@ -91,7 +91,8 @@ public struct LiveTrialRunner: Sendable {
             var result = try run(spec, client: connection.client, transport: transport, network: network)
             switch engine {
             case .spawn:
-                let place = network.map { "in network namespace \($0.engine) on \(KernelNetwork.engineAddress)" } ?? "on 127.0.0.1"
+                // No per-trial names here: reports group trials whose notes are equal.
+                let place = network == nil ? "on 127.0.0.1" : "in a network namespace of its own (sfulab-<pid>-<n>-e) on \(KernelNetwork.engineAddress)"
                 result.liveImpairments?["engine"] = "`sfulab serve` process started for this trial with the trial's profile (worker.count \(spec.profile.worker.count)) \(place)"
             case .attach(let url):
                 result.liveImpairments?["engine"] = "attached server at \(url): its own profile applied, not the trial's"
