@@ -144,7 +144,11 @@ final class TUNRelay: @unchecked Sendable {
             let ready = descriptors.withUnsafeMutableBufferPointer {
                 sfulab_poll_nanoseconds($0.baseAddress, UInt32($0.count), timeout)
             }
-            if ready < 0 && ready != -EINTR { devices.readFailures += 1 }
+            if ready < 0 && ready != -EINTR {
+                // Never expected; look at the commands anyway, so that `stop` is still heard.
+                devices.readFailures += 1
+                descriptors[2].revents = Int16(POLLIN)
+            }
             for (index, side) in [(0, PacketRelay.Side.participants), (1, .engine)] where descriptors[index].revents != 0 {
                 // Bounded batches, so that one busy device cannot starve the other or the deadlines.
                 for _ in 0..<256 {
