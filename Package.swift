@@ -31,6 +31,9 @@ let package = Package(
         // Per-thread heap allocation counter (interposes malloc & co., forwards to glibc): linked
         // only into the CLI (`sfulab bench forward`) and the allocation tests, never into Engine.
         .target(name: "CAllocationCounter"),
+        // Linux calls Glibc does not import (setns, TUNSETIFF, ppoll) for live mode's kernel
+        // impairment path: a TUN emulator between network namespaces (docs/live-mode.md).
+        .target(name: "CNetNamespace"),
 
         // RTP/RTCP wire formats: parsers and builders, no state, no I/O.
         .target(name: "RTP"),
@@ -74,7 +77,7 @@ let package = Package(
         // Live mode's load generator: the harness's participants on real sockets against a
         // `sfulab serve` process, on one SwiftNIO event loop (docs/live-mode.md).
         .target(name: "LiveHarness", dependencies: [
-            "Harness", "Engine", "ControlAPI", "EngineClient",
+            "Harness", "Engine", "ControlAPI", "EngineClient", "CNetNamespace",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

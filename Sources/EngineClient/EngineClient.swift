@@ -128,7 +128,7 @@ public final class EngineClient: Sendable {
             case .idle, .connected:
                 let future = ClientBootstrap(group: group)
                     .connectTimeout(connectTimeout)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHTTPClientHandlers()

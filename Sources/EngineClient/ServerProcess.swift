@@ -52,11 +52,15 @@ public final class ServerProcess: @unchecked Sendable {
     /// Starts `executable serve --listen 127.0.0.1 --port 0 --exit-with-parent` followed by
     /// `arguments` (for example `["--profile", "Profiles/baseline.yaml", "--seed", "7"]`); the
     /// child's stderr (JSON log lines) goes to `stderr`, this process's stderr when nil.
+    /// `listen` replaces 127.0.0.1; `launcher` is a command that execs the server in its place
+    /// (for example `["/usr/sbin/ip", "netns", "exec", "NAME"]`: the process id stays the server's).
     public static func launch(executable: String, arguments: [String], readyTimeout: Duration = .seconds(60),
-                              stderr: FileHandle? = nil) throws(LaunchError) -> ServerProcess {
+                              stderr: FileHandle? = nil, listen: String = "127.0.0.1",
+                              launcher: [String] = []) throws(LaunchError) -> ServerProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--listen", "127.0.0.1", "--port", "0", "--exit-with-parent"] + arguments
+        let command = launcher + [executable, "serve", "--listen", listen, "--port", "0", "--exit-with-parent"] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let stdout = Pipe()
         let stdin = Pipe()
         process.standardOutput = stdout

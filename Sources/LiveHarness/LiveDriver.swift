@@ -58,8 +58,14 @@ final class LiveDriver: @unchecked Sendable {
     // MARK: Sockets (any thread)
 
     /// Opens the participant's socket to the engine transport at `engine` and returns its local
-    /// port: UDP bound to `host` port 0, or a TCP connection with RFC 4571 framing.
+    /// port: UDP bound to `host` port 0, or a TCP connection with RFC 4571 framing. The socket is
+    /// created on the loop's thread, so it lives in that thread's network namespace (the
+    /// participants' namespace on the kernel path).
     func open(engine: Endpoint, protocol transport: TransportProtocol, host: String) -> EventLoopFuture<Int> {
+        loop.flatSubmit { self.openOnLoop(engine: engine, protocol: transport, host: host) }
+    }
+
+    private func openOnLoop(engine: Endpoint, protocol transport: TransportProtocol, host: String) -> EventLoopFuture<Int> {
         let remote: SocketAddress
         do { remote = try SocketAddress(ipAddress: Self.dotted(engine.address), port: Int(engine.port)) } catch {
             return loop.makeFailedFuture(error)
@@ -79,7 +85,7 @@ final class LiveDriver: @unchecked Sendable {
         case .tcp:
             future = ClientBootstrap(group: loop)
                 .connectTimeout(.seconds(10))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RFC4571FrameDecoder()))
@@ -107,14 +113,14 @@ final class LiveDriver: @unchecked Sendable {
 
     // MARK: Running (on the loop unless said)
 
-    /// Starts the trial clock and the generator; the future completes at `generator.end`, or
-    /// fails when a TCP connection to the engine breaks. Any thread.
-    func start(_ generator: UncheckedTransfer<LiveLoadGenerator>) -> EventLoopFuture<Void> {
+    /// Starts the trial clock (at `origin`, now when nil) and the generator; the future completes
+    /// at `generator.end`, or fails when a TCP connection to the engine breaks. Any thread.
+    func start(_ generator: UncheckedTransfer<LiveLoadGenerator>, origin: NIODeadline? = nil) -> EventLoopFuture<Void> {
         loop.flatSubmit {
             let promise = self.loop.makePromise(of: Void.self)
             self.finished = promise
             self.generator = generator.value
-            self.origin = .now()
+            self.origin = origin ?? .now()
             self.running = true
             self.step()
             return promise.futureResult

@@ -12,6 +12,10 @@ import NIOPosix
 /// mode, on one SwiftNIO event loop with the monotonic clock, over real UDP sockets or TCP
 /// connections (RFC 4571) on 127.0.0.1.
 ///
+/// With `impairment = .kernel` the server runs in a network namespace of its own, the
+/// participants' sockets in another, and the link emulators act on the IP packets between the two
+/// (`KernelNetwork`): TCP sees real loss and the kernel recovers from it.
+///
 /// Live results are not reproducible bit for bit (real time, real scheduling); they carry
 /// `mode: live` and `liveImpairments`, which says where each impairment was applied.
 public struct LiveTrialRunner: Sendable {
@@ -41,6 +45,14 @@ public struct LiveTrialRunner: Sendable {
     public var readyTimeout: Duration = .seconds(60)
     /// Told the process id of a spawned server once it is ready (tests check it is gone after).
     public var serverStarted: (@Sendable (Int32) -> Void)?
+    /// Where the network scenario's impairments are applied (docs/live-mode.md).
+    public var impairment: LiveImpairment = .user
+    /// Why `impairment` is what it is when it was not asked for (for example why the kernel path
+    /// is not used), stated in the result's `liveImpairments["impairment"]`.
+    public var impairmentReason: String?
+    /// Told the names of the participants' and the engine's network namespaces on the kernel path
+    /// once they exist (tests check they are gone after).
+    public var namespacesCreated: (@Sendable (_ participants: String, _ engine: String) -> Void)?
 
     public init(engine: EngineSource, traceDirectory: String? = nil) {
         self.engine = engine
@@ -67,18 +79,28 @@ public struct LiveTrialRunner: Sendable {
     /// workload or network, `LiveTrialError` for everything else.
     public func run(_ spec: TrialSpec) throws -> TrialResult {
         let transport = try Self.transportProtocol(for: spec.profile.webRtcTransport)
-        let connection = try EngineConnection.open(engine, profile: spec.profile, seed: spec.seed, readyTimeout: readyTimeout)
+        if impairment == .kernel, case .attach = engine {
+            throw LiveTrialError.unsupported("--impairment kernel starts the engine inside a network namespace and cannot attach to --engine; use --impairment user")
+        }
+        // Declared first, so closed last: the relay carries the control API until the server stops.
+        let network = impairment == .kernel ? try KernelNetwork.create() : nil
+        defer { network?.close() }
+        if let network { namespacesCreated?(network.participants.name, network.engine.name) }
+        let connection = try EngineConnection.open(engine, profile: spec.profile, seed: spec.seed, readyTimeout: readyTimeout, network: network)
         if let server = connection.server { serverStarted?(server.pid) }
         var succeeded = false
         defer { connection.close(keepingLog: !succeeded) }
         do {
-            var result = try run(spec, client: connection.client, transport: transport)
+            var result = try run(spec, client: connection.client, transport: transport, network: network)
             switch engine {
             case .spawn:
-                result.liveImpairments?["engine"] = "`sfulab serve` process started for this trial with the trial's profile (worker.count \(spec.profile.worker.count)) on 127.0.0.1"
+                // No per-trial names here: reports group trials whose notes are equal.
+                let place = network == nil ? "on 127.0.0.1" : "in a network namespace of its own (sfulab-<pid>-<n>-e) on \(KernelNetwork.engineAddress)"
+                result.liveImpairments?["engine"] = "`sfulab serve` process started for this trial with the trial's profile (worker.count \(spec.profile.worker.count)) \(place)"
             case .attach(let url):
                 result.liveImpairments?["engine"] = "attached server at \(url): its own profile applied, not the trial's"
             }
+            result.liveImpairments?["impairment"] = impairment.place + (impairmentReason.map { " (\($0))" } ?? "")
             succeeded = true
             return result
         } catch let error as TrialError {
@@ -89,24 +111,30 @@ public struct LiveTrialRunner: Sendable {
         }
     }
 
-    private func run(_ spec: TrialSpec, client: EngineClient, transport: TransportProtocol) throws -> TrialResult {
+    private func run(_ spec: TrialSpec, client: EngineClient, transport: TransportProtocol, network: KernelNetwork?) throws -> TrialResult {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let driver = LiveDriver(loop: group.next())
+        if let network { try driver.loop.submit { try network.participants.enter() }.wait() }
         let room = self.room ?? "trial-\(spec.seed)-\(UUID().uuidString.prefix(8))"
         defer {
             _ = try? driver.closeAll().wait()
             try? client.closeRoom(room: room)
         }
-        let control = try LiveSessionControl(client: client, room: room, protocol: transport, driver: driver, profile: spec.profile)
+        let control = try LiveSessionControl(client: client, room: room, protocol: transport, driver: driver, profile: spec.profile,
+                                             host: network == nil ? "127.0.0.1" : KernelNetwork.participantsAddress)
         let generator = try LiveLoadGenerator(spec: spec, control: control, overTCP: transport == .tcp, drain: drain,
-                                              traceDirectory: traceDirectory, replaysVerbatim: replaysVerbatim)
+                                              traceDirectory: traceDirectory, replaysVerbatim: replaysVerbatim,
+                                              impairment: network == nil ? .user : .kernel)
         let subscriberTransports = generator.subscriberTransports
         let sampled = Array(control.videoConsumers.prefix(layerSampleLimit))
         let end = generator.end
         let shared = UncheckedTransfer(value: generator)
 
-        let done = driver.start(shared)
+        let kernel = try network.map { try KernelTrial(network: $0, generator: generator, transport: transport) }
+        let origin = NIODeadline.now()
+        try kernel?.start(origin: origin)
+        let done = driver.start(shared, origin: origin)
         // Every 500 ms of trial time: the bandwidth estimate and layers, read from the server
         // (blocking calls on this thread, recorded on the loop).
         var tick = Instant.zero + .milliseconds(500)
@@ -123,8 +151,10 @@ public struct LiveTrialRunner: Sendable {
             tick = tick + .milliseconds(500)
         }
         try done.wait()
+        let kernelFigures = try kernel?.finish() ?? [:]
         let stats = try client.roomStats(room: room)
         var engineFigures = EngineFigures.metrics(stats)
+        engineFigures.merge(kernelFigures) { _, new in new }
         engineFigures["live.failedControlCalls"] = Double(control.failedCalls)
         let figures = engineFigures
         let result = try driver.loop.submit {
@@ -145,15 +175,22 @@ private final class EngineConnection {
     let server: ServerProcess?
     let profileFile: URL?
     let logFile: URL?
+    /// The kernel path's client event loop, in the participants' namespace.
+    private let clientGroup: MultiThreadedEventLoopGroup?
 
-    private init(client: EngineClient, server: ServerProcess?, profileFile: URL?, logFile: URL?) {
+    private init(client: EngineClient, server: ServerProcess?, profileFile: URL?, logFile: URL?,
+                 clientGroup: MultiThreadedEventLoopGroup? = nil) {
         self.client = client
         self.server = server
         self.profileFile = profileFile
         self.logFile = logFile
+        self.clientGroup = clientGroup
     }
 
-    static func open(_ source: LiveTrialRunner.EngineSource, profile: Profile, seed: UInt64, readyTimeout: Duration) throws -> EngineConnection {
+    /// On the kernel path (`network`), the server runs in the engine's namespace on its address,
+    /// and the control API is reached from the participants' namespace, through the relay.
+    static func open(_ source: LiveTrialRunner.EngineSource, profile: Profile, seed: UInt64, readyTimeout: Duration,
+                     network: KernelNetwork?) throws -> EngineConnection {
         switch source {
         case .attach(let url):
             let client: EngineClient
@@ -188,11 +225,27 @@ private final class EngineConnection {
                 throw LiveTrialError.engine("cannot create the server log \(logFile.path)")
             }
             defer { try? log.close() }
+            let arguments = ["--profile", profileFile.path, "--seed", String(seed)]
+            var launched: ServerProcess?
             do {
-                let server = try ServerProcess.launch(executable: executable, arguments: ["--profile", profileFile.path, "--seed", String(seed)],
-                                                      readyTimeout: readyTimeout, stderr: log)
-                return EngineConnection(client: server.client, server: server, profileFile: profileFile, logFile: logFile)
+                guard let network else {
+                    let server = try ServerProcess.launch(executable: executable, arguments: arguments, readyTimeout: readyTimeout, stderr: log)
+                    return EngineConnection(client: server.client, server: server, profileFile: profileFile, logFile: logFile)
+                }
+                let server = try ServerProcess.launch(executable: executable, arguments: arguments, readyTimeout: readyTimeout, stderr: log,
+                                                      listen: KernelNetwork.engineAddress, launcher: network.engineLauncher)
+                launched = server
+                let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+                do {
+                    try group.next().submit { try network.participants.enter() }.wait()
+                    let client = try EngineClient(url: server.ready.control, group: group)
+                    return EngineConnection(client: client, server: server, profileFile: profileFile, logFile: logFile, clientGroup: group)
+                } catch {
+                    try? group.syncShutdownGracefully()
+                    throw error
+                }
             } catch {
+                launched?.terminate()
                 try? FileManager.default.removeItem(at: profileFile)
                 throw LiveTrialError.engine("\(error) (server log: \(logFile.path))")
             }
@@ -201,7 +254,9 @@ private final class EngineConnection {
 
     /// Stops a spawned server and removes its files (the log stays after a failure).
     func close(keepingLog: Bool) {
-        if let server { server.terminate() } else { client.close() }
+        client.close()
+        if let server { server.terminate() }
+        try? clientGroup?.syncShutdownGracefully()
         if let profileFile { try? FileManager.default.removeItem(at: profileFile) }
         if let logFile, !keepingLog { try? FileManager.default.removeItem(at: logFile) }
     }

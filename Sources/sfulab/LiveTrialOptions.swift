@@ -18,6 +18,13 @@ struct LiveTrialOptions: ParsableArguments {
     @Option(help: "Live mode: run in this room of the engine (default: a fresh name), so that another client can watch it, e.g. `sfulab record --engine URL --room NAME`.")
     var room: String?
 
+    @Option(help: """
+        Live mode: where the network impairments are applied: kernel (a TUN emulator between network namespaces, \
+        TCP sees real loss; needs root) or user (a relay in the load generator). Default: kernel when available \
+        and the engine is started for the trial, else user, with the reason in the result.
+        """)
+    var impairment: LiveImpairment?
+
     func validate() throws {
         if engine != nil && mode != .live { throw ValidationError("--engine needs --mode live") }
         if room != nil && mode != .live { throw ValidationError("--room needs --mode live") }
@@ -25,6 +32,18 @@ struct LiveTrialOptions: ParsableArguments {
         if let room, room.isEmpty || room.count > 64 || !room.allSatisfy(allowed.contains) {
             throw ValidationError("--room: '\(room)' is not a room name (1 to 64 of A-Z a-z 0-9 - . _, as the control API requires)")
         }
+        if impairment != nil && mode != .live { throw ValidationError("--impairment needs --mode live") }
+        if impairment == .kernel && engine != nil {
+            throw ValidationError("--impairment kernel starts the engine inside a network namespace and cannot attach to --engine; use --impairment user")
+        }
+    }
+
+    /// The impairment path and, when it was chosen rather than asked for, why.
+    func chosenImpairment() -> (LiveImpairment, reason: String?) {
+        if let impairment { return (impairment, nil) }
+        if engine != nil { return (.user, "default with --engine: an attached server is outside the kernel path's namespaces") }
+        if let unavailable = KernelImpairment.unavailableReason { return (.user, "default: the kernel path \(unavailable)") }
+        return (.kernel, "default: available here")
     }
 
     /// The path of the running `sfulab`, which live mode starts as `sfulab serve`.
@@ -37,6 +56,10 @@ struct LiveTrialOptions: ParsableArguments {
                                      traceDirectory: FileManager.default.currentDirectoryPath)
         runner.replaysVerbatim = verbatim
         runner.room = room
+        (runner.impairment, runner.impairmentReason) = chosenImpairment()
+        runner.namespacesCreated = { participants, engine in
+            printError("live: kernel impairment between network namespaces \(participants) (participants) and \(engine) (engine)")
+        }
         let clock = ContinuousClock()
         let started = clock.now
         do {
@@ -56,3 +79,5 @@ struct LiveTrialOptions: ParsableArguments {
         }
     }
 }
+
+extension LiveImpairment: ExpressibleByArgument {}

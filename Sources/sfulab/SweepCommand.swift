@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 import Tuner
 
 /// `sfulab sweep EXPERIMENT.yaml`: runs a sweep and prints the winner and the report path.
@@ -25,6 +26,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "simulated or live; overrides the experiment's `mode`. Live trials run one at a time (docs/live-mode.md).")
     var mode: String?
 
+    @Option(help: "Live mode: kernel or user, passed to every trial (`sfulab trial --impairment`); default: kernel where available.")
+    var impairment: LiveImpairment?
+
     @Option(help: "Per-trial time limit in seconds.")
     var trialTimeout: Double = 600
 
@@ -47,7 +51,11 @@ struct SweepCommand: ParsableCommand {
         }
         for warning in loaded.warnings { printError(warning.description) }
         let experiment = loaded.0
-        let executor = makeDefaultExecutor(mode: experiment.mode)
+        if impairment != nil, experiment.mode != .live {
+            printError("error: --impairment needs live mode (--mode live or `mode: live` in the experiment)")
+            throw ExitCode(2)
+        }
+        let executor = makeDefaultExecutor(mode: experiment.mode, impairment: impairment)
         if let limit = executor.maximumConcurrency, jobs > limit, experiment.mode == .live {
             printError("note: live mode runs trials one at a time (they measure real timing)")
         }

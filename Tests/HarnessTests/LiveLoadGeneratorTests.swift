@@ -7,11 +7,13 @@ import Testing
 /// are checked deterministically; the real sockets and server are LiveHarnessTests' job.
 @Suite("LiveLoadGenerator in virtual time")
 struct LiveLoadGeneratorTests {
-    func run(network: NetworkScenario, overTCP: Bool, seconds: Double = 4) throws -> TrialResult {
+    func run(network: NetworkScenario, overTCP: Bool, seconds: Double = 4, impairment: LiveImpairment = .user,
+             lent: ((RelayLinks) -> Void)? = nil) throws -> TrialResult {
         let spec = TrialSpec(profile: Profile(), workload: WorkloadSpec(participants: 3), network: network,
                              duration: .seconds(seconds), seed: 7)
         let engine = Engine(profile: spec.profile, seed: 99)
-        let generator = try LiveLoadGenerator(spec: spec, control: engine, overTCP: overTCP)
+        let generator = try LiveLoadGenerator(spec: spec, control: engine, overTCP: overTCP, impairment: impairment)
+        if impairment == .kernel { lent?(generator.lendLinks()) }
         var now = Instant.zero
         while now < generator.end {
             generator.handleTimeout(now: now)
@@ -54,5 +56,33 @@ struct LiveLoadGeneratorTests {
         let overUDP = try run(network: lossy, overTCP: false)
         #expect(overUDP.metrics["network.lostPackets", default: 0] > 0)
         #expect(overUDP.metrics["tcp.retransmissions"] == nil)
+    }
+
+    @Test("kernel impairment: the generator applies nothing itself and lends the scenario's links for every engine endpoint")
+    func kernelLendsTheLinks() throws {
+        var lossy = try NetworkScenario.preset(named: "lossless")
+        lossy.uplink.loss = 0.5
+        lossy.downlink.delay = 40
+        var lent: RelayLinks?
+        let result = try run(network: lossy, overTCP: true, impairment: .kernel) { links in
+            lent = links
+            // What a relay would do with the participants' IP packets: here 1,000 on participant 0's uplink.
+            for index in 0..<1_000 {
+                links.send(Array(repeating: 0, count: 100), participant: 0, uplink: true, now: Instant.zero + .microseconds(Int64(index)))
+            }
+        }
+        let links = try #require(lent)
+        #expect(links.count == 3)
+        #expect(links.participantByEngineEndpoint.count == 6)
+        #expect(Dictionary(grouping: links.participantByEngineEndpoint.values, by: { $0 }).mapValues(\.count) == [0: 2, 1: 2, 2: 2])
+        // The lent emulators carry the scenario's loss (and its counters reach the result); the
+        // participants' own datagrams went straight through, so nothing of theirs was lost or delayed.
+        let dropped = links.counters.uplink[0].droppedByLoss
+        #expect((400...600).contains(dropped))
+        #expect(result.metrics["network.lostPackets"] == Double(dropped))
+        #expect(result.metrics["packetsLostAfterRecovery"] == 0)
+        #expect(result.metrics["frameLatency.p50", default: 100] < 40)
+        #expect(result.metrics["tcp.segmentsLost"] == nil)
+        #expect(result.liveImpairments?["loss"]?.hasPrefix("kernel (TUN in network namespaces)") == true)
     }
 }

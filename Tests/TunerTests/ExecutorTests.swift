@@ -81,6 +81,8 @@ struct ExecutorTests {
         let executor = makeDefaultExecutor(mode: .live)
         let live = try #require(executor as? LiveTrialExecutor)
         #expect(live.subprocess.arguments == ["trial", "--mode", "live"])
+        let user = try #require(makeDefaultExecutor(mode: .live, impairment: .user) as? LiveTrialExecutor)
+        #expect(user.subprocess.arguments == ["trial", "--mode", "live", "--impairment", "user"])
         let store = RunStore(directory: temporaryDirectory())
         #expect(SweepRunner(executor: executor, store: store, jobs: 8).jobs == 1)
         #expect(SweepRunner(executor: makeDefaultExecutor(mode: .simulated), store: store, jobs: 8).jobs == 8)

@@ -14,6 +14,10 @@ import Engine
 ///
 /// Over TCP, a link's loss is not dropped in user space (TCP would never see it) but turned into
 /// retransmission delay by a `TCPRecoveryModel` after the emulator.
+///
+/// With `LiveImpairment.kernel` the generator applies nothing itself: its emulators are lent
+/// (`lendLinks()`) to a relay that carries the sockets' real IP packets, and datagrams go
+/// straight between the participants and the sockets.
 public final class LiveLoadGenerator {
     typealias Datagram = SimulatedParticipant.Datagram
 
@@ -45,6 +49,8 @@ public final class LiveLoadGenerator {
     public let end: Instant
     /// Whether the transports are TCP (RFC 4571) rather than UDP.
     public let overTCP: Bool
+    /// Where the links' impairments are applied: here (`user`) or by a relay on IP packets (`kernel`).
+    public let impairment: LiveImpairment
     let participants: [SimulatedParticipant]
     let links: [Links]
     private let control: any SessionControl
@@ -61,11 +67,13 @@ public final class LiveLoadGenerator {
     /// Builds the participants and their links from `spec` and sets the session up through
     /// `control` (transports, producers, consumers), as a simulated trial does. Throws `TrialError`.
     public init(spec: TrialSpec, control: any SessionControl, overTCP: Bool, drain: Duration = .seconds(1),
-                traceDirectory: String? = nil, replaysVerbatim: Bool = false) throws {
+                traceDirectory: String? = nil, replaysVerbatim: Bool = false, impairment: LiveImpairment = .user) throws {
         guard spec.duration > .zero else { throw TrialError.invalidWorkload("duration must be positive") }
         self.spec = spec
         self.control = control
         self.overTCP = overTCP
+        self.impairment = impairment
+        let modelsTCP = overTCP && impairment == .user
         stopAt = .zero + spec.duration
         end = stopAt + drain
         recorded = try spec.workload.file.map { try RecordedWorkload(path: $0, verbatim: replaysVerbatim) }
@@ -74,11 +82,11 @@ public final class LiveLoadGenerator {
         _ = random.next()  // the engine's seed in simulated mode: keeps the participants' draws the same
         let members = try TrialRunner.makeParticipants(
             spec: spec, roles: roles, stopAt: stopAt, measurements: measurements, traceDirectory: traceDirectory,
-            random: &random, adapt: overTCP ? Self.tcpLink : { $0 })
+            random: &random, adapt: modelsTCP ? Self.tcpLink : { $0 })
         participants = members.map(\.participant)
         links = members.map { Links(uplink: $0.uplink, downlink: $0.downlink) }
         receivedBytes = members.map { _ in BitrateMeter() }
-        if overTCP {
+        if modelsTCP {
             for (index, role) in roles.enumerated() {
                 let pair = spec.network.links(participant: index, deviceClass: role.device.rawValue)
                 let roundTrip = Duration.microseconds(Int64((pair.uplink.delay + pair.downlink.delay) * 1_000))
@@ -131,6 +139,10 @@ public final class LiveLoadGenerator {
             strayDatagrams += 1
             return
         }
+        if impairment == .kernel {
+            deliver(Datagram(from: engine, to: local, bytes: bytes), to: index, now: now)
+            return
+        }
         links[index].downlink.send(Datagram(from: engine, to: local, bytes: bytes), size: bytes.count, now: now)
     }
 
@@ -159,6 +171,7 @@ public final class LiveLoadGenerator {
         }
         for (index, participant) in participants.enumerated() {
             consider(participant.nextDeadline())
+            if impairment == .kernel { continue }
             consider(links[index].uplink.nextDeadline())
             consider(links[index].downlink.nextDeadline())
             consider(links[index].uplinkTCP?.nextDeadline())
@@ -176,6 +189,11 @@ public final class LiveLoadGenerator {
             }
         }
         for (index, participant) in participants.enumerated() {
+            if impairment == .kernel {
+                if let due = participant.nextDeadline(), due <= now { participant.handleTimeout(now: now) }
+                for datagram in participant.takeOutbox() { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+                continue
+            }
             let link = links[index]
             // Deadline checks first: most wakes concern one participant, and polling an idle
             // emulator still advances its clock.
@@ -200,6 +218,13 @@ public final class LiveLoadGenerator {
         }
     }
 
+    /// The participants' link emulators, for the relay that applies them to IP packets
+    /// (`LiveImpairment.kernel`); call after set-up, before the trial clock starts. The generator
+    /// no longer touches them until `finish`, whose `network.*` figures count what they did.
+    public func lendLinks() -> RelayLinks {
+        RelayLinks(participantByEngineEndpoint: byEngineEndpoint.mapValues(\.participant), links: links)
+    }
+
     private func deliver(_ datagram: Datagram, to index: Int, now: Instant) {
         receivedBytes[index].record(bytes: datagram.bytes.count, at: now)
         participants[index].receive(datagram, now: now)
@@ -221,7 +246,7 @@ public final class LiveLoadGenerator {
             uplinks: links.map(\.uplink.counters), downlinks: links.map(\.downlink.counters), engine: [:], measurements: measurements,
             layers: layers, estimate: estimate, spec: spec, end: end, mode: "live")
         result.metrics.merge(engine) { _, new in new }
-        if overTCP {
+        if overTCP && impairment == .user {
             let models = links.flatMap { [$0.uplinkTCP?.counters, $0.downlinkTCP?.counters] }.compactMap { $0 }
             result.metrics["tcp.segmentsLost"] = Double(models.reduce(0) { $0 + $1.lost })
             result.metrics["tcp.retransmissions"] = Double(models.reduce(0) { $0 + $1.retransmissions })
@@ -238,6 +263,7 @@ public final class LiveLoadGenerator {
 
     /// Which impairment was applied where (docs/live-mode.md), for the result and the report.
     public var impairments: [String: String] {
+        if impairment == .kernel { return kernelImpairments }
         let relay = "user space in the load generator: uplink before the socket write, downlink after the socket read"
         var notes = [
             "delay": relay,
@@ -254,6 +280,24 @@ public final class LiveLoadGenerator {
             notes["loss"] = relay + " (datagrams dropped before the write or after the read)"
             notes["duplication"] = relay
         }
+        return notes
+    }
+}
+
+extension LiveLoadGenerator {
+    /// `impairments` on the kernel path: every impairment is the scenario's own, applied by the
+    /// lent emulators to the IP packets between the two network namespaces.
+    var kernelImpairments: [String: String] {
+        let relay = LiveImpairment.kernel.place + ": LinkEmulator per participant link on the IP packets between the participants' namespace and the engine's"
+        var notes = [
+            "delay": relay,
+            "jitter": relay,
+            "bandwidth": relay + " (the scenario's queue discipline and size; sizes count IP and transport headers)",
+            "duplication": relay,
+            "transport": (overTCP ? "TCP with RFC 4571 framing" : "UDP") + " between two network namespaces over a TUN pair",
+        ]
+        notes["loss"] = relay + (overTCP ? " (segments and ACKs really dropped: the kernel's TCP retransmits them and its congestion control reacts)"
+                                         : " (datagrams dropped)")
         return notes
     }
 }

@@ -16,11 +16,12 @@ extension TrialExecutor {
 
 /// The executor `sfulab sweep` uses: simulated trials run as `sfulab trial --spec FILE --json`
 /// child processes (one per job); live trials as `sfulab trial --mode live` child processes, one
-/// at a time, each against a `sfulab serve` it starts with its candidate's profile.
-public func makeDefaultExecutor(mode: RunMode) -> any TrialExecutor {
+/// at a time, each against a `sfulab serve` it starts with its candidate's profile, with its
+/// impairments applied where `impairment` says (nil: the trial command's default).
+public func makeDefaultExecutor(mode: RunMode, impairment: LiveImpairment? = nil) -> any TrialExecutor {
     switch mode {
     case .simulated: SubprocessTrialExecutor()
-    case .live: LiveTrialExecutor()
+    case .live: LiveTrialExecutor(impairment: impairment)
     }
 }
 
@@ -32,8 +33,11 @@ public func makeDefaultExecutor(mode: RunMode) -> any TrialExecutor {
 public struct LiveTrialExecutor: TrialExecutor {
     public var subprocess: SubprocessTrialExecutor
 
-    public init(executable: URL? = nil) {
-        subprocess = SubprocessTrialExecutor(executable: executable, arguments: ["trial", "--mode", "live"])
+    /// `impairment` is passed on as `--impairment`; nil leaves the trial command's default (the
+    /// kernel path where it is available, docs/live-mode.md).
+    public init(executable: URL? = nil, impairment: LiveImpairment? = nil) {
+        subprocess = SubprocessTrialExecutor(executable: executable, arguments: ["trial", "--mode", "live"]
+            + (impairment.map { ["--impairment", $0.rawValue] } ?? []))
     }
 
     public var maximumConcurrency: Int? { 1 }
