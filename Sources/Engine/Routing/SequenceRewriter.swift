@@ -7,6 +7,8 @@
 /// - `resync` makes the next value of a new source (layer switch, resume, new SSRC) follow the
 ///   last output value directly.
 /// - Late values of the current source keep the mapping that applied when they were sent.
+/// - Values from before the current run get no output value (`map` returns nil): the run's
+///   offsets are the only ones kept.
 /// Values are unwrapped to 64 bits internally, so wraps are invisible.
 struct SequenceRewriter {
     /// Offset (input − output, extended) in force from `fromInput` on.
@@ -46,6 +48,10 @@ struct SequenceRewriter {
         let extended = unwrapped(input)
         if pendingResync {
             pendingResync = false
+            // The previous run's offsets apply to another numbering (its own unwrapping, often
+            // another source): kept, a late value from before this run could match one of them
+            // and be sent (or padded) far from the subscriber's sequence.
+            changes.removeAll(keepingCapacity: true)
             record(OffsetChange(fromInput: extended, offset: extended - (highestOutput + 1)))
             highestInput = extended
             highestOutput += 1
