@@ -73,4 +73,17 @@ import Testing
         #expect(rewriter.isReserved(5_005))
         #expect(rewriter.map(5_005) == 25)
     }
+
+    /// A value older than the start of the current run never takes a previous run's offset, even
+    /// when it is numerically above where that run started (another source's numbering).
+    @Test func packetsBeforeANewRunAreRejected() {
+        var rewriter = SequenceRewriter(initialOutput: 0)
+        for input in UInt16(1_000)..<1_010 { _ = rewriter.map(input) }
+        rewriter.resync()
+        #expect(rewriter.map(20_000) == 10)
+        #expect(rewriter.map(20_001) == 11)
+        #expect(rewriter.isReserved(19_990) == false)
+        #expect(rewriter.map(19_990) == nil)
+        #expect(rewriter.map(20_002) == 12)
+    }
 }
