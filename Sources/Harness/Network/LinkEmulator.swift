@@ -39,6 +39,8 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var traces: [String: BandwidthTrace]
     private var traceDirectory: String?
     private var clock: Instant
+    /// `nextDeadline()`, kept up to date by `refreshDeadline()` at the end of every mutating call.
+    private var deadline: Instant?
 
     /// Creates a link in the state `profile` describes at `start`.
     /// - Parameters:
@@ -70,11 +72,13 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
             _ = try makeCurve(change.profile, origin: start)  // loads scheduled traces now, so errors surface here
         }
         curve = try makeCurve(profile, origin: start)
+        refreshDeadline()
     }
 
     /// Offers a datagram of `bytes` bytes to the link at `now`. Times must not go backwards; an
     /// earlier `now` than a previous call is treated as that previous time.
     public mutating func send(_ payload: Payload, size requestedBytes: Int, now requested: Instant) {
+        defer { refreshDeadline() }
         let bytes = max(0, requestedBytes)
         advance(to: requested)
         let now = clock
@@ -97,14 +101,16 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     /// The earliest instant at which the link has something to do: a delivery, a packet
     /// finishing transmission, or a scheduled change. Nil when idle.
-    public func nextDeadline() -> Instant? {
-        earliestDeadline(inFlight.min?.time, inService?.departedAt,
-                         nextChangeIndex < changes.count ? changes[nextChangeIndex].at : nil)
-    }
+    ///
+    /// A stored value, refreshed by every mutating call, and always inlined: callers keep links
+    /// in arrays or classes, where an outlined call would copy the whole emulator to borrow it.
+    @inline(__always)
+    public func nextDeadline() -> Instant? { deadline }
 
     /// Advances the link to `now` without taking deliveries out.
     public mutating func handleTimeout(now: Instant) {
         advance(to: now)
+        refreshDeadline()
     }
 
     /// The next payload that has arrived by `now`, or nil. Call until nil.
@@ -114,6 +120,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     /// Like `poll(now:)`, with the packet's timestamps (sent, left the bottleneck, delivered).
     public mutating func pollPacket(now: Instant) -> LinkPacket<Payload>? {
+        defer { refreshDeadline() }
         advance(to: now)
         guard let top = inFlight.min, top.time <= now else { return nil }
         _ = inFlight.popMin()
@@ -143,6 +150,16 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         static func == (lhs: InFlight, rhs: InFlight) -> Bool {
             lhs.time == rhs.time && lhs.sequence == rhs.sequence
         }
+    }
+
+    private mutating func refreshDeadline() {
+        var earliest = inFlight.min?.time
+        if let departure = inService?.departedAt, earliest.map({ departure < $0 }) ?? true { earliest = departure }
+        if nextChangeIndex < changes.count {
+            let change = changes[nextChangeIndex].at
+            if earliest.map({ change < $0 }) ?? true { earliest = change }
+        }
+        deadline = earliest
     }
 
     private mutating func advance(to requested: Instant) {

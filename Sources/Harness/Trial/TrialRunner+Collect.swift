@@ -37,8 +37,9 @@ extension TrialRunner {
         metrics.extra["engine.packetsDropped"] = Double(counters.totalDropped)
         metrics.extra["engine.holesFilledWithPadding"] = Double(counters.holesFilledWithPadding)
         metrics.extra["engine.probePacketsSent"] = Double(counters.probePacketsSent)
-        metrics.extra["network.lostPackets"] = Double((world.uplinks + world.downlinks).map(\.emulator.counters)
-            .reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
+        let linkCounters = world.uplinks.indices.map { world.uplinks[$0].counters }
+            + world.downlinks.indices.map { world.downlinks[$0].counters }
+        metrics.extra["network.lostPackets"] = Double(linkCounters.reduce(0) { $0 + $1.droppedByLoss + $1.droppedByQueue + $1.droppedByCoDel })
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)
         metrics.extra["participants"] = Double(world.participants.count)
 

@@ -9,14 +9,10 @@ final class TrialWorld {
 
     let engine: Engine
     var participants: [SimulatedParticipant] = []
-    /// Links live in boxes so that reaching one never copies the emulator's state.
-    final class Link {
-        var emulator: LinkEmulator<Datagram>
-        init(_ emulator: LinkEmulator<Datagram>) { self.emulator = emulator }
-    }
-
-    var uplinks: [Link] = []
-    var downlinks: [Link] = []
+    /// Each participant's uplink and downlink, by participant index; reached in place (never
+    /// copied out: an emulator holds queues and heaps).
+    let uplinks = InPlaceArray<LinkEmulator<Datagram>>()
+    let downlinks = InPlaceArray<LinkEmulator<Datagram>>()
     private var participantByAddress: [UInt32: Int] = [:]
     private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
     private var scheduled: [Instant?] = []
@@ -37,8 +33,8 @@ final class TrialWorld {
     func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Datagram>, downlink: LinkEmulator<Datagram>) {
         participantByAddress[participant.sendEndpoint.address] = participants.count
         participants.append(participant)
-        uplinks.append(Link(uplink))
-        downlinks.append(Link(downlink))
+        uplinks.append(uplink)
+        downlinks.append(downlink)
         receivedBytes.append(BitrateMeter())
         scheduled.append(contentsOf: [nil, nil, nil])
     }
@@ -48,8 +44,8 @@ final class TrialWorld {
         if component == 0 { return engine.nextDeadline() }
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
-        case 0: return uplinks[index].emulator.nextDeadline()
-        case 1: return downlinks[index].emulator.nextDeadline()
+        case 0: return uplinks[index].nextDeadline()
+        case 1: return downlinks[index].nextDeadline()
         default: return participants[index].nextDeadline()
         }
     }
@@ -87,7 +83,7 @@ final class TrialWorld {
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
         case 0:
-            while let datagram = uplinks[index].emulator.poll(now: now) {
+            while let datagram = uplinks[index].poll(now: now) {
                 onEngineIngress?(datagram, now)
                 datagram.bytes.withUnsafeBytes {
                     engine.handleDatagram(from: datagram.from, to: datagram.to, bytes: $0, now: now)
@@ -95,7 +91,7 @@ final class TrialWorld {
                 drainEngine(now: now)
             }
         case 1:
-            while let datagram = downlinks[index].emulator.poll(now: now) {
+            while let datagram = downlinks[index].poll(now: now) {
                 receivedBytes[index].record(bytes: datagram.bytes.count, at: now)
                 participants[index].receive(datagram, now: now)
             }
@@ -110,7 +106,7 @@ final class TrialWorld {
     private func flushOutbox(of index: Int, now: Instant) {
         let outbox = participants[index].takeOutbox()
         guard !outbox.isEmpty else { return }
-        for datagram in outbox { uplinks[index].emulator.send(datagram, size: datagram.bytes.count, now: now) }
+        for datagram in outbox { uplinks[index].send(datagram, size: datagram.bytes.count, now: now) }
         wake(1 + 3 * index)
     }
 
@@ -120,7 +116,7 @@ final class TrialWorld {
             case .transmit(let transmit):
                 guard let index = participantByAddress[transmit.to.address] else { continue }
                 let datagram = Datagram(from: transmit.from, to: transmit.to, bytes: Array(transmit.bytes))
-                downlinks[index].emulator.send(datagram, size: datagram.bytes.count, now: now)
+                downlinks[index].send(datagram, size: datagram.bytes.count, now: now)
                 wake(2 + 3 * index)
             case .event(let event):
                 onEngineEvent?(event, now)
