@@ -20,6 +20,10 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     public private(set) var profile: LinkProfile
     /// What the link has done so far.
     public private(set) var counters = LinkCounters()
+    /// Keep the payloads the link drops (loss, queue limits, CoDel) for `removeDroppedPayloads`,
+    /// so that an owner managing payload storage (pooled buffers) can reclaim them. Off by default.
+    public var keepsDroppedPayloads = false
+    private var droppedPayloads: [Payload] = []
 
     private var lossRandom: SeededGenerator
     private var jitterRandom: SeededGenerator
@@ -86,6 +90,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         counters.sentBytes += bytes
         if loss.nextIsLost(using: &lossRandom) {
             counters.droppedByLoss += 1
+            keepDropped(payload)
             return
         }
         let packet = LinkPacket(payload: payload, bytes: bytes, sentAt: now, departedAt: now,
@@ -129,6 +134,14 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         return top.packet
     }
 
+    /// Hands every payload dropped since the last call to `body` (oldest first) and forgets them.
+    /// Always empty unless `keepsDroppedPayloads` is set.
+    public mutating func removeDroppedPayloads(_ body: (Payload) -> Void) {
+        guard !droppedPayloads.isEmpty else { return }
+        for payload in droppedPayloads { body(payload) }
+        droppedPayloads.removeAll(keepingCapacity: true)
+    }
+
     /// Packets waiting in or being sent by the bottleneck.
     public var queuedPackets: Int { queue.count + (inService == nil ? 0 : 1) }
 
@@ -150,6 +163,10 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         static func == (lhs: InFlight, rhs: InFlight) -> Bool {
             lhs.time == rhs.time && lhs.sequence == rhs.sequence
         }
+    }
+
+    private mutating func keepDropped(_ payload: Payload) {
+        if keepsDroppedPayloads { droppedPayloads.append(payload) }
     }
 
     private mutating func refreshDeadline() {
@@ -195,12 +212,14 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         let limit = profile.queueBytes ?? (profile.queue == .codel ? Self.codelDefaultLimitBytes : Self.droptailDefaultLimitBytes)
         if queuedBytes + packet.bytes > limit {
             counters.droppedByQueue += 1
+            keepDropped(packet.payload)
             return
         }
         if profile.queue == .droptail, let maxDelay = profile.queueDelay, inService != nil {
             let drained = curve.time(reaching: levelAtFree + Double(queue.bytes), origin: clock)
             if (drained - packet.sentAt).milliseconds > maxDelay {
                 counters.droppedByQueue += 1
+                keepDropped(packet.payload)
                 return
             }
         }
@@ -226,9 +245,15 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         var next: LinkPacket<Payload>?
         if profile.queue == .codel {
             var dropped = 0
-            next = codel.dequeue(from: &queue, now: start) { _ in dropped += 1 }
+            let keeps = keepsDroppedPayloads
+            var victims: [Payload] = []
+            next = codel.dequeue(from: &queue, now: start) { victim in
+                dropped += 1
+                if keeps { victims.append(victim.payload) }
+            }
             counters.droppedByQueue += dropped
             counters.droppedByCoDel += dropped
+            droppedPayloads += victims
         } else {
             next = queue.removeFirst()
         }

@@ -176,16 +176,15 @@ final class SimulatedParticipant {
 
     // MARK: Input
 
-    func receive(_ datagram: Datagram, now: Instant) {
-        datagram.bytes.withUnsafeBytes { bytes in
-            if RTPDemux.isRTCP(bytes) {
-                handleRTCP(bytes, now: now)
-            } else {
-                if let sequence = CongestionExtensions.sequence(of: bytes) {
-                    receiveFeedback.received(sequence: sequence, now: now)
-                }
-                handleRTP(bytes, now: now)
+    /// Handles a datagram from the engine (its bytes are only valid during the call).
+    func receive(_ bytes: UnsafeRawBufferPointer, now: Instant) {
+        if RTPDemux.isRTCP(bytes) {
+            handleRTCP(bytes, now: now)
+        } else {
+            if let sequence = CongestionExtensions.sequence(of: bytes) {
+                receiveFeedback.received(sequence: sequence, now: now)
             }
+            handleRTP(bytes, now: now)
         }
     }
 

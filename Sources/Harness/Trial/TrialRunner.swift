@@ -48,7 +48,7 @@ public struct TrialRunner: Sendable {
         let end = stopAt + drain
         let layers = LayerTracker()
         world.onEngineEvent = { event, now in layers.handle(event, now: now) }
-        if let recorder { world.onEngineIngress = { datagram, now in recorder.capture(datagram.bytes, now: now) } }
+        if let recorder { world.onEngineIngress = { bytes, now in recorder.capture(Array(bytes), now: now) } }
 
         // Participants and their links.
         for (index, role) in roles.enumerated() {
@@ -58,8 +58,8 @@ public struct TrialRunner: Sendable {
                                                    initialBitrate: spec.profile.webRtcTransport.initialAvailableOutgoingBitrate,
                                                    stopAt: stopAt)
             let pair = spec.network.links(participant: index, deviceClass: role.device.rawValue)
-            let uplink: LinkEmulator<TrialWorld.Datagram>
-            let downlink: LinkEmulator<TrialWorld.Datagram>
+            let uplink: LinkEmulator<TrialWorld.Packet>
+            let downlink: LinkEmulator<TrialWorld.Packet>
             do {
                 uplink = try LinkEmulator(profile: pair.uplink, generator: random.split(),
                                           schedule: spec.network.changes(uplink: true, start: .zero), traceDirectory: traceDirectory)

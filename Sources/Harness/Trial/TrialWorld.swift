@@ -7,12 +7,22 @@ import Engine
 final class TrialWorld {
     typealias Datagram = SimulatedParticipant.Datagram
 
+    /// A datagram on a link: its endpoints and the `store` slot holding its bytes. A plain value,
+    /// so links move it around without reference counting.
+    struct Packet {
+        var from: Endpoint
+        var to: Endpoint
+        var slot: Int32
+    }
+
     let engine: Engine
     var participants: [SimulatedParticipant] = []
     /// Each participant's uplink and downlink, by participant index; reached in place (never
     /// copied out: an emulator holds queues and heaps).
-    let uplinks = InPlaceArray<LinkEmulator<Datagram>>()
-    let downlinks = InPlaceArray<LinkEmulator<Datagram>>()
+    let uplinks = InPlaceArray<LinkEmulator<Packet>>()
+    let downlinks = InPlaceArray<LinkEmulator<Packet>>()
+    /// Bytes of every datagram on a link.
+    let store = DatagramStore()
     private var participantByAddress: [UInt32: Int] = [:]
     private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
     private var scheduled: [Instant?] = []
@@ -21,7 +31,7 @@ final class TrialWorld {
     private(set) var eventsSeen: [EngineEvent] = []
     var onEngineEvent: ((EngineEvent, Instant) -> Void)?
     /// Sees every datagram the engine receives from a participant, before it does (SessionRecorder).
-    var onEngineIngress: ((Datagram, Instant) -> Void)?
+    var onEngineIngress: ((UnsafeRawBufferPointer, Instant) -> Void)?
 
     init(engine: Engine) {
         self.engine = engine
@@ -30,9 +40,14 @@ final class TrialWorld {
 
     var now: Instant { scheduler.now }
 
-    func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Datagram>, downlink: LinkEmulator<Datagram>) {
+    func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Packet>, downlink: LinkEmulator<Packet>) {
         participantByAddress[participant.sendEndpoint.address] = participants.count
         participants.append(participant)
+        var uplink = uplink
+        var downlink = downlink
+        // Dropped packets come back so that their slots are released.
+        uplink.keepsDroppedPayloads = true
+        downlink.keepsDroppedPayloads = true
         uplinks.append(uplink)
         downlinks.append(downlink)
         receivedBytes.append(BitrateMeter())
@@ -83,17 +98,19 @@ final class TrialWorld {
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
         case 0:
-            while let datagram = uplinks[index].poll(now: now) {
-                onEngineIngress?(datagram, now)
-                datagram.bytes.withUnsafeBytes {
-                    engine.handleDatagram(from: datagram.from, to: datagram.to, bytes: $0, now: now)
-                }
+            while let packet = uplinks[index].poll(now: now) {
+                let bytes = store.bytes(packet.slot)
+                onEngineIngress?(bytes, now)
+                engine.handleDatagram(from: packet.from, to: packet.to, bytes: bytes, now: now)
+                store.release(packet.slot)
                 drainEngine(now: now)
             }
         case 1:
-            while let datagram = downlinks[index].poll(now: now) {
-                receivedBytes[index].record(bytes: datagram.bytes.count, at: now)
-                participants[index].receive(datagram, now: now)
+            while let packet = downlinks[index].poll(now: now) {
+                let bytes = store.bytes(packet.slot)
+                receivedBytes[index].record(bytes: bytes.count, at: now)
+                participants[index].receive(bytes, now: now)
+                store.release(packet.slot)
             }
             flushOutbox(of: index, now: now)
             wake(3 + 3 * index)
@@ -106,8 +123,20 @@ final class TrialWorld {
     private func flushOutbox(of index: Int, now: Instant) {
         let outbox = participants[index].takeOutbox()
         guard !outbox.isEmpty else { return }
-        for datagram in outbox { uplinks[index].send(datagram, size: datagram.bytes.count, now: now) }
+        for datagram in outbox {
+            let slot = store.store(datagram.bytes)
+            send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
+        }
         wake(1 + 3 * index)
+    }
+
+    /// Offers a stored packet to a link, taking a reference for a duplicate and releasing what
+    /// the link dropped.
+    private func send(_ packet: Packet, on links: InPlaceArray<LinkEmulator<Packet>>, _ index: Int, now: Instant) {
+        let duplicated = links[index].counters.duplicated
+        links[index].send(packet, size: store.length(packet.slot), now: now)
+        if links[index].counters.duplicated != duplicated { store.retain(packet.slot) }
+        links[index].removeDroppedPayloads { store.release($0.slot) }
     }
 
     private func drainEngine(now: Instant) {
@@ -115,8 +144,8 @@ final class TrialWorld {
             switch output {
             case .transmit(let transmit):
                 guard let index = participantByAddress[transmit.to.address] else { continue }
-                let datagram = Datagram(from: transmit.from, to: transmit.to, bytes: Array(transmit.bytes))
-                downlinks[index].send(datagram, size: datagram.bytes.count, now: now)
+                let slot = store.store(transmit.bytes)
+                send(Packet(from: transmit.from, to: transmit.to, slot: slot), on: downlinks, index, now: now)
                 wake(2 + 3 * index)
             case .event(let event):
                 onEngineEvent?(event, now)
