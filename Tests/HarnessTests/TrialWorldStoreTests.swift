@@ -4,7 +4,7 @@ import Testing
 
 /// The trial world keeps datagram bytes in a `DatagramStore` while they cross links: no slot is
 /// leaked by a loss, a queue drop or CoDel, and a duplicate keeps its bytes until both copies
-/// are gone. At any point between events, the slots in use are exactly the packets on the links.
+/// are gone. At any point between events, the store holds one reference per packet on a link.
 @Suite struct TrialWorldStoreTests {
     @Test func slotsInUseAreThePacketsOnTheLinks() throws {
         var random = SeededGenerator(seed: 3)
@@ -57,12 +57,13 @@ import Testing
                 onLinks += world.uplinks[index].queuedPackets + world.uplinks[index].packetsInFlight
                 onLinks += world.downlinks[index].queuedPackets + world.downlinks[index].packetsInFlight
             }
-            #expect(world.store.inUse == onLinks, "at \(time)")
+            #expect(world.store.references == onLinks, "at \(time)")
+            #expect(world.store.inUse <= onLinks, "at \(time)")
             checks += 1
         }
         let counters = world.downlinks[0].counters
         let uplink = world.uplinks[0].counters
-        #expect(counters.delivered > 1_000)
+        #expect(counters.delivered > 500)
         #expect(counters.duplicated + uplink.duplicated > 0)
         #expect(counters.droppedByLoss + counters.droppedByQueue + uplink.droppedByCoDel + uplink.droppedByLoss > 0)
         #expect(checks == 28)

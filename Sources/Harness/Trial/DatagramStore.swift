@@ -9,7 +9,7 @@ final class DatagramStore {
     private var buffers: [UnsafeMutableRawPointer] = []
     private var capacities: [Int] = []
     private var lengths: [Int] = []
-    private var references: [Int32] = []
+    private var referenceCounts: [Int32] = []
     private var free: [Int32] = []
 
     /// Smallest buffer a slot gets (above any datagram on a 1,500-byte MTU).
@@ -17,6 +17,8 @@ final class DatagramStore {
 
     /// Slots in use (for tests).
     var inUse: Int { buffers.count - free.count }
+    /// References held over all slots: the datagrams on links, duplicates counted (for tests).
+    private(set) var references = 0
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
@@ -32,7 +34,7 @@ final class DatagramStore {
             buffers.append(.allocate(byteCount: Self.minimumSlotBytes, alignment: 16))
             capacities.append(Self.minimumSlotBytes)
             lengths.append(0)
-            references.append(0)
+            referenceCounts.append(0)
         }
         let index = Int(slot)
         if bytes.count > capacities[index] {
@@ -44,7 +46,8 @@ final class DatagramStore {
             buffers[index].copyMemory(from: source, byteCount: bytes.count)
         }
         lengths[index] = bytes.count
-        references[index] = 1
+        referenceCounts[index] = 1
+        references += 1
         return slot
     }
 
@@ -55,15 +58,17 @@ final class DatagramStore {
 
     /// Adds a reference (a link duplicated the datagram).
     func retain(_ slot: Int32) {
-        references[Int(slot)] += 1
+        referenceCounts[Int(slot)] += 1
+        references += 1
     }
 
     /// Drops a reference; the slot is reused once none remain.
     func release(_ slot: Int32) {
         let index = Int(slot)
-        precondition(references[index] > 0, "datagram slot released more often than retained")
-        references[index] -= 1
-        if references[index] == 0 { free.append(slot) }
+        precondition(referenceCounts[index] > 0, "datagram slot released more often than retained")
+        referenceCounts[index] -= 1
+        references -= 1
+        if referenceCounts[index] == 0 { free.append(slot) }
     }
 
     /// The bytes in `slot`, valid until its last reference is released.
