@@ -96,7 +96,7 @@ extension Engine {
     private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, producer: Producer, streamIndex: Int, now: Instant) {
         let stream = producer.streams[streamIndex]
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
-        let info = MediaFrameInfo.inspect(payload: payload, mimeType: producer.codec.mimeType, isVideo: producer.isVideo)
+        let info = MediaFrameInfo.inspect(payload: payload, format: producer.payloadFormat, isVideo: producer.isVideo)
         if stream.lastPacketAt.map({ now - $0 >= .seconds(1) }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,

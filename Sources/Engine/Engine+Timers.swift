@@ -47,9 +47,8 @@ extension Engine {
             var streams: Instant?
             for producer in producerList {
                 for stream in producer.streams {
-                    for candidate in [stream.nack.nextDeadline(), stream.keyFrames.nextDeadline()] {
-                        if let candidate, streams == nil || candidate < streams! { streams = candidate }
-                    }
+                    if let candidate = stream.nack.nextDeadline(), streams == nil || candidate < streams! { streams = candidate }
+                    if let candidate = stream.keyFrames.nextDeadline(), streams == nil || candidate < streams! { streams = candidate }
                 }
             }
             streamTimersDeadline = streams

@@ -108,6 +108,8 @@ final class Producer {
     let transport: TransportID
     let kind: MediaKind
     let codec: RouterCapabilities.Codec
+    /// The codec's payload format, for reading descriptors per packet.
+    let payloadFormat: PayloadFormat
     let inputPayloadType: UInt8
     let inputRTXPayloadType: UInt8?
     var streams: [Stream]
@@ -125,6 +127,7 @@ final class Producer {
         self.transport = transport
         kind = options.kind
         self.codec = codec
+        payloadFormat = PayloadFormat(mimeType: codec.mimeType)
         inputPayloadType = options.payloadType
         inputRTXPayloadType = options.rtxPayloadType
         paused = options.paused

@@ -8,6 +8,8 @@ import RTP
 /// copied on the way.
 final class StreamReceiver {
     let parameters: ConsumerParameters
+    /// The payload format of `parameters.mimeType`, decided once.
+    let payloadFormat: PayloadFormat
     /// Index of the publishing participant.
     let publisher: Int
     let key: Int
@@ -25,6 +27,7 @@ final class StreamReceiver {
 
     init(parameters: ConsumerParameters, publisher: Int, key: Int, nack settings: NackSettings, now: Instant) {
         self.parameters = parameters
+        payloadFormat = PayloadFormat(mimeType: parameters.mimeType)
         self.publisher = publisher
         self.key = key
         statistics = ReceiveStatistics(clockRate: parameters.clockRate)
@@ -67,7 +70,7 @@ final class StreamReceiver {
             }
             return reaction
         }
-        let info = MediaFrameInfo.inspect(payload: payload, mimeType: parameters.mimeType, isVideo: true)
+        let info = MediaFrameInfo.inspect(payload: payload, format: payloadFormat, isVideo: true)
         let isKeyFrame = info.isKeyFrame
         // Optional chaining mutates in place (no copy of the generator's or assembler's buffers).
         if let outcome = nack?.received(sequence: sequence, isKeyFrame: isKeyFrame, now: now) {
