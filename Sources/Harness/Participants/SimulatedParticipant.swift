@@ -11,6 +11,11 @@ final class SimulatedParticipant {
         var from: Endpoint
         var to: Endpoint
         var bytes: [UInt8]
+        /// Congestion-control stamp still to be written (abs-send-time, and the transport-wide
+        /// sequence number when the packet has its slot): applied by whoever copies the bytes
+        /// onto the wire (`CongestionExtensions.apply`), so that a packet kept in the send
+        /// history is not copied just to be stamped.
+        var stamp: CongestionExtensions.Stamp?
     }
 
     let index: Int
@@ -114,9 +119,12 @@ final class SimulatedParticipant {
         if let rtx = parameters.rtxSSRC { streamBySSRC[rtx] = (index, true) }
     }
 
-    func takeOutbox() -> [Datagram] {
-        defer { outbox.removeAll(keepingCapacity: true) }
-        return outbox
+    /// Hands every queued datagram to `body`, oldest first, and empties the outbox (keeping its
+    /// storage).
+    func drainOutbox(_ body: (Datagram) -> Void) {
+        guard !outbox.isEmpty else { return }
+        for datagram in outbox { body(datagram) }
+        outbox.removeAll(keepingCapacity: true)
     }
 
     // MARK: Time
@@ -289,13 +297,17 @@ final class SimulatedParticipant {
     /// Queues a datagram; RTP on the uplink is stamped with the next transport-wide sequence
     /// number and abs-send-time and recorded for the uplink estimator.
     func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil) {
-        var bytes = bytes
         let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
-        if let now, destination == engineSendEndpoint,
-           CongestionExtensions.stamp(&bytes, sequence: uplinkSequence, now: now) {
-            uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
-            uplinkSequence &+= 1
+        var stamp: CongestionExtensions.Stamp?
+        if let now, destination == engineSendEndpoint {
+            if CongestionExtensions.hasTransportSequenceSlot(bytes) {
+                stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence)
+                uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
+                uplinkSequence &+= 1
+            } else {
+                stamp = CongestionExtensions.Stamp(time: now, sequence: nil)
+            }
         }
-        outbox.append(Datagram(from: from, to: destination, bytes: bytes))
+        outbox.append(Datagram(from: from, to: destination, bytes: bytes, stamp: stamp))
     }
 }

@@ -18,6 +18,8 @@ struct VideoSender {
     private var frameIndex = 0
     private var keyFrameRequested = true
     private var history = SentPacketHistory()
+    /// Reused while building a packet's payload (no allocation per packet but the packet itself).
+    private var payload: [UInt8] = []
     static let maxPayload = 1_100
 
     /// Bytes sent, for bitrate accounting.
@@ -54,12 +56,16 @@ struct VideoSender {
                 isNonReference: temporal == 2, isStartOfPartition: index == 0, partitionIndex: 0,
                 pictureID: pictureID, pictureIDIs15Bit: true, tl0PictureIndex: tl0,
                 temporalLayerID: UInt8(temporal), isLayerSync: temporal > 0 && frameIndex % 4 != 3)
-            var payload = descriptor.bytes
+            let chunk = size / count + (index < size % count ? 1 : 0)
+            let filler = max(0, chunk - ProbeHeader.size - 1)
+            payload.removeAll(keepingCapacity: true)
+            payload.reserveCapacity(descriptor.encodedLength + 1 + ProbeHeader.size + filler)
+            payload.append(contentsOf: repeatElement(0, count: descriptor.encodedLength))
+            _ = payload.withUnsafeMutableBytes { descriptor.write(into: $0) }
             // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
             payload.append(index == 0 ? (isKey ? 0x10 : 0x11) : 0x00)
             ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &payload)
-            let chunk = size / count + (index < size % count ? 1 : 0)
-            payload.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: max(0, chunk - ProbeHeader.size - 1)))
+            payload.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: filler))
             let builder = RTPPacketBuilder(marker: index == count - 1, payloadType: payloadType,
                                            sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc,
                                            extensions: CongestionExtensions.slots)

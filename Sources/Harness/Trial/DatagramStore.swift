@@ -77,6 +77,12 @@ final class DatagramStore {
         return UnsafeRawBufferPointer(start: buffers[index], count: lengths[index])
     }
 
+    /// The bytes in `slot`, writable (while the caller holds the only reference).
+    func mutableBytes(_ slot: Int32) -> UnsafeMutableRawBufferPointer {
+        let index = Int(slot)
+        return UnsafeMutableRawBufferPointer(start: buffers[index], count: lengths[index])
+    }
+
     /// Length of the datagram in `slot`.
     func length(_ slot: Int32) -> Int { lengths[Int(slot)] }
 }

@@ -121,13 +121,14 @@ final class TrialWorld {
     }
 
     private func flushOutbox(of index: Int, now: Instant) {
-        let outbox = participants[index].takeOutbox()
-        guard !outbox.isEmpty else { return }
-        for datagram in outbox {
+        var sent = false
+        participants[index].drainOutbox { datagram in
             let slot = store.store(datagram.bytes)
+            if let stamp = datagram.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
             send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
+            sent = true
         }
-        wake(1 + 3 * index)
+        if sent { wake(1 + 3 * index) }
     }
 
     /// Offers a stored packet to a link, taking a reference for a duplicate and releasing what
