@@ -6,7 +6,8 @@
 final class Transport {
     /// What an incoming SSRC belongs to.
     struct IncomingStream {
-        unowned let producer: Producer
+        /// Without reference counting: `closeProducer` removes these entries with the producer.
+        unowned(unsafe) let producer: Producer
         let streamIndex: Int
         let isRTX: Bool
     }
