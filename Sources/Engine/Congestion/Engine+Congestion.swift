@@ -17,6 +17,22 @@ extension Engine {
         transport.estimator.packetSent(sequence: sequence, bytes: packet.count, probeCluster: probeCluster, now: now)
     }
 
+    /// `stampOutgoing` for a forwarded copy whose extension offsets are known (same writes).
+    func stampOutgoing(_ packet: UnsafeMutableRawBufferPointer, layout: ForwardLayout, transport: Transport, now: Instant) {
+        if let offset = layout.absSendTime {
+            let time = AbsSendTime(microseconds: UInt64(max(0, now.nanoseconds / 1_000))).rawValue
+            packet[offset] = UInt8(truncatingIfNeeded: time >> 16)
+            packet[offset + 1] = UInt8(truncatingIfNeeded: time >> 8)
+            packet[offset + 2] = UInt8(truncatingIfNeeded: time)
+        }
+        guard let offset = layout.transportSequence else { return }
+        let sequence = transport.nextTransportSequence
+        packet[offset] = UInt8(truncatingIfNeeded: sequence >> 8)
+        packet[offset + 1] = UInt8(truncatingIfNeeded: sequence)
+        transport.nextTransportSequence &+= 1
+        transport.estimator.packetSent(sequence: sequence, bytes: packet.count, probeCluster: nil, now: now)
+    }
+
     /// Records what an incoming RTP packet says for the receive side: its transport-wide sequence
     /// number (for transport-cc feedback) and abs-send-time (for REMB).
     func noteIncoming(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, transport: Transport, now: Instant) {
