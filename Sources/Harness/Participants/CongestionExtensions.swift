@@ -36,11 +36,4 @@ enum CongestionExtensions {
             view.setTransportWideSequenceNumber(sequence, id: RouterCapabilities.HeaderExtensionID.transportWideCC)
         }
     }
-
-    /// The transport-wide sequence number a received packet carries.
-    static func sequence(of bytes: UnsafeRawBufferPointer) -> UInt16? {
-        guard let view = try? RTPPacketView(parsing: bytes),
-              let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC) else { return nil }
-        return TransportWideSequenceNumberExtension.decode(value)
-    }
 }

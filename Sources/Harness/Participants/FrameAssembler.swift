@@ -11,7 +11,9 @@ struct FrameAssembler {
         var timestamp: UInt32
         var firstSequence: Int64?
         var lastSequence: Int64?
-        var received: Set<Int64> = []
+        /// Extended sequence numbers received, each once, in arrival order (a frame has a few
+        /// packets: a short array is cheaper than a hashed set).
+        var received: [Int64] = []
         var isKeyFrame = false
         var captureTime: Int64 = 0
         var temporalLayer = 0
@@ -50,7 +52,7 @@ struct FrameAssembler {
             return decodeReady()
         }
         if frames[timestamp]?.received.contains(extended) == true { return [] }
-        // Mutated in place in the dictionary: a copy taken out would share its `received` set,
+        // Mutated in place in the dictionary: a copy taken out would share its `received` array,
         // which the insert would then copy.
         Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime,
                  to: &frames[timestamp, default: Frame(timestamp: timestamp)])
@@ -59,7 +61,8 @@ struct FrameAssembler {
 
     private static func add(_ extended: Int64, marker: Bool, payload: UnsafeRawBufferPointer, info: MediaFrameInfo,
                             captureTime: Int64?, to frame: inout Frame) {
-        frame.received.insert(extended)
+        if frame.received.isEmpty { frame.received.reserveCapacity(8) }
+        frame.received.append(extended)
         // A frame here is a whole picture (all spatial layers of a VP9 picture share its
         // timestamp): it starts at the picture's first packet and ends at the marker, which the
         // SFU puts on the highest layer it forwards.

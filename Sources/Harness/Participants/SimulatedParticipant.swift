@@ -188,28 +188,31 @@ final class SimulatedParticipant {
     func receive(_ bytes: UnsafeRawBufferPointer, now: Instant) {
         if RTPDemux.isRTCP(bytes) {
             handleRTCP(bytes, now: now)
-        } else {
-            if let sequence = CongestionExtensions.sequence(of: bytes) {
+        } else if let view = try? RTPPacketView(parsing: bytes) {
+            // One parse serves the transport-wide sequence number, the stream and the probe.
+            if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
+               let sequence = TransportWideSequenceNumberExtension.decode(value) {
                 receiveFeedback.received(sequence: sequence, now: now)
             }
-            handleRTP(bytes, now: now)
+            handleRTP(view, now: now)
         }
     }
 
-    private func handleRTP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
-        guard let header = try? RTPHeader(parsing: bytes), let entry = streamBySSRC[header.ssrc] else { return }
+    private func handleRTP(_ view: RTPPacketView, now: Instant) {
+        guard let entry = streamBySSRC[view.header.ssrc] else { return }
         // Mutate the stream in place: copying it out would copy its buffers on every packet.
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
             let parameters = streams[entry.index].parameters
-            guard let original = try? RTX.unwrap(Array(bytes), originalSSRC: parameters.ssrc,
-                                                 originalPayloadType: parameters.payloadType),
-                  let originalHeader = try? RTPHeader(parsing: original) else { return }
-            reaction = original.withUnsafeBytes {
-                streams[entry.index].receive($0, header: originalHeader, recovered: true, now: now, measurements: measurements)
-            }
+            guard let original = try? RTX.unwrap(Array(view.bytes), originalSSRC: parameters.ssrc,
+                                                 originalPayloadType: parameters.payloadType) else { return }
+            guard let recovered = original.withUnsafeBytes({ bytes -> StreamReceiver.Reaction? in
+                guard let originalView = try? RTPPacketView(parsing: bytes) else { return nil }
+                return streams[entry.index].receive(originalView, recovered: true, now: now, measurements: measurements)
+            }) else { return }
+            reaction = recovered
         } else {
-            reaction = streams[entry.index].receive(bytes, header: header, recovered: false, now: now, measurements: measurements)
+            reaction = streams[entry.index].receive(view, recovered: false, now: now, measurements: measurements)
         }
         react(reaction, stream: entry.index, now: now)
     }
