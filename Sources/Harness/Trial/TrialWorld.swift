@@ -84,7 +84,8 @@ final class TrialWorld {
             guard let due = scheduled[component], due <= time else { continue }
             scheduled[component] = nil
             fire(component, at: time)
-            wake(component)
+            // The engine was woken by `drainEngine` already.
+            if component != 0 { wake(component) }
         }
         scheduler.advance(to: end)
     }
