@@ -54,8 +54,12 @@ extension Engine {
             streamTimersDeadline = streams
         }
         consider(streamTimersDeadline)
-        for observer in observers.values { consider(observer.nextReportAt) }
-        for observer in speakerObservers.values { consider(observer.nextDecisionAt) }
+        if !observers.isEmpty {
+            for observer in observers.values { consider(observer.nextReportAt) }
+        }
+        if !speakerObservers.isEmpty {
+            for observer in speakerObservers.values { consider(observer.nextDecisionAt) }
+        }
         return earliest
     }
 

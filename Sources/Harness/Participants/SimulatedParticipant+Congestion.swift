@@ -7,7 +7,13 @@ import RTP
 /// the target (the minimum of that estimate and the engine's REMB).
 extension SimulatedParticipant {
     func congestionDeadline() -> Instant? {
-        earliestDeadline(receiveFeedback.nextDeadline(), probe?.next, video.isEmpty ? nil : (nextCongestionAt ?? joinAt))
+        var earliest = receiveFeedback.nextDeadline()
+        if let next = probe?.next, earliest.map({ next < $0 }) ?? true { earliest = next }
+        if !video.isEmpty {
+            let tick = nextCongestionAt ?? joinAt
+            if earliest.map({ tick < $0 }) ?? true { earliest = tick }
+        }
+        return earliest
     }
 
     func handleCongestionTimeout(now: Instant) {

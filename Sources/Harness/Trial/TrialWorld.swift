@@ -24,6 +24,9 @@ final class TrialWorld {
     /// Bytes of every datagram on a link.
     let store = DatagramStore()
     private var participantByAddress: [UInt32: Int] = [:]
+    /// Each participant's address by index: simulated participants are numbered from one base
+    /// address, so `participant(at:)` usually finds the index by subtraction, without hashing.
+    private var addresses: [UInt32] = []
     private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
     private var scheduled: [Instant?] = []
     /// Media bytes each participant received, for its received bit rate.
@@ -42,6 +45,7 @@ final class TrialWorld {
 
     func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Packet>, downlink: LinkEmulator<Packet>) {
         participantByAddress[participant.sendEndpoint.address] = participants.count
+        addresses.append(participant.sendEndpoint.address)
         participants.append(participant)
         var uplink = uplink
         var downlink = downlink
@@ -141,11 +145,20 @@ final class TrialWorld {
         links[index].removeDroppedPayloads { store.release($0.slot) }
     }
 
+    /// The index of the participant at `address`.
+    private func participant(at address: UInt32) -> Int? {
+        if let first = addresses.first, address >= first {
+            let guess = Int(address - first)
+            if guess < addresses.count, addresses[guess] == address { return guess }
+        }
+        return participantByAddress[address]
+    }
+
     private func drainEngine(now: Instant) {
         while let output = engine.poll() {
             switch output {
             case .transmit(let transmit):
-                guard let index = participantByAddress[transmit.to.address] else { continue }
+                guard let index = participant(at: transmit.to.address) else { continue }
                 let slot = store.store(transmit.bytes)
                 send(Packet(from: transmit.from, to: transmit.to, slot: slot), on: downlinks, index, now: now)
                 wake(2 + 3 * index)
