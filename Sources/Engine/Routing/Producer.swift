@@ -79,7 +79,7 @@ final class Producer {
             }
             if let declared = declaredBitrate {
                 // libwebrtc's default three-layer split: TL0 40 %, TL1 20 %, TL2 40 %.
-                let cumulative = [0.4, 0.6, 1.0]
+                let cumulative = Self.cumulativeTemporalShare
                 var spatialShare = 1.0
                 if spatialLayerCount > 1 {
                     var below = 0.0, all = 0.0, weight = 1.0
@@ -96,6 +96,9 @@ final class Producer {
             }
             return total
         }
+
+        /// Cumulative share of temporal layers 0, 0-1 and 0-2 in a declared bitrate.
+        static let cumulativeTemporalShare = [0.4, 0.6, 1.0]
 
         /// Whether the stream sent anything in the last second.
         func isActive(now: Instant) -> Bool {

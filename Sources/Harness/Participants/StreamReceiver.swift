@@ -163,8 +163,11 @@ struct RecentSequenceSet {
             return false
         }
         return bits.withUnsafeMutableBufferPointer { bits in
-            if extended > previousHighest {
-                var clear = max(previousHighest + 1, extended - 4_095)
+            if extended - previousHighest >= 4_096 {
+                // Every slot is cleared (a first packet, or a jump past the window).
+                bits.update(repeating: 0)
+            } else if extended > previousHighest {
+                var clear = previousHighest + 1
                 while clear <= extended {
                     let index = Int(clear & 4_095)
                     bits[index >> 6] &= ~(1 << UInt64(index & 63))
