@@ -44,12 +44,17 @@ extension Engine {
         consider(congestionDeadline())
         if streamTimersChanged {
             streamTimersChanged = false
-            var streams: Instant?
-            for producer in producerList {
-                for stream in producer.streams {
-                    if let candidate = stream.nack.nextDeadline(), streams == nil || candidate < streams! { streams = candidate }
-                    if let candidate = stream.keyFrames.nextDeadline(), streams == nil || candidate < streams! { streams = candidate }
+            // The earliest timer over every stream of every open producer: each stream's own
+            // deadline is cached and recomputed only after its NACK or key-frame state changed.
+            if !staleStreamTimers.isEmpty {
+                staleStreamTimers.drain { index in
+                    guard let stream = streamsByTimerIndex[index] else { return }
+                    streamTimerDeadlines[index] = stream.refreshedTimerDeadline()
                 }
+            }
+            var streams: Instant?
+            for case let candidate? in streamTimerDeadlines where streams.map({ candidate < $0 }) ?? true {
+                streams = candidate
             }
             streamTimersDeadline = streams
         }

@@ -75,28 +75,36 @@ extension Engine {
 
     /// Earliest congestion-control deadline: feedback to publishers, the next probe packet, the
     /// periodic tick (REMB, application-limited probing).
+    ///
+    /// Each transport's part is cached and recomputed only when something it depends on changed
+    /// (the transport reports that itself), so a query is a pass over a plain array.
     func congestionDeadline() -> Instant? {
+        refreshTransportDeadlines()
         var earliest = nextCongestionAt
-        func consider(_ candidate: Instant?) {
-            guard let candidate else { return }
-            if earliest == nil || candidate < earliest! { earliest = candidate }
-        }
-        for transport in transports {
-            consider(transport.feedbackGenerator.nextDeadline())
-            consider(transport.probe?.nextPacketAt)
-            if transport.pacedCount > 0 {
-                let oldest = transport.pacedQueue[transport.pacedHead].enqueuedAt
-                let overdue = oldest + (transport.pacer?.maxQueueDelay ?? .zero)
-                consider(min(transport.pacer?.nextSendTime() ?? oldest, overdue))
-            }
+        for case let candidate? in transportDeadlines where earliest.map({ candidate < $0 }) ?? true {
+            earliest = candidate
         }
         return earliest
+    }
+
+    private func refreshTransportDeadlines() {
+        guard !staleTransportDeadlines.isEmpty else { return }
+        staleTransportDeadlines.drain { index in
+            let transport = transports[index]
+            transportDeadlines[index] = transport.refreshedCongestionDeadline()
+            transportHasPacedPackets[index] = transport.pacedCount > 0
+        }
     }
 
     /// Runs congestion-control work due at `now`.
     func handleCongestionTimeout(now: Instant) {
         let settings = profile.feedback.congestion
-        for transport in transports {
+        // A transport has work only when its cached deadline is due (feedback, probe or pacer)
+        // or its pacer holds packets; the others are skipped without being touched.
+        refreshTransportDeadlines()
+        for index in transports.indices {
+            guard transportHasPacedPackets[index] || transportDeadlines[index].map({ $0 <= now }) ?? false else { continue }
+            let transport = transports[index]
             if let due = transport.feedbackGenerator.nextDeadline(), due <= now {
                 let messages = transport.feedbackGenerator.takeFeedback(
                     senderSSRC: rtcpSenderSSRC, mediaSSRC: transport.producers.first?.streams.first?.ssrc ?? 0, now: now)

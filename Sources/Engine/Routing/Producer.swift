@@ -12,8 +12,13 @@ final class Producer {
         var rtxSSRC: UInt32?
         let declaredBitrate: Bitrate?
         var statistics: ReceiveStatistics
-        var nack: NackGenerator
-        var keyFrames: KeyFrameRequestManager
+        var nack: NackGenerator { didSet { timersChanged() } }
+        var keyFrames: KeyFrameRequestManager { didSet { timersChanged() } }
+        /// This stream's slot in the engine's table of stream timers, and the engine's list of
+        /// slots to recompute: every change to `nack` or `keyFrames` reports itself there.
+        private(set) var timerIndex: Int?
+        private var staleTimers: StaleList?
+        private var timersAreStale = false
         /// Rate of each layer of this stream, index `spatial * temporalSlots + temporal` (one
         /// spatial layer unless the stream is SVC).
         var temporalRates: [RateMeter]
@@ -48,6 +53,28 @@ final class Producer {
                                                retransmissionWait: .milliseconds(settings.keyFrame.retransmissionWait))
             self.spatialLayerCount = max(1, spatialLayerCount)
             temporalRates = (0..<(self.spatialLayerCount * Self.temporalSlots)).map { _ in RateMeter() }
+        }
+
+        /// Starts reporting timer changes to `staleList` under `index` (the stream is stale at once).
+        func watchTimers(index: Int, staleList: StaleList) {
+            timerIndex = index
+            staleTimers = staleList
+            timersAreStale = false
+            timersChanged()
+        }
+
+        private func timersChanged() {
+            guard !timersAreStale, let index = timerIndex, let staleTimers else { return }
+            timersAreStale = true
+            staleTimers.add(index)
+        }
+
+        /// The earliest NACK or key-frame timer of this stream; clears the stale mark.
+        func refreshedTimerDeadline() -> Instant? {
+            timersAreStale = false
+            let nackDue = nack.nextDeadline()
+            guard let keyFrameDue = keyFrames.nextDeadline() else { return nackDue }
+            return nackDue.map { min($0, keyFrameDue) } ?? keyFrameDue
         }
 
         /// Counts a received packet of layer (`spatial`, `temporal`) in its rate meter.
