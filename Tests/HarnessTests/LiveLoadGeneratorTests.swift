@@ -92,7 +92,7 @@ struct LiveLoadGeneratorTests {
     func transmitsAreStamped() throws {
         var sequences: [Endpoint: [UInt16]] = [:]
         var absSendTimes = 0
-        _ = try run(network: try NetworkScenario.preset(named: "lossless"), overTCP: false, seconds: 2) { transmit in
+        _ = try run(network: try NetworkScenario.preset(named: "lossless"), overTCP: false, seconds: 2, sent: { transmit in
             transmit.bytes.withUnsafeBytes { bytes in
                 guard !RTPDemux.isRTCP(bytes), let view = try? RTPPacketView(parsing: bytes),
                       let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
@@ -101,7 +101,7 @@ struct LiveLoadGeneratorTests {
                 if let time = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.absSendTime),
                    time.contains(where: { $0 != 0 }) { absSendTimes += 1 }
             }
-        }
+        })
         // Three publishers; a lossless link neither drops nor duplicates, so each sender's
         // sequence numbers are exactly 1...n (unstamped packets would all read 0).
         #expect(sequences.count == 3)
