@@ -100,7 +100,7 @@ extension Engine {
     private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, producer: Producer, streamIndex: Int, now: Instant) {
         let stream = producer.streams[streamIndex]
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
-        let info = MediaFrameInfo.inspect(payload: payload, mimeType: producer.codec.mimeType, isVideo: producer.isVideo)
+        let info = MediaFrameInfo.inspect(payload: payload, format: producer.payloadFormat, isVideo: producer.isVideo)
         if stream.lastPacketAt.map({ now - $0 >= .seconds(1) }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
@@ -126,13 +126,15 @@ extension Engine {
             if bytes.count > PacketPool.slotSize { counters.drop(.tooLarge) }
             return
         }
+        let layout = ForwardLayout(packet: bytes, header: header, format: producer.payloadFormat)
         for consumer in producer.consumers {
-            forward(slot: slot, header: header, streamIndex: streamIndex, info: info, to: consumer, now: now)
+            forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
         }
         pool.release(slot)
     }
 
-    private func forward(slot: Int32, header: RTPHeader, streamIndex: Int, info: MediaFrameInfo, to consumer: Consumer, now: Instant) {
+    private func forward(slot: Int32, header: RTPHeader, streamIndex: Int, info: MediaFrameInfo, layout: ForwardLayout,
+                         to consumer: Consumer, now: Instant) {
         var decision = consumer.decide(streamIndex: streamIndex, info: info)
         // A late packet (recovered by RTX after later ones were forwarded) of a layer the consumer
         // now filters still owns its output number. Forwarding it would hand the subscriber part of
@@ -173,7 +175,7 @@ extension Engine {
             let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
             send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
                  rewrite: paddingSlot == nil ? payloadRewrite(for: consumer, header: header, info: info) : .none,
-                 consumer: consumer, transport: transport, now: now)
+                 layout: paddingSlot == nil ? layout : nil, consumer: consumer, transport: transport, now: now)
             if let change = consumer.takeLayerChange() { emit(.consumerLayersChanged(consumer.id, change)) }
         }
         if let wanted = consumer.keyFrameWantedFromStream {
@@ -185,11 +187,20 @@ extension Engine {
     /// Writes the packet in `slot` rewritten for `consumer` (through the transport's pacer when it
     /// holds packets or has no budget; stamped with the transport-wide sequence number and send
     /// time when it leaves), and keeps it for retransmission.
+    ///
+    /// With `layout` (the offsets in the packet in `slot`, found once for all its copies) the
+    /// copy is rewritten and stamped without parsing it again.
     private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, rewrite payloadRewrite: PayloadRewrite = .none,
-                      consumer: Consumer, transport: (local: Endpoint, remote: Endpoint), now: Instant) {
+                      layout: ForwardLayout? = nil, consumer: Consumer, transport: (local: Endpoint, remote: Endpoint), now: Instant) {
         let egress = transports[consumer.transport.rawValue]
         let bytes = pool.bytes(slot)
         func rewrite(_ packet: UnsafeMutableRawBufferPointer) -> Bool {
+            if let layout {
+                ForwardLayout.rewriteHeader(packet, ssrc: consumer.parameters.ssrc, sequence: outputSequence,
+                                            timestamp: outputTimestamp, payloadType: consumer.parameters.payloadType)
+                layout.apply(payloadRewrite, to: packet)
+                return true
+            }
             guard let view = try? RTPMutablePacketView(parsing: packet) else { return false }
             view.setSSRC(consumer.parameters.ssrc)
             view.setSequenceNumber(SequenceNumber(outputSequence))
@@ -203,7 +214,11 @@ extension Engine {
                 buffer.copyMemory(from: bytes)
                 let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
                 guard rewrite(packet) else { return 0 }
-                stampOutgoing(packet, transport: egress, now: now)
+                if let layout {
+                    stampOutgoing(packet, layout: layout, transport: egress, now: now)
+                } else {
+                    stampOutgoing(packet, transport: egress, now: now)
+                }
                 return bytes.count
             }
             egress.pacer?.sent(bytes: bytes.count, now: now)

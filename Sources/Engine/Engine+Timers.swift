@@ -44,19 +44,27 @@ extension Engine {
         consider(congestionDeadline())
         if streamTimersChanged {
             streamTimersChanged = false
-            var streams: Instant?
-            for producer in producerList {
-                for stream in producer.streams {
-                    for candidate in [stream.nack.nextDeadline(), stream.keyFrames.nextDeadline()] {
-                        if let candidate, streams == nil || candidate < streams! { streams = candidate }
-                    }
+            // The earliest timer over every stream of every open producer: each stream's own
+            // deadline is cached and recomputed only after its NACK or key-frame state changed.
+            if !staleStreamTimers.isEmpty {
+                staleStreamTimers.drain { index in
+                    guard let stream = streamsByTimerIndex[index] else { return }
+                    streamTimerDeadlines[index] = stream.refreshedTimerDeadline()
                 }
+            }
+            var streams: Instant?
+            for case let candidate? in streamTimerDeadlines where streams.map({ candidate < $0 }) ?? true {
+                streams = candidate
             }
             streamTimersDeadline = streams
         }
         consider(streamTimersDeadline)
-        for observer in observers.values { consider(observer.nextReportAt) }
-        for observer in speakerObservers.values { consider(observer.nextDecisionAt) }
+        if !observers.isEmpty {
+            for observer in observers.values { consider(observer.nextReportAt) }
+        }
+        if !speakerObservers.isEmpty {
+            for observer in speakerObservers.values { consider(observer.nextDecisionAt) }
+        }
         return earliest
     }
 
@@ -64,16 +72,13 @@ extension Engine {
     /// bandwidth allocation, observers.
     public func handleTimeout(now: Instant) {
         output.rewindIfDrained()
+        // The cached stream deadline is never later than the true one (whatever brings a stream
+        // timer forward sets `streamTimersChanged`), so when it is valid and still ahead, no
+        // stream has anything due and the scan is skipped.
+        let streamsMayBeDue = streamTimersChanged || streamTimersDeadline.map { $0 <= now } ?? false
         streamTimersChanged = true
-        for producer in producerList {
-            for stream in producer.streams {
-                if let due = stream.nack.nextDeadline(), due <= now {
-                    let (nack, giveUp) = stream.nack.due(now: now)
-                    if !nack.isEmpty { sendNack(nack, stream: stream, producer: producer) }
-                    if giveUp { requestKeyFrame(producer: producer, stream: stream, now: now) }
-                }
-                if stream.keyFrames.handleTimeout(now: now) { sendKeyFrameRequest(producer: producer, stream: stream) }
-            }
+        if streamsMayBeDue {
+            scanStreamTimers(now: now)
         }
         if nextReportAt == nil || nextReportAt! <= now {
             sendReports(now: now)
@@ -86,6 +91,11 @@ extension Engine {
             for transport in transports { allocate(transport: transport, now: now) }
             nextAllocationAt = now + .seconds(1)
         }
+        if !observers.isEmpty { runAudioLevelObservers(now: now) }
+        if !speakerObservers.isEmpty { runSpeakerObservers(now: now) }
+    }
+
+    private func runAudioLevelObservers(now: Instant) {
         for observer in observers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
             guard let due = observer.nextReportAt, due <= now else { continue }
             let levels = observer.producers.compactMap { id -> (ProducerID, sum: Int, count: Int)? in
@@ -99,10 +109,27 @@ extension Engine {
             if let event = observer.report(levels: levels) { emit(event) }
             observer.nextReportAt = now + observer.options.interval
         }
+    }
+
+    private func runSpeakerObservers(now: Instant) {
         for observer in speakerObservers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
             guard let due = observer.nextDecisionAt, due <= now else { continue }
             if let event = observer.decide() { emit(event) }
             observer.nextDecisionAt = now + observer.options.interval
+        }
+    }
+
+    /// The NACK retries and key-frame request retries due at `now`, over every producer stream.
+    private func scanStreamTimers(now: Instant) {
+        for producer in producerList {
+            for stream in producer.streams {
+                if let due = stream.nack.nextDeadline(), due <= now {
+                    let (nack, giveUp) = stream.nack.due(now: now)
+                    if !nack.isEmpty { sendNack(nack, stream: stream, producer: producer) }
+                    if giveUp { requestKeyFrame(producer: producer, stream: stream, now: now) }
+                }
+                if stream.keyFrames.handleTimeout(now: now) { sendKeyFrameRequest(producer: producer, stream: stream) }
+            }
         }
     }
 }

@@ -67,6 +67,16 @@ public final class Engine {
     var nextAllocationAt: Instant?
     /// Next congestion-control tick (REMB, probing), once a transport has traffic.
     var nextCongestionAt: Instant?
+    /// Each transport's `refreshedCongestionDeadline()` and whether its pacer holds packets, by
+    /// transport id, recomputed only for the transports in `staleTransportDeadlines`.
+    var transportDeadlines: [Instant?] = []
+    var transportHasPacedPackets: [Bool] = []
+    let staleTransportDeadlines = StaleList()
+    /// Each producer stream's earliest NACK or key-frame timer, by `Producer.Stream.timerIndex`
+    /// (nil once its producer is closed), recomputed only for the streams in `staleStreamTimers`.
+    var streamTimerDeadlines: [Instant?] = []
+    var streamsByTimerIndex: [Producer.Stream?] = []
+    let staleStreamTimers = StaleList()
     /// Scratch buffer for RTX unwrapping (one packet).
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: PacketPool.slotSize, alignment: 16)
 
@@ -98,8 +108,10 @@ public final class Engine {
         let transport = Transport(id: id, local: local, remote: remote, initialOutgoingBitrate: bitrate,
                                   minOutgoingBitrate: profile.webRtcTransport.minOutgoingBitrate ?? Self.defaultMinOutgoingBitrate,
                                   maxOutgoingBitrate: profile.webRtcTransport.maxOutgoingBitrate ?? Self.defaultMaxOutgoingBitrate,
-                                  congestion: profile.feedback.congestion)
+                                  congestion: profile.feedback.congestion, staleDeadlines: staleTransportDeadlines)
         transports.append(transport)
+        transportDeadlines.append(nil)
+        transportHasPacedPackets.append(false)
         transportsByPort[local.port] = transport
         return (id, local)
     }
@@ -122,6 +134,11 @@ public final class Engine {
         let id = ProducerID(rawValue: nextProducerID)
         nextProducerID += 1
         let producer = Producer(id: id, transport: transportID, options: options, codec: codec, profile: profile)
+        for stream in producer.streams {
+            stream.watchTimers(index: streamsByTimerIndex.count, staleList: staleStreamTimers)
+            streamsByTimerIndex.append(stream)
+            streamTimerDeadlines.append(nil)
+        }
         for stream in producer.streams {
             if let ssrc = stream.ssrc { transport.incoming[ssrc] = .init(producer: producer, streamIndex: stream.index, isRTX: false) }
             if let rtx = stream.rtxSSRC { transport.incoming[rtx] = .init(producer: producer, streamIndex: stream.index, isRTX: true) }
@@ -225,6 +242,11 @@ public final class Engine {
         for consumer in producer.consumers { try closeConsumer(consumer.id) }
         producers[id.rawValue] = nil
         producerList.removeAll { $0 === producer }
+        for stream in producer.streams {
+            guard let index = stream.timerIndex else { continue }
+            streamsByTimerIndex[index] = nil
+            streamTimerDeadlines[index] = nil
+        }
         let transport = try transport(producer.transport)
         transport.producers.removeAll { $0 === producer }
         transport.incoming = transport.incoming.filter { $0.value.producer !== producer }

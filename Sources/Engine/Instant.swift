@@ -47,8 +47,16 @@ public struct Instant: Comparable, Hashable, Sendable, Codable, CustomStringConv
 }
 
 extension Duration {
-    /// The duration in whole nanoseconds (saturating far outside the range the engine uses).
+    /// The duration in whole nanoseconds, truncated toward zero (wrapping far outside the range
+    /// the engine uses).
+    ///
+    /// On the hot path of every simulated packet, so it avoids `components` (an opaque runtime
+    /// call doing 128-bit arithmetic) for durations whose attosecond count fits in 64 bits
+    /// (|d| < 9.2 s): `Duration` is a frozen struct holding that count as `_high:_low`.
+    @inlinable
     public var nanoseconds: Int64 {
+        let low = Int64(bitPattern: _low)
+        if _high == low >> 63 { return low / 1_000_000_000 }
         let (seconds, attoseconds) = components
         return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
     }

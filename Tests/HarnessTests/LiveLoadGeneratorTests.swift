@@ -1,4 +1,5 @@
 import Engine
+import RTP
 import Testing
 @testable import Harness
 
@@ -8,7 +9,7 @@ import Testing
 @Suite("LiveLoadGenerator in virtual time")
 struct LiveLoadGeneratorTests {
     func run(network: NetworkScenario, overTCP: Bool, seconds: Double = 4, impairment: LiveImpairment = .user,
-             lent: ((RelayLinks) -> Void)? = nil) throws -> TrialResult {
+             lent: ((RelayLinks) -> Void)? = nil, sent: (LiveLoadGenerator.Transmit) -> Void = { _ in }) throws -> TrialResult {
         let spec = TrialSpec(profile: Profile(), workload: WorkloadSpec(participants: 3), network: network,
                              duration: .seconds(seconds), seed: 7)
         let engine = Engine(profile: spec.profile, seed: 99)
@@ -18,6 +19,7 @@ struct LiveLoadGeneratorTests {
         while now < generator.end {
             generator.handleTimeout(now: now)
             for transmit in generator.takeTransmits() {
+                sent(transmit)
                 engine.handleDatagram(from: transmit.from, to: transmit.to, bytes: transmit.bytes, now: now)
             }
             engine.handleTimeout(now: now)
@@ -84,5 +86,29 @@ struct LiveLoadGeneratorTests {
         #expect(result.metrics["frameLatency.p50", default: 100] < 40)
         #expect(result.metrics["tcp.segmentsLost"] == nil)
         #expect(result.liveImpairments?["loss"]?.hasPrefix("kernel (TUN in network namespaces)") == true)
+    }
+
+    @Test("what reaches the socket carries the participant's congestion stamps: transport-wide sequence 1, 2, 3... per sender")
+    func transmitsAreStamped() throws {
+        var sequences: [Endpoint: [UInt16]] = [:]
+        var absSendTimes = 0
+        _ = try run(network: try NetworkScenario.preset(named: "lossless"), overTCP: false, seconds: 2, sent: { transmit in
+            transmit.bytes.withUnsafeBytes { bytes in
+                guard !RTPDemux.isRTCP(bytes), let view = try? RTPPacketView(parsing: bytes),
+                      let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
+                      let sequence = TransportWideSequenceNumberExtension.decode(value) else { return }
+                sequences[transmit.from, default: []].append(sequence)
+                if let time = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.absSendTime),
+                   time.contains(where: { $0 != 0 }) { absSendTimes += 1 }
+            }
+        })
+        // Three publishers; a lossless link neither drops nor duplicates, so each sender's
+        // sequence numbers are exactly 1...n (unstamped packets would all read 0).
+        #expect(sequences.count == 3)
+        for (_, sent) in sequences {
+            #expect(sent.count > 100)
+            #expect(Set(sent) == Set(1...UInt16(sent.count)))
+        }
+        #expect(absSendTimes > sequences.values.map(\.count).reduce(0, +) / 2)
     }
 }

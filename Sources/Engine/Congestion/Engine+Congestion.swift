@@ -17,6 +17,22 @@ extension Engine {
         transport.estimator.packetSent(sequence: sequence, bytes: packet.count, probeCluster: probeCluster, now: now)
     }
 
+    /// `stampOutgoing` for a forwarded copy whose extension offsets are known (same writes).
+    func stampOutgoing(_ packet: UnsafeMutableRawBufferPointer, layout: ForwardLayout, transport: Transport, now: Instant) {
+        if let offset = layout.absSendTime {
+            let time = AbsSendTime(microseconds: UInt64(max(0, now.nanoseconds / 1_000))).rawValue
+            packet[offset] = UInt8(truncatingIfNeeded: time >> 16)
+            packet[offset + 1] = UInt8(truncatingIfNeeded: time >> 8)
+            packet[offset + 2] = UInt8(truncatingIfNeeded: time)
+        }
+        guard let offset = layout.transportSequence else { return }
+        let sequence = transport.nextTransportSequence
+        packet[offset] = UInt8(truncatingIfNeeded: sequence >> 8)
+        packet[offset + 1] = UInt8(truncatingIfNeeded: sequence)
+        transport.nextTransportSequence &+= 1
+        transport.estimator.packetSent(sequence: sequence, bytes: packet.count, probeCluster: nil, now: now)
+    }
+
     /// Records what an incoming RTP packet says for the receive side: its transport-wide sequence
     /// number (for transport-cc feedback) and abs-send-time (for REMB).
     func noteIncoming(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, transport: Transport, now: Instant) {
@@ -59,28 +75,36 @@ extension Engine {
 
     /// Earliest congestion-control deadline: feedback to publishers, the next probe packet, the
     /// periodic tick (REMB, application-limited probing).
+    ///
+    /// Each transport's part is cached and recomputed only when something it depends on changed
+    /// (the transport reports that itself), so a query is a pass over a plain array.
     func congestionDeadline() -> Instant? {
+        refreshTransportDeadlines()
         var earliest = nextCongestionAt
-        func consider(_ candidate: Instant?) {
-            guard let candidate else { return }
-            if earliest == nil || candidate < earliest! { earliest = candidate }
-        }
-        for transport in transports {
-            consider(transport.feedbackGenerator.nextDeadline())
-            consider(transport.probe?.nextPacketAt)
-            if transport.pacedCount > 0 {
-                let oldest = transport.pacedQueue[transport.pacedHead].enqueuedAt
-                let overdue = oldest + (transport.pacer?.maxQueueDelay ?? .zero)
-                consider(min(transport.pacer?.nextSendTime() ?? oldest, overdue))
-            }
+        for case let candidate? in transportDeadlines where earliest.map({ candidate < $0 }) ?? true {
+            earliest = candidate
         }
         return earliest
+    }
+
+    private func refreshTransportDeadlines() {
+        guard !staleTransportDeadlines.isEmpty else { return }
+        staleTransportDeadlines.drain { index in
+            let transport = transports[index]
+            transportDeadlines[index] = transport.refreshedCongestionDeadline()
+            transportHasPacedPackets[index] = transport.pacedCount > 0
+        }
     }
 
     /// Runs congestion-control work due at `now`.
     func handleCongestionTimeout(now: Instant) {
         let settings = profile.feedback.congestion
-        for transport in transports {
+        // A transport has work only when its cached deadline is due (feedback, probe or pacer)
+        // or its pacer holds packets; the others are skipped without being touched.
+        refreshTransportDeadlines()
+        for index in transports.indices {
+            guard transportHasPacedPackets[index] || transportDeadlines[index].map({ $0 <= now }) ?? false else { continue }
+            let transport = transports[index]
             if let due = transport.feedbackGenerator.nextDeadline(), due <= now {
                 let messages = transport.feedbackGenerator.takeFeedback(
                     senderSSRC: rtcpSenderSSRC, mediaSSRC: transport.producers.first?.streams.first?.ssrc ?? 0, now: now)

@@ -18,7 +18,8 @@ public struct TransportFeedbackGenerator: Sendable {
     /// Highest sequence number already reported (unwrapped).
     private var lastReported: Int64?
     private var feedbackCount: UInt8 = 0
-    private var nextFeedbackAt: Instant?
+    /// When feedback is due (read through the inlinable `nextDeadline()`).
+    @usableFromInline private(set) var nextFeedbackAt: Instant?
 
     public init(interval: Duration = .milliseconds(100)) {
         self.interval = interval
@@ -33,7 +34,9 @@ public struct TransportFeedbackGenerator: Sendable {
         if nextFeedbackAt == nil { nextFeedbackAt = now + interval }
     }
 
-    /// When feedback is due next (nil while nothing waits to be reported).
+    /// When feedback is due next (nil while nothing waits to be reported). Inlinable: owners ask
+    /// after every packet, and an outlined call would copy the generator out of its owner.
+    @inlinable
     public func nextDeadline() -> Instant? { nextFeedbackAt }
 
     /// The feedback messages due at `now` (empty before the deadline or with nothing to report).

@@ -26,7 +26,12 @@ public struct NackGenerator: Sendable {
     private var items: [Item] = []
     private var keyFrames: [Int64] = []
     private var lastCheck: Instant = .zero
-    public private(set) var rtt: Duration
+    public private(set) var rtt: Duration {
+        didSet { refreshDeadline() }
+    }
+    /// `nextDeadline()`, refreshed by every mutating call: owners read it after every packet, and
+    /// reading a stored value does not copy the generator out of a class property.
+    @usableFromInline private(set) var deadline: Instant?
 
     /// Packets NACKed at least once and later received (recovered or merely reordered).
     public private(set) var recoveredCount = 0
@@ -45,6 +50,7 @@ public struct NackGenerator: Sendable {
 
     /// Records a received packet. `isRecovered` marks RTX-recovered packets.
     public mutating func received(sequence: UInt16, isKeyFrame: Bool, now: Instant) -> Outcome {
+        defer { refreshDeadline() }
         var outcome = Outcome()
         let extended = unwrapper.unwrap(sequence)
         guard let last = highest else {
@@ -90,6 +96,7 @@ public struct NackGenerator: Sendable {
 
     /// Sequence numbers due for another request at `now`; abandons the exhausted ones.
     public mutating func due(now: Instant) -> (nack: [UInt16], requestKeyFrame: Bool) {
+        defer { refreshDeadline() }
         lastCheck = now
         var nack: [UInt16] = []
         var giveUp = false
@@ -118,14 +125,16 @@ public struct NackGenerator: Sendable {
 
     /// When the next retry is due, if anything is pending: the earliest item due, but no sooner
     /// than one timer period (`timerInterval`) after the previous check.
-    public func nextDeadline() -> Instant? {
+    @inlinable
+    public func nextDeadline() -> Instant? { deadline }
+
+    private mutating func refreshDeadline() {
         var earliest: Instant?
         for item in items {
             let due = (item.sentAt ?? .zero) + rtt
             if earliest == nil || due < earliest! { earliest = due }
         }
-        guard let earliest else { return nil }
-        return max(earliest, lastCheck + .milliseconds(settings.timerInterval))
+        deadline = earliest.map { max($0, lastCheck + .milliseconds(settings.timerInterval)) }
     }
 
     private mutating func removeTooOld(newest: Int64) {

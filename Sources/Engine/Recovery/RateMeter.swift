@@ -1,21 +1,26 @@
 /// Bytes received over a sliding window, as a bit rate (mediasoup `RateCalculator`, simplified
 /// to fixed buckets): used to know what each simulcast layer currently costs.
+///
+/// Read for every layer of every consumer each time a transport's bitrate is allocated, so the
+/// window and bucket length are kept in nanoseconds and the accessors are always inlined (an
+/// outlined call copies the meter, retaining its buffers, out of the stream that holds it).
 struct RateMeter {
-    private let bucketDuration: Duration
+    private let bucketNanoseconds: Int64
     private var buckets: [Int64]
     private var bucketStart: [Int64]
-    private let window: Duration
+    private let windowNanoseconds: Int64
 
     init(window: Duration = .seconds(1), buckets count: Int = 10) {
-        self.window = window
-        bucketDuration = window / count
+        windowNanoseconds = window.nanoseconds
+        bucketNanoseconds = (window / count).nanoseconds
         buckets = Array(repeating: 0, count: count)
         bucketStart = Array(repeating: Int64.min, count: count)
     }
 
+    @inline(__always)
     mutating func add(bytes: Int, now: Instant) {
         let index = bucketIndex(now)
-        let start = now.nanoseconds - now.nanoseconds % bucketDuration.nanoseconds
+        let start = now.nanoseconds - now.nanoseconds % bucketNanoseconds
         if bucketStart[index] != start {
             bucketStart[index] = start
             buckets[index] = 0
@@ -24,16 +29,18 @@ struct RateMeter {
     }
 
     /// The rate over the window ending at `now`.
+    @inline(__always)
     func rate(now: Instant) -> Bitrate {
-        let oldest = now.nanoseconds - window.nanoseconds
+        let oldest = now.nanoseconds - windowNanoseconds
         var total: Int64 = 0
         for index in buckets.indices where bucketStart[index] > oldest && bucketStart[index] <= now.nanoseconds {
             total += buckets[index]
         }
-        return Bitrate(bitsPerSecond: total * 8 * 1_000_000_000 / window.nanoseconds)
+        return Bitrate(bitsPerSecond: total * 8 * 1_000_000_000 / windowNanoseconds)
     }
 
+    @inline(__always)
     private func bucketIndex(_ now: Instant) -> Int {
-        Int((now.nanoseconds / bucketDuration.nanoseconds) % Int64(buckets.count))
+        Int((now.nanoseconds / bucketNanoseconds) % Int64(buckets.count))
     }
 }

@@ -16,7 +16,10 @@ final class Consumer {
 
     let id: ConsumerID
     let transport: TransportID
-    unowned let producer: Producer
+    /// Unowned without reference counting (read for every packet of every consumer): the
+    /// engine closes a producer's consumers before it drops the producer, and holds no closed
+    /// consumer, so no reachable consumer outlives its producer.
+    unowned(unsafe) let producer: Producer
     let parameters: ConsumerParameters
     var paused: Bool
     var preferredLayers: ConsumerLayers

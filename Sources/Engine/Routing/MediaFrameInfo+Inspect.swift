@@ -4,11 +4,20 @@ extension MediaFrameInfo {
     /// Reads key-frame, layer and frame-start information from a payload of `mimeType`.
     /// Unknown or malformed descriptors yield defaults (forwarded as a plain stream).
     public static func inspect(payload: UnsafeRawBufferPointer, mimeType: String, isVideo: Bool) -> MediaFrameInfo {
+        inspect(payload: payload, format: PayloadFormat(mimeType: mimeType), isVideo: isVideo)
+    }
+
+    /// Reads key-frame, layer and frame-start information from a payload of `format` (the
+    /// per-packet form: the format is decided once per stream).
+    public static func inspect(payload: UnsafeRawBufferPointer, format: PayloadFormat, isVideo: Bool) -> MediaFrameInfo {
         var info = MediaFrameInfo()
         guard isVideo else { return info }
         // VP8 (RFC 7741), VP9 (RFC 9628). Other codecs: a single-layer stream whose key frames are unknown.
-        if isMimeType(mimeType, "video/vp9") { return inspectVP9(payload: payload) }
-        guard isMimeType(mimeType, "video/vp8") else { return info }
+        switch format {
+        case .vp9: return inspectVP9(payload: payload)
+        case .other: return info
+        case .vp8: break
+        }
         guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return info }
         info.isFrameStart = descriptor.isStartOfFrame
         info.isPictureStart = descriptor.isStartOfFrame
@@ -50,17 +59,5 @@ extension MediaFrameInfo {
         info.isEndOfLayerFrame = first & 0x04 != 0
         info.isKeyFrame = first & 0x40 == 0 && isStart && spatial == 0
         return info
-    }
-
-    /// ASCII case-insensitive comparison of `mimeType` with lowercase `expected`, without allocating.
-    private static func isMimeType(_ mimeType: String, _ expected: StaticString) -> Bool {
-        var utf8 = mimeType.utf8.makeIterator()
-        let bytes = UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount)
-        for byte in bytes {
-            guard var next = utf8.next() else { return false }
-            if next >= UInt8(ascii: "A") && next <= UInt8(ascii: "Z") { next += 32 }
-            if next != byte { return false }
-        }
-        return utf8.next() == nil
     }
 }

@@ -14,8 +14,13 @@ final class Producer {
         /// The scalability mode the encoding was declared with, if any.
         let declaredScalabilityMode: String?
         var statistics: ReceiveStatistics
-        var nack: NackGenerator
-        var keyFrames: KeyFrameRequestManager
+        var nack: NackGenerator { didSet { timersChanged() } }
+        var keyFrames: KeyFrameRequestManager { didSet { timersChanged() } }
+        /// This stream's slot in the engine's table of stream timers, and the engine's list of
+        /// slots to recompute: every change to `nack` or `keyFrames` reports itself there.
+        private(set) var timerIndex: Int?
+        private var staleTimers: StaleList?
+        private var timersAreStale = false
         /// Rate of each layer of this stream, index `spatial * temporalSlots + temporal` (one
         /// spatial layer unless the stream is SVC).
         var temporalRates: [RateMeter]
@@ -53,6 +58,28 @@ final class Producer {
             temporalRates = (0..<(self.spatialLayerCount * Self.temporalSlots)).map { _ in RateMeter() }
         }
 
+        /// Starts reporting timer changes to `staleList` under `index` (the stream is stale at once).
+        func watchTimers(index: Int, staleList: StaleList) {
+            timerIndex = index
+            staleTimers = staleList
+            timersAreStale = false
+            timersChanged()
+        }
+
+        private func timersChanged() {
+            guard !timersAreStale, let index = timerIndex, let staleTimers else { return }
+            timersAreStale = true
+            staleTimers.add(index)
+        }
+
+        /// The earliest NACK or key-frame timer of this stream; clears the stale mark.
+        func refreshedTimerDeadline() -> Instant? {
+            timersAreStale = false
+            let nackDue = nack.nextDeadline()
+            guard let keyFrameDue = keyFrames.nextDeadline() else { return nackDue }
+            return nackDue.map { min($0, keyFrameDue) } ?? keyFrameDue
+        }
+
         /// Counts a received packet of layer (`spatial`, `temporal`) in its rate meter.
         func meter(bytes: Int, spatial: Int, temporal: Int, now: Instant) {
             let t = min(temporal, Self.temporalSlots - 1)
@@ -82,7 +109,7 @@ final class Producer {
             }
             if let declared = declaredBitrate {
                 // libwebrtc's default three-layer split: TL0 40 %, TL1 20 %, TL2 40 %.
-                let cumulative = [0.4, 0.6, 1.0]
+                let cumulative = Self.cumulativeTemporalShare
                 var spatialShare = 1.0
                 if spatialLayerCount > 1 {
                     var below = 0.0, all = 0.0, weight = 1.0
@@ -100,6 +127,9 @@ final class Producer {
             return total
         }
 
+        /// Cumulative share of temporal layers 0, 0-1 and 0-2 in a declared bitrate.
+        static let cumulativeTemporalShare = [0.4, 0.6, 1.0]
+
         /// Whether the stream sent anything in the last second.
         func isActive(now: Instant) -> Bool {
             guard let last = lastPacketAt else { return false }
@@ -111,6 +141,8 @@ final class Producer {
     let transport: TransportID
     let kind: MediaKind
     let codec: RouterCapabilities.Codec
+    /// The codec's payload format, for reading descriptors per packet.
+    let payloadFormat: PayloadFormat
     let inputPayloadType: UInt8
     let inputRTXPayloadType: UInt8?
     var streams: [Stream]
@@ -128,6 +160,7 @@ final class Producer {
         self.transport = transport
         kind = options.kind
         self.codec = codec
+        payloadFormat = PayloadFormat(mimeType: codec.mimeType)
         inputPayloadType = options.payloadType
         inputRTXPayloadType = options.rtxPayloadType
         paused = options.paused

@@ -6,7 +6,8 @@
 final class Transport {
     /// What an incoming SSRC belongs to.
     struct IncomingStream {
-        unowned let producer: Producer
+        /// Without reference counting: `closeProducer` removes these entries with the producer.
+        unowned(unsafe) let producer: Producer
         let streamIndex: Int
         let isRTX: Bool
     }
@@ -35,22 +36,50 @@ final class Transport {
     /// The remote side stamps transport-wide sequence numbers (it gets transport-cc feedback).
     var receivesTransportWideCC = false
     /// Receive side: transport-cc feedback about what the publishers send on this transport.
-    var feedbackGenerator: TransportFeedbackGenerator
+    var feedbackGenerator: TransportFeedbackGenerator { didSet { congestionDeadlineChanged() } }
     /// Receive side: abs-send-time estimate for REMB (the fallback path).
     var remoteEstimator = RemoteBitrateEstimator()
     var nextREMBAt: Instant?
     var lastREMBBitrate: Bitrate?
     /// The probe cluster being sent, if any.
-    var probe: ProbeSendState?
+    var probe: ProbeSendState? { didSet { congestionDeadlineChanged() } }
     /// Paces media (nil with `pacingFactor` 0).
-    var pacer: LeakyBucketPacer?
+    var pacer: LeakyBucketPacer? { didSet { congestionDeadlineChanged() } }
     /// Rewritten packets waiting for the pacer: pool slots in send order (a reused ring).
-    var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = []
-    var pacedHead = 0
+    var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = [] { didSet { congestionDeadlineChanged() } }
+    var pacedHead = 0 { didSet { congestionDeadlineChanged() } }
+
+    /// The engine's list of transports whose congestion deadline it must recompute. Every
+    /// property `refreshedCongestionDeadline()` reads reports its changes here through a `didSet`
+    /// observer (which lets mutations happen in place).
+    private let staleDeadlines: StaleList
+    private var deadlineIsStale = false
+
+    private func congestionDeadlineChanged() {
+        guard !deadlineIsStale else { return }
+        deadlineIsStale = true
+        staleDeadlines.add(id.rawValue)
+    }
+
+    /// This transport's part of the engine's congestion-control deadline: feedback to its
+    /// publishers, its next probe packet, its pacer. Called by the engine when stale.
+    func refreshedCongestionDeadline() -> Instant? {
+        deadlineIsStale = false
+        var earliest = feedbackGenerator.nextDeadline()
+        if let next = probe?.nextPacketAt, earliest.map({ next < $0 }) ?? true { earliest = next }
+        if pacedCount > 0 {
+            let oldest = pacedQueue[pacedHead].enqueuedAt
+            let overdue = oldest + (pacer?.maxQueueDelay ?? .zero)
+            let next = min(pacer?.nextSendTime() ?? oldest, overdue)
+            if earliest.map({ next < $0 }) ?? true { earliest = next }
+        }
+        return earliest
+    }
 
     init(id: TransportID, local: Endpoint, remote: Endpoint?, initialOutgoingBitrate: Bitrate,
-         minOutgoingBitrate: Bitrate, maxOutgoingBitrate: Bitrate, congestion: CongestionSettings) {
+         minOutgoingBitrate: Bitrate, maxOutgoingBitrate: Bitrate, congestion: CongestionSettings, staleDeadlines: StaleList) {
         self.id = id
+        self.staleDeadlines = staleDeadlines
         self.local = local
         self.remote = remote
         availableOutgoingBitrate = initialOutgoingBitrate
@@ -60,6 +89,7 @@ final class Transport {
         feedbackGenerator = TransportFeedbackGenerator(interval: .milliseconds(Int64(congestion.feedbackInterval)))
         if congestion.pacingFactor > 0 { pacer = LeakyBucketPacer(rate: initialOutgoingBitrate * congestion.pacingFactor) }
         pacedQueue.reserveCapacity(256)
+        congestionDeadlineChanged()
     }
 
     /// Packets waiting in the pacer.

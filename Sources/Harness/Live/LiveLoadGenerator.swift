@@ -27,6 +27,18 @@ public final class LiveLoadGenerator {
         public var from: Endpoint
         public var to: Endpoint
         public var bytes: [UInt8]
+
+        /// The datagram as it goes onto the wire: its deferred congestion-control stamp
+        /// (abs-send-time, transport-wide sequence number; `CongestionExtensions.Stamp`) written
+        /// into a copy of its bytes, which the participant's send history may share.
+        init(_ datagram: Datagram) {
+            from = datagram.from
+            to = datagram.to
+            bytes = datagram.bytes
+            if let stamp = datagram.stamp {
+                bytes.withUnsafeMutableBytes { CongestionExtensions.apply(stamp, to: $0) }
+            }
+        }
     }
 
     /// One participant's links: emulators, and over TCP the recovery model behind each.
@@ -81,8 +93,8 @@ public final class LiveLoadGenerator {
         var random = SeededGenerator(seed: spec.seed)
         _ = random.next()  // the engine's seed in simulated mode: keeps the participants' draws the same
         let members = try TrialRunner.makeParticipants(
-            spec: spec, roles: roles, stopAt: stopAt, measurements: measurements, traceDirectory: traceDirectory,
-            random: &random, adapt: modelsTCP ? Self.tcpLink : { $0 })
+            carrying: Datagram.self, spec: spec, roles: roles, stopAt: stopAt, measurements: measurements,
+            traceDirectory: traceDirectory, random: &random, adapt: modelsTCP ? Self.tcpLink : { $0 })
         participants = members.map(\.participant)
         links = members.map { Links(uplink: $0.uplink, downlink: $0.downlink) }
         receivedBytes = members.map { _ in BitrateMeter() }
@@ -191,7 +203,7 @@ public final class LiveLoadGenerator {
         for (index, participant) in participants.enumerated() {
             if impairment == .kernel {
                 if let due = participant.nextDeadline(), due <= now { participant.handleTimeout(now: now) }
-                for datagram in participant.takeOutbox() { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+                participant.drainOutbox { transmits.append(Transmit($0)) }
                 continue
             }
             let link = links[index]
@@ -206,14 +218,14 @@ public final class LiveLoadGenerator {
                 while let datagram = link.downlinkTCP?.poll(now: now) { deliver(datagram, to: index, now: now) }
             }
             if let due = participant.nextDeadline(), due <= now { participant.handleTimeout(now: now) }
-            for datagram in participant.takeOutbox() { link.uplink.send(datagram, size: datagram.bytes.count, now: now) }
+            participant.drainOutbox { link.uplink.send($0, size: $0.bytes.count, now: now) }
             if let due = link.uplink.nextDeadline(), due <= now {
                 while let datagram = link.uplink.poll(now: now) {
-                    if link.uplinkTCP != nil { link.uplinkTCP!.arrive(datagram, now: now) } else { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+                    if link.uplinkTCP != nil { link.uplinkTCP!.arrive(datagram, now: now) } else { transmits.append(Transmit(datagram)) }
                 }
             }
             if let due = link.uplinkTCP?.nextDeadline(), due <= now {
-                while let datagram = link.uplinkTCP?.poll(now: now) { transmits.append(Transmit(from: datagram.from, to: datagram.to, bytes: datagram.bytes)) }
+                while let datagram = link.uplinkTCP?.poll(now: now) { transmits.append(Transmit(datagram)) }
             }
         }
     }
@@ -227,7 +239,7 @@ public final class LiveLoadGenerator {
 
     private func deliver(_ datagram: Datagram, to index: Int, now: Instant) {
         receivedBytes[index].record(bytes: datagram.bytes.count, at: now)
-        participants[index].receive(datagram, now: now)
+        datagram.bytes.withUnsafeBytes { participants[index].receive($0, now: now) }
     }
 
     /// What the uplinks let through since the last call, in order.

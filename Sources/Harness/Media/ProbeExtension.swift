@@ -22,8 +22,13 @@ enum ProbeExtension {
 
     /// The probe of an RTP packet, or nil when it has none.
     static func read(packet bytes: UnsafeRawBufferPointer) -> ProbeHeader? {
-        guard let view = try? RTPPacketView(parsing: bytes), view.header.extensionBlock != nil,
-              let value = view.extensionValue(id: id) else { return nil }
+        guard let view = try? RTPPacketView(parsing: bytes) else { return nil }
+        return read(view)
+    }
+
+    /// The probe of an already parsed RTP packet, or nil when it has none.
+    static func read(_ view: RTPPacketView) -> ProbeHeader? {
+        guard view.header.extensionBlock != nil, let value = view.extensionValue(id: id) else { return nil }
         return ProbeHeader(value, offset: 0)
     }
 }

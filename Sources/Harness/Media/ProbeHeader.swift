@@ -8,9 +8,10 @@ struct ProbeHeader {
     var captureTime: Int64
     var sendTime: Int64
 
+    /// Appends the 16 bytes (both times big-endian).
     func write(into bytes: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: captureTime >> shift)) }
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: sendTime >> shift)) }
+        withUnsafeBytes(of: captureTime.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: sendTime.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Reads a probe at `offset`, or nil when the payload is too short.

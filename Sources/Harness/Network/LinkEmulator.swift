@@ -20,6 +20,10 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     public private(set) var profile: LinkProfile
     /// What the link has done so far.
     public private(set) var counters = LinkCounters()
+    /// Keep the payloads the link drops (loss, queue limits, CoDel) for `removeDroppedPayloads`,
+    /// so that an owner managing payload storage (pooled buffers) can reclaim them. Off by default.
+    public var keepsDroppedPayloads = false
+    private var droppedPayloads: [Payload] = []
 
     private var lossRandom: SeededGenerator
     private var jitterRandom: SeededGenerator
@@ -39,6 +43,8 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var traces: [String: BandwidthTrace]
     private var traceDirectory: String?
     private var clock: Instant
+    /// `nextDeadline()`, kept up to date by `refreshDeadline()` at the end of every mutating call.
+    private var deadline: Instant?
 
     /// Creates a link in the state `profile` describes at `start`.
     /// - Parameters:
@@ -70,11 +76,13 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
             _ = try makeCurve(change.profile, origin: start)  // loads scheduled traces now, so errors surface here
         }
         curve = try makeCurve(profile, origin: start)
+        refreshDeadline()
     }
 
     /// Offers a datagram of `bytes` bytes to the link at `now`. Times must not go backwards; an
     /// earlier `now` than a previous call is treated as that previous time.
     public mutating func send(_ payload: Payload, size requestedBytes: Int, now requested: Instant) {
+        defer { refreshDeadline() }
         let bytes = max(0, requestedBytes)
         advance(to: requested)
         let now = clock
@@ -82,6 +90,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         counters.sentBytes += bytes
         if loss.nextIsLost(using: &lossRandom) {
             counters.droppedByLoss += 1
+            keepDropped(payload)
             return
         }
         let packet = LinkPacket(payload: payload, bytes: bytes, sentAt: now, departedAt: now,
@@ -97,14 +106,16 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     /// The earliest instant at which the link has something to do: a delivery, a packet
     /// finishing transmission, or a scheduled change. Nil when idle.
-    public func nextDeadline() -> Instant? {
-        earliestDeadline(inFlight.min?.time, inService?.departedAt,
-                         nextChangeIndex < changes.count ? changes[nextChangeIndex].at : nil)
-    }
+    ///
+    /// A stored value, refreshed by every mutating call, and always inlined: callers keep links
+    /// in arrays or classes, where an outlined call would copy the whole emulator to borrow it.
+    @inline(__always)
+    public func nextDeadline() -> Instant? { deadline }
 
     /// Advances the link to `now` without taking deliveries out.
     public mutating func handleTimeout(now: Instant) {
         advance(to: now)
+        refreshDeadline()
     }
 
     /// The next payload that has arrived by `now`, or nil. Call until nil.
@@ -114,12 +125,21 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     /// Like `poll(now:)`, with the packet's timestamps (sent, left the bottleneck, delivered).
     public mutating func pollPacket(now: Instant) -> LinkPacket<Payload>? {
+        defer { refreshDeadline() }
         advance(to: now)
         guard let top = inFlight.min, top.time <= now else { return nil }
         _ = inFlight.popMin()
         counters.delivered += 1
         counters.deliveredBytes += top.packet.bytes
         return top.packet
+    }
+
+    /// Hands every payload dropped since the last call to `body` (oldest first) and forgets them.
+    /// Always empty unless `keepsDroppedPayloads` is set.
+    public mutating func removeDroppedPayloads(_ body: (Payload) -> Void) {
+        guard !droppedPayloads.isEmpty else { return }
+        for payload in droppedPayloads { body(payload) }
+        droppedPayloads.removeAll(keepingCapacity: true)
     }
 
     /// Packets waiting in or being sent by the bottleneck.
@@ -143,6 +163,20 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         static func == (lhs: InFlight, rhs: InFlight) -> Bool {
             lhs.time == rhs.time && lhs.sequence == rhs.sequence
         }
+    }
+
+    private mutating func keepDropped(_ payload: Payload) {
+        if keepsDroppedPayloads { droppedPayloads.append(payload) }
+    }
+
+    private mutating func refreshDeadline() {
+        var earliest = inFlight.min?.time
+        if let departure = inService?.departedAt, earliest.map({ departure < $0 }) ?? true { earliest = departure }
+        if nextChangeIndex < changes.count {
+            let change = changes[nextChangeIndex].at
+            if earliest.map({ change < $0 }) ?? true { earliest = change }
+        }
+        deadline = earliest
     }
 
     private mutating func advance(to requested: Instant) {
@@ -178,12 +212,14 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         let limit = profile.queueBytes ?? (profile.queue == .codel ? Self.codelDefaultLimitBytes : Self.droptailDefaultLimitBytes)
         if queuedBytes + packet.bytes > limit {
             counters.droppedByQueue += 1
+            keepDropped(packet.payload)
             return
         }
         if profile.queue == .droptail, let maxDelay = profile.queueDelay, inService != nil {
             let drained = curve.time(reaching: levelAtFree + Double(queue.bytes), origin: clock)
             if (drained - packet.sentAt).milliseconds > maxDelay {
                 counters.droppedByQueue += 1
+                keepDropped(packet.payload)
                 return
             }
         }
@@ -209,9 +245,15 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         var next: LinkPacket<Payload>?
         if profile.queue == .codel {
             var dropped = 0
-            next = codel.dequeue(from: &queue, now: start) { _ in dropped += 1 }
+            let keeps = keepsDroppedPayloads
+            var victims: [Payload] = []
+            next = codel.dequeue(from: &queue, now: start) { victim in
+                dropped += 1
+                if keeps { victims.append(victim.payload) }
+            }
             counters.droppedByQueue += dropped
             counters.droppedByCoDel += dropped
+            droppedPayloads += victims
         } else {
             next = queue.removeFirst()
         }

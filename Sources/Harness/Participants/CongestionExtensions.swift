@@ -11,20 +11,29 @@ enum CongestionExtensions {
         RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.transportWideCC, value: [0, 0]),
     ]
 
-    /// Stamps abs-send-time and `sequence` into `packet`; false when it has no transport-cc slot.
-    static func stamp(_ packet: inout [UInt8], sequence: UInt16, now: Instant) -> Bool {
-        packet.withUnsafeMutableBytes { bytes in
-            guard let view = try? RTPMutablePacketView(parsing: bytes) else { return false }
-            view.setAbsSendTime(AbsSendTime(microseconds: UInt64(max(0, now.nanoseconds / 1_000))),
-                                id: RouterCapabilities.HeaderExtensionID.absSendTime)
-            return view.setTransportWideSequenceNumber(sequence, id: RouterCapabilities.HeaderExtensionID.transportWideCC)
+    /// What `apply` writes into a packet as it leaves: abs-send-time for `time` (when the packet
+    /// has that slot) and, when not nil, the transport-wide `sequence`.
+    struct Stamp {
+        var time: Instant
+        var sequence: UInt16?
+    }
+
+    /// Whether `packet` parses and has a 2-byte transport-wide-cc slot (where `apply` can write
+    /// a sequence number).
+    static func hasTransportSequenceSlot(_ packet: [UInt8]) -> Bool {
+        packet.withUnsafeBytes { bytes in
+            guard let view = try? RTPPacketView(parsing: bytes) else { return false }
+            return view.extensionRange(id: RouterCapabilities.HeaderExtensionID.transportWideCC)?.count == 2
         }
     }
 
-    /// The transport-wide sequence number a received packet carries.
-    static func sequence(of bytes: UnsafeRawBufferPointer) -> UInt16? {
-        guard let view = try? RTPPacketView(parsing: bytes),
-              let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC) else { return nil }
-        return TransportWideSequenceNumberExtension.decode(value)
+    /// Writes `stamp` into `packet` in place (nothing when it does not parse).
+    static func apply(_ stamp: Stamp, to packet: UnsafeMutableRawBufferPointer) {
+        guard let view = try? RTPMutablePacketView(parsing: packet) else { return }
+        view.setAbsSendTime(AbsSendTime(microseconds: UInt64(max(0, stamp.time.nanoseconds / 1_000))),
+                            id: RouterCapabilities.HeaderExtensionID.absSendTime)
+        if let sequence = stamp.sequence {
+            view.setTransportWideSequenceNumber(sequence, id: RouterCapabilities.HeaderExtensionID.transportWideCC)
+        }
     }
 }

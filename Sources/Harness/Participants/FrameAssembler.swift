@@ -11,7 +11,9 @@ struct FrameAssembler {
         var timestamp: UInt32
         var firstSequence: Int64?
         var lastSequence: Int64?
-        var received: Set<Int64> = []
+        /// Extended sequence numbers received, each once, in arrival order (a frame has a few
+        /// packets: a short array is cheaper than a hashed set).
+        var received: [Int64] = []
         var isKeyFrame = false
         var captureTime: Int64 = 0
         var temporalLayer = 0
@@ -49,9 +51,18 @@ struct FrameAssembler {
             padding.insert(extended)
             return decodeReady()
         }
-        var frame = frames[timestamp] ?? Frame(timestamp: timestamp)
-        guard !frame.received.contains(extended) else { return [] }
-        frame.received.insert(extended)
+        if frames[timestamp]?.received.contains(extended) == true { return [] }
+        // Mutated in place in the dictionary: a copy taken out would share its `received` array,
+        // which the insert would then copy.
+        Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime,
+                 to: &frames[timestamp, default: Frame(timestamp: timestamp)])
+        return decodeReady()
+    }
+
+    private static func add(_ extended: Int64, marker: Bool, payload: UnsafeRawBufferPointer, info: MediaFrameInfo,
+                            captureTime: Int64?, to frame: inout Frame) {
+        if frame.received.isEmpty { frame.received.reserveCapacity(8) }
+        frame.received.append(extended)
         // A frame here is a whole picture (all spatial layers of a VP9 picture share its
         // timestamp): it starts at the picture's first packet and ends at the marker, which the
         // SFU puts on the highest layer it forwards.
@@ -66,8 +77,6 @@ struct FrameAssembler {
             }
         }
         if marker { frame.lastSequence = extended }
-        frames[timestamp] = frame
-        return decodeReady()
     }
 
     /// Declares the frames before the newest complete key frame lost (the receiver gave up on a
@@ -85,7 +94,7 @@ struct FrameAssembler {
             var next: Frame?
             if needsKeyFrame {
                 // The oldest complete key frame after what was decoded.
-                next = frames.values.filter { $0.isKeyFrame && $0.isComplete }.min { $0.firstSequence! < $1.firstSequence! }
+                next = frames.values.lazy.filter { $0.isKeyFrame && $0.isComplete }.min { $0.firstSequence! < $1.firstSequence! }
             } else if var last = lastDecodedSequence {
                 // Padding packets directly after the last frame carry nothing: step over them.
                 while padding.remove(last + 1) != nil { last += 1 }
@@ -97,12 +106,14 @@ struct FrameAssembler {
             lastDecodedSequence = frame.lastSequence
             decodedCount += 1
             decoded.append(Decoded(captureTime: frame.captureTime, isKeyFrame: frame.isKeyFrame, temporalLayer: frame.temporalLayer))
-            // Drop the decoded frame and anything older.
+            // Drop the decoded frame and anything older (in place: no new tables per frame).
             let cutoff = frame.lastSequence!
-            padding = padding.filter { $0 > cutoff }
-            frames = frames.filter { entry in
-                guard let first = entry.value.firstSequence ?? entry.value.received.min() else { return false }
-                return first > cutoff
+            if padding.contains(where: { $0 <= cutoff }) { padding = padding.filter { $0 > cutoff } }
+            while let index = frames.firstIndex(where: { entry in
+                guard let first = entry.value.firstSequence ?? entry.value.received.min() else { return true }
+                return first <= cutoff
+            }) {
+                frames.remove(at: index)
             }
         }
         return decoded

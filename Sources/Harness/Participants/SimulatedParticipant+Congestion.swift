@@ -14,7 +14,13 @@ extension SimulatedParticipant {
     private var publishesAudio: Bool { audio != nil || recorded?.hasAudio == true }
 
     func congestionDeadline() -> Instant? {
-        earliestDeadline(receiveFeedback.nextDeadline(), probe?.next, adaptsVideo ? (nextCongestionAt ?? joinAt) : nil)
+        var earliest = receiveFeedback.nextDeadline()
+        if let next = probe?.next, earliest.map({ next < $0 }) ?? true { earliest = next }
+        if adaptsVideo {
+            let tick = nextCongestionAt ?? joinAt
+            if earliest.map({ tick < $0 }) ?? true { earliest = tick }
+        }
+        return earliest
     }
 
     func handleCongestionTimeout(now: Instant) {

@@ -11,6 +11,11 @@ final class SimulatedParticipant {
         var from: Endpoint
         var to: Endpoint
         var bytes: [UInt8]
+        /// Congestion-control stamp still to be written (abs-send-time, and the transport-wide
+        /// sequence number when the packet has its slot): applied by whoever copies the bytes
+        /// onto the wire (`CongestionExtensions.apply`), so that a packet kept in the send
+        /// history is not copied just to be stamped.
+        var stamp: CongestionExtensions.Stamp?
     }
 
     let index: Int
@@ -114,9 +119,12 @@ final class SimulatedParticipant {
         if let rtx = parameters.rtxSSRC { streamBySSRC[rtx] = (index, true) }
     }
 
-    func takeOutbox() -> [Datagram] {
-        defer { outbox.removeAll(keepingCapacity: true) }
-        return outbox
+    /// Hands every queued datagram to `body`, oldest first, and empties the outbox (keeping its
+    /// storage).
+    func drainOutbox(_ body: (Datagram) -> Void) {
+        guard !outbox.isEmpty else { return }
+        for datagram in outbox { body(datagram) }
+        outbox.removeAll(keepingCapacity: true)
     }
 
     // MARK: Time
@@ -176,33 +184,35 @@ final class SimulatedParticipant {
 
     // MARK: Input
 
-    func receive(_ datagram: Datagram, now: Instant) {
-        datagram.bytes.withUnsafeBytes { bytes in
-            if RTPDemux.isRTCP(bytes) {
-                handleRTCP(bytes, now: now)
-            } else {
-                if let sequence = CongestionExtensions.sequence(of: bytes) {
-                    receiveFeedback.received(sequence: sequence, now: now)
-                }
-                handleRTP(bytes, now: now)
+    /// Handles a datagram from the engine (its bytes are only valid during the call).
+    func receive(_ bytes: UnsafeRawBufferPointer, now: Instant) {
+        if RTPDemux.isRTCP(bytes) {
+            handleRTCP(bytes, now: now)
+        } else if let view = try? RTPPacketView(parsing: bytes) {
+            // One parse serves the transport-wide sequence number, the stream and the probe.
+            if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
+               let sequence = TransportWideSequenceNumberExtension.decode(value) {
+                receiveFeedback.received(sequence: sequence, now: now)
             }
+            handleRTP(view, now: now)
         }
     }
 
-    private func handleRTP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
-        guard let header = try? RTPHeader(parsing: bytes), let entry = streamBySSRC[header.ssrc] else { return }
+    private func handleRTP(_ view: RTPPacketView, now: Instant) {
+        guard let entry = streamBySSRC[view.header.ssrc] else { return }
         // Mutate the stream in place: copying it out would copy its buffers on every packet.
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
             let parameters = streams[entry.index].parameters
-            guard let original = try? RTX.unwrap(Array(bytes), originalSSRC: parameters.ssrc,
-                                                 originalPayloadType: parameters.payloadType),
-                  let originalHeader = try? RTPHeader(parsing: original) else { return }
-            reaction = original.withUnsafeBytes {
-                streams[entry.index].receive($0, header: originalHeader, recovered: true, now: now, measurements: measurements)
-            }
+            guard let original = try? RTX.unwrap(Array(view.bytes), originalSSRC: parameters.ssrc,
+                                                 originalPayloadType: parameters.payloadType) else { return }
+            guard let recovered = original.withUnsafeBytes({ bytes -> StreamReceiver.Reaction? in
+                guard let originalView = try? RTPPacketView(parsing: bytes) else { return nil }
+                return streams[entry.index].receive(originalView, recovered: true, now: now, measurements: measurements)
+            }) else { return }
+            reaction = recovered
         } else {
-            reaction = streams[entry.index].receive(bytes, header: header, recovered: false, now: now, measurements: measurements)
+            reaction = streams[entry.index].receive(view, recovered: false, now: now, measurements: measurements)
         }
         react(reaction, stream: entry.index, now: now)
     }
@@ -290,13 +300,17 @@ final class SimulatedParticipant {
     /// Queues a datagram; RTP on the uplink is stamped with the next transport-wide sequence
     /// number and abs-send-time and recorded for the uplink estimator.
     func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil) {
-        var bytes = bytes
         let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
-        if let now, destination == engineSendEndpoint,
-           CongestionExtensions.stamp(&bytes, sequence: uplinkSequence, now: now) {
-            uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
-            uplinkSequence &+= 1
+        var stamp: CongestionExtensions.Stamp?
+        if let now, destination == engineSendEndpoint {
+            if CongestionExtensions.hasTransportSequenceSlot(bytes) {
+                stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence)
+                uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
+                uplinkSequence &+= 1
+            } else {
+                stamp = CongestionExtensions.Stamp(time: now, sequence: nil)
+            }
         }
-        outbox.append(Datagram(from: from, to: destination, bytes: bytes))
+        outbox.append(Datagram(from: from, to: destination, bytes: bytes, stamp: stamp))
     }
 }

@@ -8,6 +8,8 @@ import RTP
 /// copied on the way.
 final class StreamReceiver {
     let parameters: ConsumerParameters
+    /// The payload format of `parameters.mimeType`, decided once.
+    let payloadFormat: PayloadFormat
     /// Index of the publishing participant.
     let publisher: Int
     let key: Int
@@ -25,6 +27,7 @@ final class StreamReceiver {
 
     init(parameters: ConsumerParameters, publisher: Int, key: Int, nack settings: NackSettings, now: Instant) {
         self.parameters = parameters
+        payloadFormat = PayloadFormat(mimeType: parameters.mimeType)
         self.publisher = publisher
         self.key = key
         statistics = ReceiveStatistics(clockRate: parameters.clockRate)
@@ -44,9 +47,10 @@ final class StreamReceiver {
     }
 
     /// Handles a media packet (RTX already unwrapped; `recovered` marks it).
-    func receive(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, recovered: Bool, now: Instant,
-                          measurements: MeasurementCollector) -> Reaction {
+    func receive(_ view: RTPPacketView, recovered: Bool, now: Instant, measurements: MeasurementCollector) -> Reaction {
         defer { updateDeadline() }
+        let bytes = view.bytes
+        let header = view.header
         var reaction = Reaction()
         let sequence = header.sequenceNumber.rawValue
         bytesReceived += bytes.count
@@ -56,7 +60,7 @@ final class StreamReceiver {
         statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // Recorded media carries the probe in a header extension (ProbeExtension), synthetic media in the payload.
-        let extensionProbe = header.extensionBlock == nil ? nil : ProbeExtension.read(packet: bytes)
+        let extensionProbe = ProbeExtension.read(view)
         let probeOffset = isVideo ? Self.probeOffset(videoPayload: payload) : 0
         if let probe = extensionProbe ?? ProbeHeader(payload, offset: probeOffset) {
             measurements.recordPacketDelay(kind: parameters.kind, milliseconds: Double(now.nanoseconds - probe.sendTime) / 1e6)
@@ -67,7 +71,7 @@ final class StreamReceiver {
             }
             return reaction
         }
-        let info = MediaFrameInfo.inspect(payload: payload, mimeType: parameters.mimeType, isVideo: true)
+        let info = MediaFrameInfo.inspect(payload: payload, format: payloadFormat, isVideo: true)
         let isKeyFrame = info.isKeyFrame
         // Optional chaining mutates in place (no copy of the generator's or assembler's buffers).
         if let outcome = nack?.received(sequence: sequence, isKeyFrame: isKeyFrame, now: now) {
@@ -152,21 +156,29 @@ struct RecentSequenceSet {
     /// Inserts; false when already present (or too old to tell, treated as duplicate).
     mutating func insert(_ sequence: UInt16) -> Bool {
         let extended = unwrapper.unwrap(sequence)
+        let previousHighest = highest
         if extended > highest {
-            var clear = max(highest + 1, extended - 4_095)
-            while clear <= extended {
-                let index = Int(clear & 4_095)
-                bits[index >> 6] &= ~(1 << UInt64(index & 63))
-                clear += 1
-            }
             highest = extended
         } else if highest - extended >= 4_096 {
             return false
         }
-        let index = Int(extended & 4_095)
-        let mask: UInt64 = 1 << UInt64(index & 63)
-        if bits[index >> 6] & mask != 0 { return false }
-        bits[index >> 6] |= mask
-        return true
+        return bits.withUnsafeMutableBufferPointer { bits in
+            if extended - previousHighest >= 4_096 {
+                // Every slot is cleared (a first packet, or a jump past the window).
+                bits.update(repeating: 0)
+            } else if extended > previousHighest {
+                var clear = previousHighest + 1
+                while clear <= extended {
+                    let index = Int(clear & 4_095)
+                    bits[index >> 6] &= ~(1 << UInt64(index & 63))
+                    clear += 1
+                }
+            }
+            let index = Int(extended & 4_095)
+            let mask: UInt64 = 1 << UInt64(index & 63)
+            if bits[index >> 6] & mask != 0 { return false }
+            bits[index >> 6] |= mask
+            return true
+        }
     }
 }

@@ -18,6 +18,11 @@ struct VideoSender {
     private var frameIndex = 0
     private var keyFrameRequested = true
     private var history = SentPacketHistory()
+    /// The RTP header every packet of this encoding starts with (fixed header and the
+    /// congestion-control extension slots), built once with `RTPPacketBuilder`; each packet
+    /// patches marker, sequence number and timestamp into a copy (the same bytes the builder
+    /// writes for it).
+    private let header: [UInt8]
     static let maxPayload = 1_100
 
     /// Bytes sent, for bitrate accounting.
@@ -34,6 +39,9 @@ struct VideoSender {
         sequence = UInt16(truncatingIfNeeded: random.next())
         rtxSequence = UInt16(truncatingIfNeeded: random.next())
         pictureID = UInt16(truncatingIfNeeded: random.next()) & 0x7FFF
+        let builder = RTPPacketBuilder(marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(0), timestamp: 0,
+                                       ssrc: ssrc, extensions: CongestionExtensions.slots)
+        header = (try? builder.build(payload: [])) ?? []
     }
 
     mutating func requestKeyFrame() { keyFrameRequested = true }
@@ -54,16 +62,26 @@ struct VideoSender {
                 isNonReference: temporal == 2, isStartOfPartition: index == 0, partitionIndex: 0,
                 pictureID: pictureID, pictureIDIs15Bit: true, tl0PictureIndex: tl0,
                 temporalLayerID: UInt8(temporal), isLayerSync: temporal > 0 && frameIndex % 4 != 3)
-            var payload = descriptor.bytes
-            // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
-            payload.append(index == 0 ? (isKey ? 0x10 : 0x11) : 0x00)
-            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &payload)
             let chunk = size / count + (index < size % count ? 1 : 0)
-            payload.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: max(0, chunk - ProbeHeader.size - 1)))
-            let builder = RTPPacketBuilder(marker: index == count - 1, payloadType: payloadType,
-                                           sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc,
-                                           extensions: CongestionExtensions.slots)
-            guard let packet = try? builder.build(payload: payload) else { continue }
+            let filler = max(0, chunk - ProbeHeader.size - 1)
+            guard !header.isEmpty else { continue }
+            // Header (marker, sequence number, timestamp patched in), then the payload:
+            // descriptor, VP8 payload header, probe, filler.
+            var packet = header
+            packet.reserveCapacity(header.count + descriptor.encodedLength + 1 + ProbeHeader.size + filler)
+            if index == count - 1 { packet[1] |= 0x80 }
+            packet[2] = UInt8(truncatingIfNeeded: sequence >> 8)
+            packet[3] = UInt8(truncatingIfNeeded: sequence)
+            packet[4] = UInt8(truncatingIfNeeded: timestamp >> 24)
+            packet[5] = UInt8(truncatingIfNeeded: timestamp >> 16)
+            packet[6] = UInt8(truncatingIfNeeded: timestamp >> 8)
+            packet[7] = UInt8(truncatingIfNeeded: timestamp)
+            packet.append(contentsOf: repeatElement(0, count: descriptor.encodedLength))
+            _ = packet.withUnsafeMutableBytes { descriptor.write(into: UnsafeMutableRawBufferPointer(rebasing: $0[header.count...])) }
+            // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
+            packet.append(index == 0 ? (isKey ? 0x10 : 0x11) : 0x00)
+            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &packet)
+            packet.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: filler))
             history.store(packet, sequence: sequence)
             packets.append(packet)
             bytesSent += packet.count

@@ -22,40 +22,41 @@ public struct MinHeap<Element: Comparable> {
     /// Adds an element.
     public mutating func push(_ element: Element) {
         storage.append(element)
-        var child = storage.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            if storage[child] < storage[parent] {
-                storage.swapAt(child, parent)
+        // Sift up by moving parents into the hole (no swaps, no per-access checks).
+        storage.withUnsafeMutableBufferPointer { heap in
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard element < heap[parent] else { break }
+                heap[child] = heap[parent]
                 child = parent
-            } else {
-                break
             }
+            heap[child] = element
         }
     }
 
     /// Removes and returns the smallest element.
     public mutating func popMin() -> Element? {
         guard !storage.isEmpty else { return nil }
-        if storage.count == 1 { return storage.removeLast() }
-        let top = storage[0]
-        storage[0] = storage.removeLast()
-        var parent = 0
-        let n = storage.count
-        while true {
-            let left = 2 * parent + 1
-            if left >= n { break }
-            let right = left + 1
-            var smallest = left
-            if right < n && storage[right] < storage[left] { smallest = right }
-            if storage[smallest] < storage[parent] {
-                storage.swapAt(smallest, parent)
+        let last = storage.removeLast()
+        guard !storage.isEmpty else { return last }
+        return storage.withUnsafeMutableBufferPointer { heap in
+            let top = heap[0]
+            // Sift `last` down from the root by moving smaller children into the hole.
+            let n = heap.count
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                if left >= n { break }
+                let right = left + 1
+                let smallest = right < n && heap[right] < heap[left] ? right : left
+                guard heap[smallest] < last else { break }
+                heap[parent] = heap[smallest]
                 parent = smallest
-            } else {
-                break
             }
+            heap[parent] = last
+            return top
         }
-        return top
     }
 
     /// Removes every element, keeping the capacity by default.

@@ -15,7 +15,8 @@ extension TrialRunner {
             "engine.probePacketsSent": Double(counters.probePacketsSent),
         ]
         return Self.collect(participants: world.participants, receivedBytes: world.receivedBytes,
-                            uplinks: world.uplinks.map(\.emulator.counters), downlinks: world.downlinks.map(\.emulator.counters),
+                            uplinks: world.uplinks.indices.map { world.uplinks[$0].counters },
+                            downlinks: world.downlinks.indices.map { world.downlinks[$0].counters },
                             engine: engineFigures,
                             measurements: measurements, layers: layers, estimate: estimate, spec: spec, end: end, mode: "simulated")
     }

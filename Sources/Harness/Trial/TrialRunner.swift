@@ -48,11 +48,11 @@ public struct TrialRunner: Sendable {
         let end = stopAt + drain
         let layers = LayerTracker()
         world.onEngineEvent = { event, now in layers.handle(event, now: now) }
-        if let recorder { world.onEngineIngress = { datagram, now in recorder.capture(datagram.bytes, now: now) } }
+        if let recorder { world.onEngineIngress = { bytes, now in recorder.capture(Array(bytes), now: now) } }
 
         // Participants and their links.
-        for member in try Self.makeParticipants(spec: spec, roles: roles, stopAt: stopAt, measurements: measurements,
-                                                traceDirectory: traceDirectory, random: &random) {
+        for member in try Self.makeParticipants(carrying: TrialWorld.Packet.self, spec: spec, roles: roles, stopAt: stopAt,
+                                                measurements: measurements, traceDirectory: traceDirectory, random: &random) {
             world.add(member.participant, uplink: member.uplink, downlink: member.downlink)
         }
         if let recorded {

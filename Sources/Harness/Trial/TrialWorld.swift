@@ -7,17 +7,26 @@ import Engine
 final class TrialWorld {
     typealias Datagram = SimulatedParticipant.Datagram
 
-    let engine: Engine
-    var participants: [SimulatedParticipant] = []
-    /// Links live in boxes so that reaching one never copies the emulator's state.
-    final class Link {
-        var emulator: LinkEmulator<Datagram>
-        init(_ emulator: LinkEmulator<Datagram>) { self.emulator = emulator }
+    /// A datagram on a link: its endpoints and the `store` slot holding its bytes. A plain value,
+    /// so links move it around without reference counting.
+    struct Packet {
+        var from: Endpoint
+        var to: Endpoint
+        var slot: Int32
     }
 
-    var uplinks: [Link] = []
-    var downlinks: [Link] = []
+    let engine: Engine
+    var participants: [SimulatedParticipant] = []
+    /// Each participant's uplink and downlink, by participant index; reached in place (never
+    /// copied out: an emulator holds queues and heaps).
+    let uplinks = InPlaceArray<LinkEmulator<Packet>>()
+    let downlinks = InPlaceArray<LinkEmulator<Packet>>()
+    /// Bytes of every datagram on a link.
+    let store = DatagramStore()
     private var participantByAddress: [UInt32: Int] = [:]
+    /// Each participant's address by index: simulated participants are numbered from one base
+    /// address, so `participant(at:)` usually finds the index by subtraction, without hashing.
+    private var addresses: [UInt32] = []
     private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
     private var scheduled: [Instant?] = []
     /// Media bytes each participant received, for its received bit rate.
@@ -25,7 +34,7 @@ final class TrialWorld {
     private(set) var eventsSeen: [EngineEvent] = []
     var onEngineEvent: ((EngineEvent, Instant) -> Void)?
     /// Sees every datagram the engine receives from a participant, before it does (SessionRecorder).
-    var onEngineIngress: ((Datagram, Instant) -> Void)?
+    var onEngineIngress: ((UnsafeRawBufferPointer, Instant) -> Void)?
 
     init(engine: Engine) {
         self.engine = engine
@@ -34,11 +43,17 @@ final class TrialWorld {
 
     var now: Instant { scheduler.now }
 
-    func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Datagram>, downlink: LinkEmulator<Datagram>) {
+    func add(_ participant: SimulatedParticipant, uplink: LinkEmulator<Packet>, downlink: LinkEmulator<Packet>) {
         participantByAddress[participant.sendEndpoint.address] = participants.count
+        addresses.append(participant.sendEndpoint.address)
         participants.append(participant)
-        uplinks.append(Link(uplink))
-        downlinks.append(Link(downlink))
+        var uplink = uplink
+        var downlink = downlink
+        // Dropped packets come back so that their slots are released.
+        uplink.keepsDroppedPayloads = true
+        downlink.keepsDroppedPayloads = true
+        uplinks.append(uplink)
+        downlinks.append(downlink)
         receivedBytes.append(BitrateMeter())
         scheduled.append(contentsOf: [nil, nil, nil])
     }
@@ -48,8 +63,8 @@ final class TrialWorld {
         if component == 0 { return engine.nextDeadline() }
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
-        case 0: return uplinks[index].emulator.nextDeadline()
-        case 1: return downlinks[index].emulator.nextDeadline()
+        case 0: return uplinks[index].nextDeadline()
+        case 1: return downlinks[index].nextDeadline()
         default: return participants[index].nextDeadline()
         }
     }
@@ -73,7 +88,8 @@ final class TrialWorld {
             guard let due = scheduled[component], due <= time else { continue }
             scheduled[component] = nil
             fire(component, at: time)
-            wake(component)
+            // The engine was woken by `drainEngine` already.
+            if component != 0 { wake(component) }
         }
         scheduler.advance(to: end)
     }
@@ -87,17 +103,19 @@ final class TrialWorld {
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
         case 0:
-            while let datagram = uplinks[index].emulator.poll(now: now) {
-                onEngineIngress?(datagram, now)
-                datagram.bytes.withUnsafeBytes {
-                    engine.handleDatagram(from: datagram.from, to: datagram.to, bytes: $0, now: now)
-                }
+            while let packet = uplinks[index].poll(now: now) {
+                let bytes = store.bytes(packet.slot)
+                onEngineIngress?(bytes, now)
+                engine.handleDatagram(from: packet.from, to: packet.to, bytes: bytes, now: now)
+                store.release(packet.slot)
                 drainEngine(now: now)
             }
         case 1:
-            while let datagram = downlinks[index].emulator.poll(now: now) {
-                receivedBytes[index].record(bytes: datagram.bytes.count, at: now)
-                participants[index].receive(datagram, now: now)
+            while let packet = downlinks[index].poll(now: now) {
+                let bytes = store.bytes(packet.slot)
+                receivedBytes[index].record(bytes: bytes.count, at: now)
+                participants[index].receive(bytes, now: now)
+                store.release(packet.slot)
             }
             flushOutbox(of: index, now: now)
             wake(3 + 3 * index)
@@ -108,19 +126,41 @@ final class TrialWorld {
     }
 
     private func flushOutbox(of index: Int, now: Instant) {
-        let outbox = participants[index].takeOutbox()
-        guard !outbox.isEmpty else { return }
-        for datagram in outbox { uplinks[index].emulator.send(datagram, size: datagram.bytes.count, now: now) }
-        wake(1 + 3 * index)
+        var sent = false
+        participants[index].drainOutbox { datagram in
+            let slot = store.store(datagram.bytes)
+            if let stamp = datagram.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
+            send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
+            sent = true
+        }
+        if sent { wake(1 + 3 * index) }
+    }
+
+    /// Offers a stored packet to a link, taking a reference for a duplicate and releasing what
+    /// the link dropped.
+    private func send(_ packet: Packet, on links: InPlaceArray<LinkEmulator<Packet>>, _ index: Int, now: Instant) {
+        let duplicated = links[index].counters.duplicated
+        links[index].send(packet, size: store.length(packet.slot), now: now)
+        if links[index].counters.duplicated != duplicated { store.retain(packet.slot) }
+        links[index].removeDroppedPayloads { store.release($0.slot) }
+    }
+
+    /// The index of the participant at `address`.
+    private func participant(at address: UInt32) -> Int? {
+        if let first = addresses.first, address >= first {
+            let guess = Int(address - first)
+            if guess < addresses.count, addresses[guess] == address { return guess }
+        }
+        return participantByAddress[address]
     }
 
     private func drainEngine(now: Instant) {
         while let output = engine.poll() {
             switch output {
             case .transmit(let transmit):
-                guard let index = participantByAddress[transmit.to.address] else { continue }
-                let datagram = Datagram(from: transmit.from, to: transmit.to, bytes: Array(transmit.bytes))
-                downlinks[index].emulator.send(datagram, size: datagram.bytes.count, now: now)
+                guard let index = participant(at: transmit.to.address) else { continue }
+                let slot = store.store(transmit.bytes)
+                send(Packet(from: transmit.from, to: transmit.to, slot: slot), on: downlinks, index, now: now)
                 wake(2 + 3 * index)
             case .event(let event):
                 onEngineEvent?(event, now)
