@@ -103,6 +103,7 @@ extension Engine {
         let info = MediaFrameInfo.inspect(payload: payload, mimeType: producer.codec.mimeType, isVideo: producer.isVideo)
         if stream.lastPacketAt.map({ now - $0 >= .seconds(1) }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
+        if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
                                    bytes: bytes.count, now: now)
         stream.meter(bytes: bytes.count, spatial: info.spatialLayer, temporal: info.temporalLayer, now: now)
@@ -310,6 +311,11 @@ extension Engine {
 
     func requestKeyFrame(producer: Producer, stream: Producer.Stream, now: Instant) {
         guard producer.isVideo else { return }
+        // A stream that is not arriving cannot answer; consumers ask again when it returns.
+        guard stream.isReceiving else {
+            counters.keyFrameRequestsToInactiveStreams += 1
+            return
+        }
         // A request (sent or delayed) may start a timer.
         streamTimersChanged = true
         guard stream.keyFrames.request(now: now) else { return }

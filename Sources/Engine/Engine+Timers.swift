@@ -41,6 +41,7 @@ extension Engine {
             if earliest == nil || candidate < earliest! { earliest = candidate }
         }
         consider(nextAllocationAt)
+        consider(nextActivityCheckAt)
         consider(congestionDeadline())
         if streamTimersChanged {
             streamTimersChanged = false
@@ -65,6 +66,7 @@ extension Engine {
     public func handleTimeout(now: Instant) {
         output.rewindIfDrained()
         streamTimersChanged = true
+        checkStreamActivity(now: now)
         for producer in producerList {
             for stream in producer.streams {
                 if let due = stream.nack.nextDeadline(), due <= now {

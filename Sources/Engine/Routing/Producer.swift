@@ -25,6 +25,13 @@ final class Producer {
         static let temporalSlots = 4
         var maxTemporalLayerSeen = 0
         var lastPacketAt: Instant?
+        /// Whether the encoding is arriving: set by its first packet, cleared once nothing came
+        /// for `inactivityInterval` (mediasoup `RtpStreamRecv` inactivity). Only receiving
+        /// streams can be selected by consumers or asked for key frames.
+        private(set) var isReceiving = false
+        /// Quality of what arrives (0...10): 0 while not receiving, else from the loss reported
+        /// in each receiver-report interval.
+        var score = StreamScore(initial: 0)
         /// When the stream started sending again after a pause of a second or more.
         var startedAt: Instant?
         var firSequence: UInt8 = 0
@@ -100,10 +107,35 @@ final class Producer {
             return total
         }
 
-        /// Whether the stream sent anything in the last second.
-        func isActive(now: Instant) -> Bool {
-            guard let last = lastPacketAt else { return false }
-            return now - last < .seconds(1)
+        /// A stream without packets for this long is inactive (mediasoup's `RtpStreamRecv`
+        /// `InactivityCheckInterval`, 1500 ms): a publisher paused the encoding (e.g. libwebrtc
+        /// stopping a simulcast layer its uplink estimate cannot carry) or its path broke.
+        static let inactivityInterval = Duration.milliseconds(1_500)
+
+        /// Marks the stream receiving (first packet, or first after a pause); returns whether
+        /// that is a change. The score restarts at 10, as mediasoup's does.
+        func markReceiving() -> Bool {
+            guard !isReceiving else { return false }
+            isReceiving = true
+            score.reset(to: 10)
+            return true
+        }
+
+        /// Marks the stream inactive when nothing arrived for `inactivityInterval` up to `now`;
+        /// returns whether that is a change. The score drops to 0 and pending key-frame requests
+        /// are dropped (the publisher will not answer them while the encoding is paused).
+        func checkInactivity(now: Instant) -> Bool {
+            guard isReceiving, let last = lastPacketAt, now - last >= Self.inactivityInterval else { return false }
+            isReceiving = false
+            score.reset(to: 0)
+            keyFrames.cancel()
+            return true
+        }
+
+        /// When the stream becomes inactive if nothing more arrives (nil when not receiving).
+        var inactiveAt: Instant? {
+            guard isReceiving, let last = lastPacketAt else { return nil }
+            return last + Self.inactivityInterval
         }
     }
 

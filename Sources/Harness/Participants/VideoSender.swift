@@ -23,6 +23,10 @@ struct VideoSender {
     /// Bytes sent, for bitrate accounting.
     private(set) var bytesSent = 0
     private(set) var keyFramesSent = 0
+    /// NACK answers sent and held back (once per RTT).
+    private(set) var retransmissions = SentPacketHistory.Counts()
+    /// Key-frame requests (PLI/FIR) received while the encoding was paused.
+    private(set) var keyFrameRequestsWhilePaused = 0
 
     init(ssrc: UInt32, rtxSSRC: UInt32, payloadType: UInt8, rtxPayloadType: UInt8, model: VideoFrameModel,
          random: inout SeededGenerator) {
@@ -36,7 +40,10 @@ struct VideoSender {
         pictureID = UInt16(truncatingIfNeeded: random.next()) & 0x7FFF
     }
 
-    mutating func requestKeyFrame() { keyFrameRequested = true }
+    mutating func requestKeyFrame() {
+        if !enabled { keyFrameRequestsWhilePaused += 1 }
+        keyFrameRequested = true
+    }
 
     /// Packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock).
     mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator) -> [[UInt8]] {
@@ -75,9 +82,11 @@ struct VideoSender {
         return packets
     }
 
-    /// RTX packets answering a NACK for `sequences` (those still in history).
-    mutating func retransmit(_ sequences: [UInt16]) -> [[UInt8]] {
-        let packets = history.rtxPackets(for: sequences, ssrc: rtxSSRC, payloadType: rtxPayloadType, rtxSequence: &rtxSequence)
+    /// RTX packets answering a NACK for `sequences` at `now` (those still in history and not
+    /// resent within `rtt`).
+    mutating func retransmit(_ sequences: [UInt16], now: Instant, rtt: Duration) -> [[UInt8]] {
+        let packets = history.rtxPackets(for: sequences, ssrc: rtxSSRC, payloadType: rtxPayloadType, rtxSequence: &rtxSequence,
+                                         now: now, rtt: rtt, counts: &retransmissions)
         bytesSent += packets.reduce(0) { $0 + $1.count }
         return packets
     }
