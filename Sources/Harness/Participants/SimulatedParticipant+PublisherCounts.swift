@@ -15,7 +15,7 @@ extension SimulatedParticipant {
     }
 
     /// Key-frame requests the engine sent for encodings this publisher had paused.
-    var keyFrameRequestsWhilePaused: Int {
-        (recorded?.keyFrameRequestsWhilePaused ?? 0) + video.reduce(0) { $0 + $1.keyFrameRequestsWhilePaused }
+    var pausedRequests: PausedEncodingRequests {
+        video.reduce(recorded?.pausedRequests ?? PausedEncodingRequests()) { $0 + $1.pausedRequests }
     }
 }

@@ -239,10 +239,10 @@ final class SimulatedParticipant {
                     send(rtx, to: engineSendEndpoint, now: now)
                 }
             case .pli(let pli):
-                video.indices.filter { video[$0].ssrc == pli.mediaSSRC }.forEach { video[$0].requestKeyFrame() }
+                video.indices.filter { video[$0].ssrc == pli.mediaSSRC }.forEach { video[$0].keyFrameRequestReceived(now: now) }
             case .fir(let fir):
                 for entry in fir.entries {
-                    video.indices.filter { video[$0].ssrc == entry.ssrc }.forEach { video[$0].requestKeyFrame() }
+                    video.indices.filter { video[$0].ssrc == entry.ssrc }.forEach { video[$0].keyFrameRequestReceived(now: now) }
                 }
             case .transportFeedback(let feedback):
                 uplinkEstimator.handleFeedback(feedback, now: now)

@@ -10,7 +10,8 @@ struct VideoSender {
     let payloadType: UInt8
     let rtxPayloadType: UInt8
     var model: VideoFrameModel
-    var enabled = true
+    /// Whether the encoding is sent (`setEnabled`).
+    private(set) var enabled = true
     private var sequence: UInt16
     private var rtxSequence: UInt16
     private var pictureID: UInt16
@@ -26,7 +27,7 @@ struct VideoSender {
     /// NACK answers sent and held back (once per RTT).
     private(set) var retransmissions = SentPacketHistory.Counts()
     /// Key-frame requests (PLI/FIR) received while the encoding was paused.
-    private(set) var keyFrameRequestsWhilePaused = 0
+    private(set) var pausedRequests = PausedEncodingRequests()
 
     init(ssrc: UInt32, rtxSSRC: UInt32, payloadType: UInt8, rtxPayloadType: UInt8, model: VideoFrameModel,
          random: inout SeededGenerator) {
@@ -40,9 +41,20 @@ struct VideoSender {
         pictureID = UInt16(truncatingIfNeeded: random.next()) & 0x7FFF
     }
 
-    mutating func requestKeyFrame() {
-        if !enabled { keyFrameRequestsWhilePaused += 1 }
-        keyFrameRequested = true
+    mutating func requestKeyFrame() { keyFrameRequested = true }
+
+    /// A key-frame request (PLI/FIR) from the engine at `now`.
+    mutating func keyFrameRequestReceived(now: Instant) {
+        pausedRequests.requestReceived(now: now)
+        requestKeyFrame()
+    }
+
+    /// Pauses or resumes the encoding at `now`; a resumed encoding starts with a key frame.
+    mutating func setEnabled(_ on: Bool, now: Instant) {
+        guard on != enabled else { return }
+        enabled = on
+        pausedRequests.setEnabled(on, now: now)
+        if on { requestKeyFrame() }
     }
 
     /// Packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock).

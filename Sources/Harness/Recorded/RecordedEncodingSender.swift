@@ -63,7 +63,7 @@ struct RecordedEncodingSender {
     /// NACK answers sent and held back (once per RTT).
     private(set) var retransmissions = SentPacketHistory.Counts()
     /// Key-frame requests (PLI/FIR) received while the encoding was paused.
-    private(set) var keyFrameRequestsWhilePaused = 0
+    private(set) var pausedRequests = PausedEncodingRequests()
     private(set) var bytesSent = 0
     private(set) var packetsSent = 0
     private(set) var lastTimestamp: UInt32 = 0
@@ -108,16 +108,17 @@ struct RecordedEncodingSender {
         keyFrameRequested = true
     }
 
-    /// A key-frame request (PLI/FIR) from the engine.
-    mutating func keyFrameRequestReceived() {
-        if !enabled { keyFrameRequestsWhilePaused += 1 }
+    /// A key-frame request (PLI/FIR) from the engine at `now`.
+    mutating func keyFrameRequestReceived(now: Instant) {
+        pausedRequests.requestReceived(now: now)
         requestKeyFrame()
     }
 
-    /// Pauses or resumes sending; a resumed encoding starts with a key frame.
-    mutating func setEnabled(_ on: Bool) {
+    /// Pauses or resumes sending at `now`; a resumed encoding starts with a key frame.
+    mutating func setEnabled(_ on: Bool, now: Instant) {
         guard on != enabled else { return }
         enabled = on
+        pausedRequests.setEnabled(on, now: now)
         if on { requestKeyFrame() }
     }
 

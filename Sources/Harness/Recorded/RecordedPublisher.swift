@@ -51,12 +51,12 @@ final class RecordedPublisher {
 
     /// Pauses the video encodings `target` cannot carry and resumes those it can
     /// (`SimulcastEncodingSwitch`; each stream's lowest encoding always sends).
-    func adaptEncodings(target: Bitrate) {
+    func adaptEncodings(target: Bitrate, now: Instant) {
         guard adaptsVideo else { return }
         let enabled = SimulcastEncodingSwitch.enabled(
             rates: allocationOrder.map { encodings[$0].rate }, current: allocationOrder.map { encodings[$0].enabled },
             alwaysOn: allocationOrder.map { encodings[$0].layer == 0 }, target: target)
-        for (position, index) in allocationOrder.enumerated() { encodings[index].setEnabled(enabled[position]) }
+        for (position, index) in allocationOrder.enumerated() { encodings[index].setEnabled(enabled[position], now: now) }
     }
 
     /// Reads every encoding's first packet.
@@ -94,13 +94,13 @@ final class RecordedPublisher {
             return encodings[index].retransmit(nack.lostSequenceNumbers, now: now, rtt: rtt)
         case .pli(let pli):
             guard let index = encodings.firstIndex(where: { $0.ssrc == pli.mediaSSRC }) else { return nil }
-            encodings[index].keyFrameRequestReceived()
+            encodings[index].keyFrameRequestReceived(now: now)
             return []
         case .fir(let fir):
             var matched = false
             for entry in fir.entries {
                 guard let index = encodings.firstIndex(where: { $0.ssrc == entry.ssrc }) else { continue }
-                encodings[index].keyFrameRequestReceived()
+                encodings[index].keyFrameRequestReceived(now: now)
                 matched = true
             }
             return matched ? [] : nil
@@ -118,7 +118,7 @@ final class RecordedPublisher {
     }
 
     /// Key-frame requests received for encodings while they were paused.
-    var keyFrameRequestsWhilePaused: Int { encodings.reduce(0) { $0 + $1.keyFrameRequestsWhilePaused } }
+    var pausedRequests: PausedEncodingRequests { encodings.reduce(PausedEncodingRequests()) { $0 + $1.pausedRequests } }
 
     /// Whether `ssrc` is one this publisher sends.
     func sends(ssrc: UInt32) -> Bool { encodings.contains { $0.ssrc == ssrc } }

@@ -63,7 +63,9 @@ extension TrialRunner {
         }
         metrics.extra["publisher.retransmissionsSent"] = Double(retransmissions.sent)
         metrics.extra["publisher.retransmissionsHeldBack"] = Double(retransmissions.suppressed)
-        metrics.extra["publisher.keyFrameRequestsWhilePaused"] = Double(participants.reduce(0) { $0 + $1.keyFrameRequestsWhilePaused })
+        let paused = participants.reduce(PausedEncodingRequests()) { $0 + $1.pausedRequests }
+        metrics.extra["publisher.keyFrameRequestsWhilePaused"] = Double(paused.whilePaused)
+        metrics.extra["publisher.keyFrameRequestsLongAfterPause"] = Double(paused.afterSettling)
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)
         metrics.extra["participants"] = Double(participants.count)
 
