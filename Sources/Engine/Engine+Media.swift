@@ -74,6 +74,10 @@ extension Engine {
         counters.rtpPacketsReceived += 1
         mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
                                      isRetransmission: false, bytes: bytes))
+        // Only original packets show the encoding is being sent (a paused one still answers NACKs).
+        let stream = producer.streams[incoming.streamIndex]
+        stream.lastOriginalPacketAt = now
+        if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
         receiveMedia(bytes, header: header, producer: producer, streamIndex: incoming.streamIndex, now: now)
     }
 
@@ -103,7 +107,6 @@ extension Engine {
         let info = MediaFrameInfo.inspect(payload: payload, mimeType: producer.codec.mimeType, isVideo: producer.isVideo)
         if stream.lastPacketAt.map({ now - $0 >= .seconds(1) }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
-        if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
                                    bytes: bytes.count, now: now)
         stream.meter(bytes: bytes.count, spatial: info.spatialLayer, temporal: info.temporalLayer, now: now)

@@ -25,6 +25,8 @@ final class Producer {
         static let temporalSlots = 4
         var maxTemporalLayerSeen = 0
         var lastPacketAt: Instant?
+        /// When the last original (not RTX) packet arrived: what activity is judged by.
+        var lastOriginalPacketAt: Instant?
         /// Whether the encoding is arriving: set by its first packet, cleared once nothing came
         /// for `inactivityInterval` (mediasoup `RtpStreamRecv` inactivity). Only receiving
         /// streams can be selected by consumers or asked for key frames.
@@ -125,7 +127,7 @@ final class Producer {
         /// returns whether that is a change. The score drops to 0 and pending key-frame requests
         /// are dropped (the publisher will not answer them while the encoding is paused).
         func checkInactivity(now: Instant) -> Bool {
-            guard isReceiving, let last = lastPacketAt, now - last >= Self.inactivityInterval else { return false }
+            guard isReceiving, let last = lastOriginalPacketAt, now - last >= Self.inactivityInterval else { return false }
             isReceiving = false
             score.reset(to: 0)
             keyFrames.cancel()
@@ -134,7 +136,7 @@ final class Producer {
 
         /// When the stream becomes inactive if nothing more arrives (nil when not receiving).
         var inactiveAt: Instant? {
-            guard isReceiving, let last = lastPacketAt else { return nil }
+            guard isReceiving, let last = lastOriginalPacketAt else { return nil }
             return last + Self.inactivityInterval
         }
     }
