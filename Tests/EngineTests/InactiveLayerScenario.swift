@@ -1,0 +1,105 @@
+import Engine
+import RTP
+import Testing
+
+/// A 3-layer simulcast producer whose top encoding stops (its publisher paused it) and comes
+/// back. The consumer on the top layer moves to layer 1 within the inactivity interval (1.5 s)
+/// plus one key-frame interval of layer 1 (1 s here; the engine's PLI is not answered on this
+/// bench), no key-frame request goes to the stopped encoding once it is inactive, its score is 0,
+/// and when it returns (with a key frame, as libwebrtc restarts a paused encoding) the consumer
+/// goes back up at that key frame.
+@Suite struct InactiveLayerScenario {
+    @Test func consumerLeavesAStoppedLayerAndReturnsWhenItComesBack() throws {
+        var profile = Profile()
+        profile.webRtcTransport.initialAvailableOutgoingBitrate = 50_000_000
+        let bench = EngineBench(profile: profile)
+        let publisher = Endpoint(127, 1, 0, 1, port: 5_000)
+        let subscriber = Endpoint(127, 1, 0, 2, port: 5_000)
+        let sendTransport = bench.engine.createTransport(remote: publisher)
+        let receiveTransport = bench.engine.createTransport(remote: subscriber)
+        let ssrcs: [UInt32] = [1_111, 2_222, 3_333]
+        let producer = try bench.engine.produce(on: sendTransport.id, ProducerOptions(
+            kind: .video, mimeType: "video/VP8", payloadType: 101,
+            encodings: ssrcs.map { ProducerEncoding(ssrc: $0, maxBitrate: 500_000) }))
+        let (consumer, _) = try bench.engine.consume(on: receiveTransport.id, ConsumerOptions(producer: producer))
+        // Every PLI the publisher receives: when, and for which encoding.
+        var plis: [(at: Instant, ssrc: UInt32)] = []
+        bench.onReceive = { endpoint, bytes, now in
+            guard endpoint == publisher, RTPDemux.isRTCP(bytes), let packets = try? RTCPPacket.parseCompound(bytes) else { return [] }
+            for case .pli(let pli) in packets { plis.append((now, pli.mediaSSRC)) }
+            return []
+        }
+        func pliCount(_ ssrc: UInt32, after: Instant = .zero) -> Int { plis.filter { $0.ssrc == ssrc && $0.at > after }.count }
+        // Nothing has arrived yet: no layer is selectable and no stream is asked for a key frame.
+        #expect(try bench.engine.arrivingEncodings(of: producer) == [false, false, false])
+
+        var streams = ssrcs.map { ssrc in
+            var stream = SyntheticVP8Stream(ssrc: ssrc, sequence: UInt16(ssrc))
+            stream.keyFrameInterval = 30
+            return stream
+        }
+        var timestamp: UInt32 = 1_000
+        var time = Instant.zero
+        func sendFrames(count: Int, layers: [Int], keyFrameOnLayer2: Bool = false) {
+            for frame in 0..<count {
+                for index in layers {
+                    let force = keyFrameOnLayer2 && index == 2 && frame == 0
+                    for packet in streams[index].nextFrame(timestamp: timestamp, forceKeyFrame: force) {
+                        bench.send(packet, from: publisher, to: sendTransport.local)
+                    }
+                }
+                timestamp &+= 2_970
+                time = time + .milliseconds(33)
+                bench.run(until: time)
+            }
+        }
+        func spatialChanges(after start: Instant) -> [(Instant, Int)] { changes.filter { $0.0 >= start } }
+        var changes: [(Instant, Int)] = []
+        var seenEvents = 0
+        func collectChanges() {
+            for event in bench.events[seenEvents...] {
+                if case .consumerLayersChanged(consumer, let layers?) = event { changes.append((bench.now, layers.spatialLayer)) }
+            }
+            seenEvents = bench.events.count
+        }
+
+        sendFrames(count: 90, layers: [0, 1, 2])
+        collectChanges()
+        #expect(try bench.engine.currentLayers(of: consumer)?.spatialLayer == 2)
+        #expect(try bench.engine.arrivingEncodings(of: producer) == [true, true, true])
+
+        // The publisher pauses the top encoding.
+        let stoppedAt = time
+        let pliBefore = pliCount(3_333)
+        var movedDownAt: Instant?
+        for _ in 0..<120 {
+            sendFrames(count: 1, layers: [0, 1])
+            collectChanges()
+            if movedDownAt == nil, try bench.engine.currentLayers(of: consumer)?.spatialLayer == 1 { movedDownAt = time }
+        }
+        let down = try #require(movedDownAt)
+        #expect(down - stoppedAt <= .milliseconds(2_600))
+        #expect(down - stoppedAt >= .milliseconds(1_500))
+        #expect(try bench.engine.arrivingEncodings(of: producer) == [true, true, false])
+        #expect(try bench.engine.streamScores(of: producer)[2] == 0)
+        // At most the requests sent before the stream was seen to stop; none after.
+        let pliAfterInactive = pliCount(3_333, after: stoppedAt + .milliseconds(1_600))
+        #expect(pliAfterInactive == 0)
+        #expect(pliCount(3_333) - pliBefore <= 1)
+        #expect(bench.engine.counters.streamsWentInactive == 1)
+
+        // The encoding comes back, starting with a key frame: the consumer goes up at once.
+        let resumedAt = time
+        for frame in 0..<30 {
+            sendFrames(count: 1, layers: [0, 1, 2], keyFrameOnLayer2: frame == 0)
+            collectChanges()
+        }
+        let up = try #require(spatialChanges(after: resumedAt).first { $0.1 == 2 })
+        // The key frame's packets reach the engine 20 ms after they are sent; `changes` has frame resolution.
+        #expect(up.0 - resumedAt <= .milliseconds(33))
+        #expect(try bench.engine.currentLayers(of: consumer)?.spatialLayer == 2)
+        #expect(try bench.engine.arrivingEncodings(of: producer) == [true, true, true])
+        #expect(try bench.engine.streamScores(of: producer)[2] == 10)
+    }
+
+}
