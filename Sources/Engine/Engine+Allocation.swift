@@ -103,7 +103,12 @@ extension Engine {
         let producer = consumer.producer
         let highestTemporal = producer.highestTemporalLayer
         while spatial <= preferred.spatialLayer {
-            let usable = Self.isArriving(spatial, of: producer)
+            var usable = Self.isArriving(spatial, of: producer)
+            // A simulcast stream that only just resumed is not taken above a lower one.
+            if usable, !producer.isSVC, let current, spatial > current.spatialLayer,
+               !producer.streams[spatial].hasBeenReceivingLongEnough(now: now) {
+                usable = false
+            }
             let maxTemporal = spatial == preferred.spatialLayer ? (preferred.temporalLayer ?? highestTemporal) : highestTemporal
             if usable && temporal <= maxTemporal {
                 return ConsumerLayers(spatialLayer: spatial, temporalLayer: temporal)

@@ -1,10 +1,12 @@
 extension Engine {
-    /// A packet of `stream` arrived. The first one (or the first after the stream went
-    /// inactive) makes it selectable: its score restarts at 10 and the consumers of a layered
-    /// producer are reallocated at once, so they can take the layer at this very packet if it is
-    /// a key frame. See docs/bitrate-allocation.md, "Inactive layers".
+    /// An original packet of `stream` arrived. The first one (or the first after the stream
+    /// went inactive) makes it selectable: its score restarts at 10 and the consumers of a
+    /// layered producer are reallocated at once, so they can take it at this very packet if it
+    /// is a key frame (a stream that resumed after a pause waits
+    /// `Producer.Stream.minimumReceivingTime` before it is taken above a lower one). See
+    /// docs/bitrate-allocation.md, "Inactive layers".
     func noteStreamReceiving(_ stream: Producer.Stream, producer: Producer, now: Instant) {
-        guard stream.markReceiving() else { return }
+        guard stream.markReceiving(now: now) else { return }
         emit(.producerStreamActivity(producer.id, encoding: stream.index, receiving: true))
         emit(.producerScore(producer.id, encoding: stream.index, score: stream.score.value))
         if let due = stream.inactiveAt, nextActivityCheckAt.map({ due < $0 }) ?? true { nextActivityCheckAt = due }

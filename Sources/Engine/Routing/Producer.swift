@@ -31,6 +31,9 @@ final class Producer {
         /// for `inactivityInterval` (mediasoup `RtpStreamRecv` inactivity). Only receiving
         /// streams can be selected by consumers or asked for key frames.
         private(set) var isReceiving = false
+        /// When the stream resumed after it had gone inactive (nil before any pause).
+        private(set) var resumedAt: Instant?
+        private var hasGoneInactive = false
         /// Quality of what arrives (0...10): 0 while not receiving, else from the loss reported
         /// in each receiver-report interval.
         var score = StreamScore(initial: 0)
@@ -114,11 +117,26 @@ final class Producer {
         /// stopping a simulcast layer its uplink estimate cannot carry) or its path broke.
         static let inactivityInterval = Duration.milliseconds(1_500)
 
-        /// Marks the stream receiving (first packet, or first after a pause); returns whether
-        /// that is a change. The score restarts at 10, as mediasoup's does.
-        func markReceiving() -> Bool {
+        /// A simulcast stream that resumed less than this ago is not chosen above a lower one
+        /// (mediasoup `SimulcastConsumer` `StreamMinActiveMs`, 2000 ms): a publisher that just
+        /// resumed an encoding on a marginal uplink may pause it again at once. Unlike mediasoup,
+        /// a stream's first start is exempt: at start-up every encoding begins with a key frame.
+        static let minimumReceivingTime = Duration.milliseconds(2_000)
+
+        /// Whether the stream is arriving and, if it resumed after a pause, has been for
+        /// `minimumReceivingTime` at `now`.
+        func hasBeenReceivingLongEnough(now: Instant) -> Bool {
+            guard isReceiving else { return false }
+            guard let resumedAt else { return true }
+            return now - resumedAt >= Self.minimumReceivingTime
+        }
+
+        /// Marks the stream receiving at `now` (first packet, or first after a pause); returns
+        /// whether that is a change. The score restarts at 10, as mediasoup's does.
+        func markReceiving(now: Instant) -> Bool {
             guard !isReceiving else { return false }
             isReceiving = true
+            if hasGoneInactive { resumedAt = now }
             score.reset(to: 10)
             return true
         }
@@ -129,6 +147,7 @@ final class Producer {
         func checkInactivity(now: Instant) -> Bool {
             guard isReceiving, let last = lastOriginalPacketAt, now - last >= Self.inactivityInterval else { return false }
             isReceiving = false
+            hasGoneInactive = true
             score.reset(to: 0)
             keyFrames.cancel()
             return true
