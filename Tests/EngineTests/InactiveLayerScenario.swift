@@ -89,6 +89,10 @@ import Testing
         #expect(down - stoppedAt >= .milliseconds(1_500))
         #expect(try bench.engine.arrivingEncodings(of: producer) == [true, true, false])
         #expect(try bench.engine.streamScores(of: producer)[2] == 0)
+        let listed = try bench.engine.producerSnapshot(producer)
+        #expect(listed.arriving == [true, true, false])
+        #expect(listed.scores[2] == 0)
+        #expect(try bench.engine.score(of: consumer).producerScores[2] == 0)
         // At most the requests sent before the stream was seen to stop; none after.
         let pliAfterInactive = pliCount(3_333, after: stoppedAt + .milliseconds(1_600))
         #expect(pliAfterInactive == 0)
