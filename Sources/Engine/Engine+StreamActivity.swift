@@ -22,13 +22,18 @@ extension Engine {
         for producer in producerList {
             var changed = false
             for stream in producer.streams {
-                if stream.checkInactivity(now: now) {
+                let lower = producer.isSimulcast && stream.index > 0 ? producer.streams[stream.index - 1] : nil
+                let lowerLast = lower.flatMap { $0.isReceiving ? $0.lastOriginalPacketAt : nil }
+                if stream.checkInactivity(now: now, lowerLastPacketAt: lowerLast) {
                     changed = true
                     counters.streamsWentInactive += 1
                     emit(.producerStreamActivity(producer.id, encoding: stream.index, receiving: false))
                     emit(.producerScore(producer.id, encoding: stream.index, score: stream.score.value))
                 }
-                if let at = stream.inactiveAt, next.map({ at < $0 }) ?? true { next = at }
+                // The quick check while the stream below arrives (later than now: a past time would
+                // spin), else the plain inactivity interval.
+                let quick = lower?.isReceiving == true ? stream.pausedAt.flatMap { $0 > now ? $0 : nil } : nil
+                if let at = quick ?? stream.inactiveAt, next.map({ at < $0 }) ?? true { next = at }
             }
             if changed && producer.isLayered { reallocateConsumers(of: producer, now: now) }
         }

@@ -144,8 +144,13 @@ final class Producer {
         /// Marks the stream inactive when nothing arrived for `inactivityInterval` up to `now`;
         /// returns whether that is a change. The score drops to 0 and pending key-frame requests
         /// are dropped (the publisher will not answer them while the encoding is paused).
-        func checkInactivity(now: Instant) -> Bool {
-            guard isReceiving, let last = lastOriginalPacketAt, now - last >= Self.inactivityInterval else { return false }
+        func checkInactivity(now: Instant, lowerLastPacketAt: Instant? = nil) -> Bool {
+            guard isReceiving, let last = lastOriginalPacketAt else { return false }
+            // Silent for `pausedLayerInterval` while the stream below still arrives (a packet
+            // within the last half of that interval).
+            let overtaken = now - last >= Self.pausedLayerInterval
+                && lowerLastPacketAt.map { $0 > last && now - $0 < Self.pausedLayerInterval / 2 } ?? false
+            guard overtaken || now - last >= Self.inactivityInterval else { return false }
             isReceiving = false
             hasGoneInactive = true
             score.reset(to: 0)
@@ -157,6 +162,20 @@ final class Producer {
         var inactiveAt: Instant? {
             guard isReceiving, let last = lastOriginalPacketAt else { return nil }
             return last + Self.inactivityInterval
+        }
+
+        /// A simulcast stream that sent nothing for this long while the stream below it kept
+        /// arriving is inactive without waiting for `inactivityInterval`: its publisher paused it
+        /// (sfulab's addition; mediasoup waits the full interval). Simulcast encodings of one
+        /// source share its frames, so an upper one silent for 15 frames at 30 fps while the
+        /// lower one goes on was switched off; a false alarm costs its consumers a move down and
+        /// `minimumReceivingTime` before they go back up.
+        static let pausedLayerInterval = Duration.milliseconds(500)
+
+        /// When an upper simulcast stream would be seen paused if the one below keeps arriving.
+        var pausedAt: Instant? {
+            guard isReceiving, let last = lastOriginalPacketAt else { return nil }
+            return last + Self.pausedLayerInterval
         }
     }
 
