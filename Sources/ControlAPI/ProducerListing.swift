@@ -33,8 +33,8 @@ public struct ProducerDescription: Codable, Sendable, Hashable {
     /// Score of each encoding, lowest first (0...10, 0 while it is not arriving; mediasoup's
     /// `producer.score`). Absent from servers that predate it.
     public var scores: [Int]?
-    /// Whether each encoding is arriving (packets within the last 1.5 s); consumers only get
-    /// arriving encodings.
+    /// Whether each encoding is arriving (docs/bitrate-allocation.md, "Inactive layers");
+    /// consumers only get arriving encodings.
     public var arriving: [Bool]?
     public var consumers: [ConsumerEntry]
 

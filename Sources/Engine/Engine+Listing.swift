@@ -23,7 +23,7 @@ public struct ProducerSnapshot: Sendable, Hashable {
     public var paused: Bool
     /// Score of each encoding, lowest first (0...10; 0 while it is not arriving).
     public var scores: [Int]
-    /// Whether each encoding is arriving (packets within the last 1.5 s).
+    /// Whether each encoding is arriving (docs/bitrate-allocation.md, "Inactive layers").
     public var arriving: [Bool]
     /// In creation order.
     public var consumers: [ConsumerEntry]

@@ -13,7 +13,8 @@ extension Engine {
         if producer.isLayered { reallocateConsumers(of: producer, now: now) }
     }
 
-    /// Marks streams with no packet for `Producer.Stream.inactivityInterval` inactive: their
+    /// Marks streams with no packet for `Producer.Stream.inactivityInterval` (or an upper
+    /// simulcast stream silent for `pausedLayerInterval` while the one below goes on) inactive: their
     /// score drops to 0, their pending key-frame requests are dropped, and the consumers of a
     /// layered producer move to the best layer still arriving. Schedules the next check.
     func checkStreamActivity(now: Instant) {

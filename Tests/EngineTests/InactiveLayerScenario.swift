@@ -9,7 +9,8 @@ import Testing
 /// encoding once it is inactive, and its score is 0. When it returns (with a key frame,
 /// as libwebrtc restarts a paused encoding) the consumer goes back up once it has been arriving
 /// for 2 s (mediasoup's `StreamMinActiveMs`), at the next allocation (every second) and the key
-/// frame it requests: within 3.1 s.
+/// frame it requests: within 3.1 s. When the publisher stops altogether, every stream goes
+/// inactive after 1.5 s and no key-frame request follows.
 @Suite struct InactiveLayerScenario {
     @Test func consumerLeavesAStoppedLayerAndReturnsWhenItComesBack() throws {
         var profile = Profile()
@@ -112,6 +113,18 @@ import Testing
         #expect(try bench.engine.currentLayers(of: consumer)?.spatialLayer == 2)
         #expect(try bench.engine.arrivingEncodings(of: producer) == [true, true, true])
         #expect(try bench.engine.streamScores(of: producer)[2] == 10)
+
+        // The publisher stops altogether: with nothing below to compare with, every stream goes
+        // inactive after the full 1.5 s, and nobody is asked for a key frame after that.
+        let silentFrom = time
+        bench.run(until: time + .milliseconds(1_400))
+        #expect(try bench.engine.arrivingEncodings(of: producer) == [true, true, true])
+        bench.run(until: silentFrom + .milliseconds(1_600))
+        #expect(try bench.engine.arrivingEncodings(of: producer) == [false, false, false])
+        let requestsBefore = plis.count
+        bench.run(until: silentFrom + .seconds(5))
+        #expect(plis.count == requestsBefore)
+        #expect(bench.engine.counters.streamsWentInactive == 4)
     }
 
 }

@@ -27,8 +27,9 @@ final class Producer {
         var lastPacketAt: Instant?
         /// When the last original (not RTX) packet arrived: what activity is judged by.
         var lastOriginalPacketAt: Instant?
-        /// Whether the encoding is arriving: set by its first packet, cleared once nothing came
-        /// for `inactivityInterval` (mediasoup `RtpStreamRecv` inactivity). Only receiving
+        /// Whether the encoding is arriving: set by its first original packet, cleared once
+        /// nothing came for `inactivityInterval` (mediasoup `RtpStreamRecv` inactivity), or for
+        /// `pausedLayerInterval` while the simulcast stream below still arrives. Only receiving
         /// streams can be selected by consumers or asked for key frames.
         private(set) var isReceiving = false
         /// When the stream resumed after it had gone inactive (nil before any pause).
@@ -141,8 +142,10 @@ final class Producer {
             return true
         }
 
-        /// Marks the stream inactive when nothing arrived for `inactivityInterval` up to `now`;
-        /// returns whether that is a change. The score drops to 0 and pending key-frame requests
+        /// Marks the stream inactive when nothing arrived for `inactivityInterval` up to `now`,
+        /// or for `pausedLayerInterval` while the stream below (`lowerLastPacketAt`: its last
+        /// original packet, nil unless it is arriving) still arrives; returns whether that is a
+        /// change. The score drops to 0 and pending key-frame requests
         /// are dropped (the publisher will not answer them while the encoding is paused).
         func checkInactivity(now: Instant, lowerLastPacketAt: Instant? = nil) -> Bool {
             guard isReceiving, let last = lastOriginalPacketAt else { return false }
