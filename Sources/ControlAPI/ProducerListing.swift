@@ -30,10 +30,16 @@ public struct ProducerDescription: Codable, Sendable, Hashable {
     /// from its first packet).
     public var encodings: [EncodingInfo]
     public var paused: Bool
+    /// Score of each encoding, lowest first (0...10, 0 while it is not arriving; mediasoup's
+    /// `producer.score`). Absent from servers that predate it.
+    public var scores: [Int]?
+    /// Whether each encoding is arriving (docs/bitrate-allocation.md, "Inactive layers");
+    /// consumers only get arriving encodings.
+    public var arriving: [Bool]?
     public var consumers: [ConsumerEntry]
 
     public init(id: Int, transport: Int, kind: MediaKind, mimeType: String, clockRate: Int, payloadType: UInt8, rtxPayloadType: UInt8?,
-                encodings: [EncodingInfo], paused: Bool, consumers: [ConsumerEntry]) {
+                encodings: [EncodingInfo], paused: Bool, scores: [Int]? = nil, arriving: [Bool]? = nil, consumers: [ConsumerEntry]) {
         self.id = id
         self.transport = transport
         self.kind = kind
@@ -43,6 +49,8 @@ public struct ProducerDescription: Codable, Sendable, Hashable {
         self.rtxPayloadType = rtxPayloadType
         self.encodings = encodings
         self.paused = paused
+        self.scores = scores
+        self.arriving = arriving
         self.consumers = consumers
     }
 
@@ -50,6 +58,7 @@ public struct ProducerDescription: Codable, Sendable, Hashable {
         self.init(id: snapshot.id.rawValue, transport: snapshot.transport.rawValue, kind: snapshot.kind, mimeType: snapshot.mimeType,
                   clockRate: snapshot.clockRate, payloadType: snapshot.payloadType, rtxPayloadType: snapshot.rtxPayloadType,
                   encodings: snapshot.encodings.map(EncodingInfo.init), paused: snapshot.paused,
+                  scores: snapshot.scores, arriving: snapshot.arriving,
                   consumers: snapshot.consumers.map { ConsumerEntry(id: $0.id.rawValue, transport: $0.transport.rawValue, paused: $0.paused) })
     }
 }

@@ -69,7 +69,10 @@ extension Engine {
         }
         for (index, consumer) in layered.enumerated() {
             let previousTarget = consumer.targetLayers
-            if let before = consumer.allowedLayers, assigned[index].map({ Self.order($0) < Self.order(before) }) ?? true {
+            // A move down because the layer stopped arriving is not a budget downgrade: the
+            // consumer may go back up as soon as it returns.
+            if let before = consumer.allowedLayers, assigned[index].map({ Self.order($0) < Self.order(before) }) ?? true,
+               Self.isArriving(before.spatialLayer, of: consumer.producer) {
                 consumer.lastDowngradeAt = now
             }
             consumer.allowedLayers = assigned[index]
@@ -84,8 +87,15 @@ extension Engine {
         layers.spatialLayer * 16 + (layers.temporalLayer ?? 2)
     }
 
+    /// Whether the stream carrying spatial layer `spatial` of `producer` is arriving (SVC: all
+    /// layers travel in stream 0).
+    static func isArriving(_ spatial: Int, of producer: Producer) -> Bool {
+        producer.streams[producer.isSVC ? 0 : min(spatial, producer.streams.count - 1)].isReceiving
+    }
+
     /// The next layer up from `current` in (spatial, temporal) order, within the consumer's
-    /// preference and over streams that are sending (or not yet seen).
+    /// preference and over streams that are arriving (never-seen and paused ones are skipped,
+    /// like mediasoup's layers whose stream score is 0).
     private func nextLayer(after current: ConsumerLayers?, for consumer: Consumer, now: Instant) -> ConsumerLayers? {
         let preferred = consumer.preferredLayers
         var spatial = current?.spatialLayer ?? 0
@@ -93,9 +103,12 @@ extension Engine {
         let producer = consumer.producer
         let highestTemporal = producer.highestTemporalLayer
         while spatial <= preferred.spatialLayer {
-            // SVC layers all travel in stream 0.
-            let stream = producer.streams[producer.isSVC ? 0 : spatial]
-            let usable = stream.lastPacketAt == nil || stream.isActive(now: now)
+            var usable = Self.isArriving(spatial, of: producer)
+            // A simulcast stream that only just resumed is not taken above a lower one.
+            if usable, !producer.isSVC, let current, spatial > current.spatialLayer,
+               !producer.streams[spatial].hasBeenReceivingLongEnough(now: now) {
+                usable = false
+            }
             let maxTemporal = spatial == preferred.spatialLayer ? (preferred.temporalLayer ?? highestTemporal) : highestTemporal
             if usable && temporal <= maxTemporal {
                 return ConsumerLayers(spatialLayer: spatial, temporalLayer: temporal)

@@ -21,6 +21,10 @@ public struct ProducerSnapshot: Sendable, Hashable {
     /// Current encodings, lowest first.
     public var encodings: [ProducerEncoding]
     public var paused: Bool
+    /// Score of each encoding, lowest first (0...10; 0 while it is not arriving).
+    public var scores: [Int]
+    /// Whether each encoding is arriving (docs/bitrate-allocation.md, "Inactive layers").
+    public var arriving: [Bool]
     /// In creation order.
     public var consumers: [ConsumerEntry]
 }
@@ -44,6 +48,7 @@ extension Engine {
                                  scalabilityMode: stream.declaredScalabilityMode ?? (producer.isSVC ? profile.producer.svcScalabilityMode : nil))
             },
             paused: producer.paused,
+            scores: producer.streams.map(\.score.value), arriving: producer.streams.map(\.isReceiving),
             consumers: producer.consumers.map { ProducerSnapshot.ConsumerEntry(id: $0.id, transport: $0.transport, paused: $0.paused) })
     }
 }

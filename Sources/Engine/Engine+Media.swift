@@ -74,6 +74,10 @@ extension Engine {
         counters.rtpPacketsReceived += 1
         mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
                                      isRetransmission: false, bytes: bytes))
+        // Only original packets show the encoding is being sent (a paused one still answers NACKs).
+        let stream = producer.streams[incoming.streamIndex]
+        stream.lastOriginalPacketAt = now
+        if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
         receiveMedia(bytes, header: header, producer: producer, streamIndex: incoming.streamIndex, now: now)
     }
 
@@ -325,6 +329,11 @@ extension Engine {
 
     func requestKeyFrame(producer: Producer, stream: Producer.Stream, now: Instant) {
         guard producer.isVideo else { return }
+        // A stream that is not arriving cannot answer; consumers ask again when it returns.
+        guard stream.isReceiving else {
+            counters.keyFrameRequestsToInactiveStreams += 1
+            return
+        }
         // A request (sent or delayed) may start a timer.
         streamTimersChanged = true
         guard stream.keyFrames.request(now: now) else { return }

@@ -53,9 +53,9 @@ extension Engine {
             guard let consumer = transport.consumersBySSRC[block.ssrc], consumer.parameters.ssrc == block.ssrc else { continue }
             let rtt = NTPTime.roundTrip(now: now, lastSenderReport: block.lastSenderReport,
                                         delaySinceLastSenderReport: block.delaySinceLastSenderReport)
-            let before = consumer.score
+            let before = consumer.score.value
             consumer.receiverReport(fractionLost: block.fractionLost, rtt: rtt)
-            if consumer.score != before { emit(.consumerScore(consumer.id, consumer.score)) }
+            if consumer.score.value != before { emit(.consumerScore(consumer.id, consumer.score.value)) }
         }
         // Publisher-side NACK timing keeps `feedback.nack.defaultRtt`: measuring the publisher
         // RTT needs RTCP XR (RRTR/DLRR, RFC 3611), which this engine does not speak yet.
@@ -109,8 +109,10 @@ extension Engine {
             for producer in transport.producers {
                 for stream in producer.streams {
                     guard let ssrc = stream.ssrc, stream.statistics.packetsReceived > 0 else { continue }
+                    let fractionLost = stream.statistics.takeFractionLost()
+                    updateScore(of: stream, producer: producer, fractionLost: fractionLost)
                     blocks.append(RTCPReportBlock(
-                        ssrc: ssrc, fractionLost: stream.statistics.takeFractionLost(),
+                        ssrc: ssrc, fractionLost: fractionLost,
                         cumulativeLost: Int32(stream.statistics.cumulativeLost),
                         extendedHighestSequenceNumber: UInt32(truncatingIfNeeded: stream.statistics.highestSequence),
                         jitter: stream.statistics.jitter, lastSenderReport: stream.statistics.lastSenderReportNTP,

@@ -41,6 +41,7 @@ extension Engine {
             if earliest == nil || candidate < earliest! { earliest = candidate }
         }
         consider(nextAllocationAt)
+        consider(nextActivityCheckAt)
         consider(congestionDeadline())
         if streamTimersChanged {
             streamTimersChanged = false
@@ -77,6 +78,7 @@ extension Engine {
         // stream has anything due and the scan is skipped.
         let streamsMayBeDue = streamTimersChanged || streamTimersDeadline.map { $0 <= now } ?? false
         streamTimersChanged = true
+        checkStreamActivity(now: now)
         if streamsMayBeDue {
             scanStreamTimers(now: now)
         }

@@ -65,6 +65,9 @@ public final class Engine {
     var streamTimersDeadline: Instant?
     var streamTimersChanged = true
     var nextAllocationAt: Instant?
+    /// When the first receiving producer stream would become inactive (a lower bound: later
+    /// packets only move it back). See `checkStreamActivity`.
+    var nextActivityCheckAt: Instant?
     /// Next congestion-control tick (REMB, probing), once a transport has traffic.
     var nextCongestionAt: Instant?
     /// Each transport's `refreshedCongestionDeadline()` and whether its pacer holds packets, by

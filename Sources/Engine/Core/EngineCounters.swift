@@ -28,6 +28,12 @@ public struct EngineCounters: Sendable, Hashable {
     public var retransmissionsSent = 0
     public var nacksSent = 0
     public var keyFrameRequestsSent = 0
+    /// Key-frame requests not sent because their stream was not arriving (never seen, or its
+    /// publisher paused it).
+    public var keyFrameRequestsToInactiveStreams = 0
+    /// Producer streams that stopped arriving (nothing for 1.5 s, or 500 ms while the simulcast
+    /// stream below went on) and were taken out of layer selection.
+    public var streamsWentInactive = 0
     /// Padding packets sent in probe clusters.
     public var probePacketsSent = 0
     /// Padding-only RTP packets received (probes from publishers).

@@ -4,6 +4,12 @@ public enum EngineEvent: Sendable, Hashable {
     case consumerLayersChanged(ConsumerID, ConsumerLayers?)
     /// A consumer's stream score changed (0...10, mediasoup semantics).
     case consumerScore(ConsumerID, Int)
+    /// A producer stream's score changed (0...10; 0 while it is not arriving).
+    case producerScore(ProducerID, encoding: Int, score: Int)
+    /// A producer stream started arriving (first packet, or first after a pause) or stopped
+    /// (nothing for 1.5 s, or 500 ms while the simulcast stream below went on); only arriving
+    /// streams can be forwarded or asked for key frames.
+    case producerStreamActivity(ProducerID, encoding: Int, receiving: Bool)
     /// The engine asked a producer for a key frame (PLI or FIR sent upstream).
     case keyFrameRequested(ProducerID, ssrc: UInt32)
     /// Audio levels of the loudest producers over the last interval, loudest first.

@@ -39,6 +39,13 @@ struct KeyFrameRequestManager {
         delayedUntil = nil
     }
 
+    /// The stream stopped arriving: forget pending and delayed requests (nothing is repeated
+    /// until a consumer asks again).
+    mutating func cancel() {
+        pendingSince = nil
+        delayedUntil = nil
+    }
+
     /// Whether a (delayed or repeated) request is due at `now`.
     mutating func handleTimeout(now: Instant) -> Bool {
         if let until = delayedUntil, now >= until {

@@ -61,7 +61,8 @@ final class Consumer {
     var lastOutputAt: Instant?
     var rtt: Duration
     var lastFractionLost: UInt8 = 0
-    var score = 10
+    /// The subscriber-side score (0...10) from the loss its receiver reports carry.
+    var score = StreamScore()
     var retransmissionsSent = 0
 
     init(id: ConsumerID, transport: TransportID, producer: Producer, parameters: ConsumerParameters,
@@ -253,8 +254,7 @@ final class Consumer {
     func receiverReport(fractionLost: UInt8, rtt measured: Duration?) {
         lastFractionLost = fractionLost
         if let measured, measured > .zero { rtt = measured }
-        // mediasoup-style score: 10 with no loss, dropping with the fraction lost.
-        let lossRate = Double(fractionLost) / 256
-        score = max(0, min(10, Int((10 * (1 - lossRate * 5)).rounded())))
+        // mediasoup `RtpStreamSend` score: round(10 × delivered⁴) per report, averaged.
+        score.record(StreamScore.sample(deliveredRatio: 1 - Double(fractionLost) / 256))
     }
 }

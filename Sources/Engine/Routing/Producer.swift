@@ -30,6 +30,19 @@ final class Producer {
         static let temporalSlots = 4
         var maxTemporalLayerSeen = 0
         var lastPacketAt: Instant?
+        /// When the last original (not RTX) packet arrived: what activity is judged by.
+        var lastOriginalPacketAt: Instant?
+        /// Whether the encoding is arriving: set by its first original packet, cleared once
+        /// nothing came for `inactivityInterval` (mediasoup `RtpStreamRecv` inactivity), or for
+        /// `pausedLayerInterval` while the simulcast stream below still arrives. Only receiving
+        /// streams can be selected by consumers or asked for key frames.
+        private(set) var isReceiving = false
+        /// When the stream resumed after it had gone inactive (nil before any pause).
+        private(set) var resumedAt: Instant?
+        private var hasGoneInactive = false
+        /// Quality of what arrives (0...10): 0 while not receiving, else from the loss reported
+        /// in each receiver-report interval.
+        var score = StreamScore(initial: 0)
         /// When the stream started sending again after a pause of a second or more.
         var startedAt: Instant?
         var firSequence: UInt8 = 0
@@ -130,10 +143,72 @@ final class Producer {
         /// Cumulative share of temporal layers 0, 0-1 and 0-2 in a declared bitrate.
         static let cumulativeTemporalShare = [0.4, 0.6, 1.0]
 
-        /// Whether the stream sent anything in the last second.
-        func isActive(now: Instant) -> Bool {
-            guard let last = lastPacketAt else { return false }
-            return now - last < .seconds(1)
+        /// A stream without packets for this long is inactive (mediasoup's `RtpStreamRecv`
+        /// `InactivityCheckInterval`, 1500 ms): a publisher paused the encoding (e.g. libwebrtc
+        /// stopping a simulcast layer its uplink estimate cannot carry) or its path broke.
+        static let inactivityInterval = Duration.milliseconds(1_500)
+
+        /// A simulcast stream that resumed less than this ago is not chosen above a lower one
+        /// (mediasoup `SimulcastConsumer` `StreamMinActiveMs`, 2000 ms): a publisher that just
+        /// resumed an encoding on a marginal uplink may pause it again at once. Unlike mediasoup,
+        /// a stream's first start is exempt: at start-up every encoding begins with a key frame.
+        static let minimumReceivingTime = Duration.milliseconds(2_000)
+
+        /// Whether the stream is arriving and, if it resumed after a pause, has been for
+        /// `minimumReceivingTime` at `now`.
+        func hasBeenReceivingLongEnough(now: Instant) -> Bool {
+            guard isReceiving else { return false }
+            guard let resumedAt else { return true }
+            return now - resumedAt >= Self.minimumReceivingTime
+        }
+
+        /// Marks the stream receiving at `now` (first packet, or first after a pause); returns
+        /// whether that is a change. The score restarts at 10, as mediasoup's does.
+        func markReceiving(now: Instant) -> Bool {
+            guard !isReceiving else { return false }
+            isReceiving = true
+            if hasGoneInactive { resumedAt = now }
+            score.reset(to: 10)
+            return true
+        }
+
+        /// Marks the stream inactive when nothing arrived for `inactivityInterval` up to `now`,
+        /// or for `pausedLayerInterval` while the stream below (`lowerLastPacketAt`: its last
+        /// original packet, nil unless it is arriving) still arrives; returns whether that is a
+        /// change. The score drops to 0 and pending key-frame requests
+        /// are dropped (the publisher will not answer them while the encoding is paused).
+        func checkInactivity(now: Instant, lowerLastPacketAt: Instant? = nil) -> Bool {
+            guard isReceiving, let last = lastOriginalPacketAt else { return false }
+            // Silent for `pausedLayerInterval` while the stream below still arrives (a packet
+            // within the last half of that interval).
+            let overtaken = now - last >= Self.pausedLayerInterval
+                && lowerLastPacketAt.map { $0 > last && now - $0 < Self.pausedLayerInterval / 2 } ?? false
+            guard overtaken || now - last >= Self.inactivityInterval else { return false }
+            isReceiving = false
+            hasGoneInactive = true
+            score.reset(to: 0)
+            keyFrames.cancel()
+            return true
+        }
+
+        /// When the stream becomes inactive if nothing more arrives (nil when not receiving).
+        var inactiveAt: Instant? {
+            guard isReceiving, let last = lastOriginalPacketAt else { return nil }
+            return last + Self.inactivityInterval
+        }
+
+        /// A simulcast stream that sent nothing for this long while the stream below it kept
+        /// arriving is inactive without waiting for `inactivityInterval`: its publisher paused it
+        /// (sfulab's addition; mediasoup waits the full interval). Simulcast encodings of one
+        /// source share its frames, so an upper one silent for 15 frames at 30 fps while the
+        /// lower one goes on was switched off; a false alarm costs its consumers a move down and
+        /// `minimumReceivingTime` before they go back up.
+        static let pausedLayerInterval = Duration.milliseconds(500)
+
+        /// When an upper simulcast stream would be seen paused if the one below keeps arriving.
+        var pausedAt: Instant? {
+            guard isReceiving, let last = lastOriginalPacketAt else { return nil }
+            return last + Self.pausedLayerInterval
         }
     }
 

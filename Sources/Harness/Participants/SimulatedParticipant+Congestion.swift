@@ -59,14 +59,11 @@ extension SimulatedParticipant {
     func adaptVideoLayers(now: Instant) {
         guard congestion.enabled else { return }
         let target = videoTarget
-        recorded?.adaptEncodings(target: target)
+        recorded?.adaptEncodings(target: target, now: now)
         guard video.count > 1 else { return }
         let enabled = SimulcastEncodingSwitch.enabled(rates: video.map(\.model.bitrate), current: video.map(\.enabled),
                                                       alwaysOn: video.indices.map { $0 == 0 }, target: target)
-        for index in video.indices where enabled[index] != video[index].enabled {
-            video[index].enabled = enabled[index]
-            if enabled[index] { video[index].requestKeyFrame() }
-        }
+        for index in video.indices { video[index].setEnabled(enabled[index], now: now) }
     }
 
     /// Padding-only RTX packets of the current probe cluster that are due.

@@ -60,6 +60,8 @@ final class SimulatedParticipant {
     var nextCongestionAt: Instant?
     var probe: (cluster: ProbeCluster, start: Instant, bytes: Int, packets: Int, next: Instant)?
     var probeRTXSequence: UInt16 = 0
+    /// Round trip to the engine on the send transport, for answering NACKs once per RTT.
+    private(set) var uplinkRoundTrip = PublisherRoundTrip()
 
     init(index: Int, role: ParticipantRole, random: SeededGenerator, measurements: MeasurementCollector,
          nackSettings: NackSettings, congestion: CongestionSettings = CongestionSettings(),
@@ -236,19 +238,21 @@ final class SimulatedParticipant {
     private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
         guard let packets = try? RTCPPacket.parseCompound(bytes) else { return }
         for packet in packets {
-            if let answer = recorded?.answer(packet) {
+            if let answer = recorded?.answer(packet, now: now, rtt: uplinkRoundTrip.current) {
                 for bytes in answer { send(bytes, to: engineSendEndpoint, now: now) }
                 continue
             }
             switch packet {
             case .nack(let nack):
                 guard let index = video.firstIndex(where: { $0.ssrc == nack.mediaSSRC }) else { continue }
-                for rtx in video[index].retransmit(nack.lostSequenceNumbers) { send(rtx, to: engineSendEndpoint, now: now) }
+                for rtx in video[index].retransmit(nack.lostSequenceNumbers, now: now, rtt: uplinkRoundTrip.current) {
+                    send(rtx, to: engineSendEndpoint, now: now)
+                }
             case .pli(let pli):
-                video.indices.filter { video[$0].ssrc == pli.mediaSSRC }.forEach { video[$0].requestKeyFrame() }
+                video.indices.filter { video[$0].ssrc == pli.mediaSSRC }.forEach { video[$0].keyFrameRequestReceived(now: now) }
             case .fir(let fir):
                 for entry in fir.entries {
-                    video.indices.filter { video[$0].ssrc == entry.ssrc }.forEach { video[$0].requestKeyFrame() }
+                    video.indices.filter { video[$0].ssrc == entry.ssrc }.forEach { video[$0].keyFrameRequestReceived(now: now) }
                 }
             case .transportFeedback(let feedback):
                 uplinkEstimator.handleFeedback(feedback, now: now)
@@ -260,6 +264,9 @@ final class SimulatedParticipant {
                 if let entry = streamBySSRC[report.ssrc], !entry.isRTX {
                     streams[entry.index].statistics.senderReportReceived(ntpMiddle: NTPTime.middle(report.ntpTimestamp), now: now)
                 }
+                uplinkRoundTrip.update(from: report.reportBlocks, isOwn: publishes(ssrc:), now: now)
+            case .receiverReport(let report):
+                uplinkRoundTrip.update(from: report.reportBlocks, isOwn: publishes(ssrc:), now: now)
             default:
                 continue
             }

@@ -10,7 +10,8 @@ struct VideoSender {
     let payloadType: UInt8
     let rtxPayloadType: UInt8
     var model: VideoFrameModel
-    var enabled = true
+    /// Whether the encoding is sent (`setEnabled`).
+    private(set) var enabled = true
     private var sequence: UInt16
     private var rtxSequence: UInt16
     private var pictureID: UInt16
@@ -28,6 +29,10 @@ struct VideoSender {
     /// Bytes sent, for bitrate accounting.
     private(set) var bytesSent = 0
     private(set) var keyFramesSent = 0
+    /// NACK answers sent and held back (once per RTT).
+    private(set) var retransmissions = SentPacketHistory.Counts()
+    /// Key-frame requests (PLI/FIR) received while the encoding was paused.
+    private(set) var pausedRequests = PausedEncodingRequests()
 
     init(ssrc: UInt32, rtxSSRC: UInt32, payloadType: UInt8, rtxPayloadType: UInt8, model: VideoFrameModel,
          random: inout SeededGenerator) {
@@ -45,6 +50,20 @@ struct VideoSender {
     }
 
     mutating func requestKeyFrame() { keyFrameRequested = true }
+
+    /// A key-frame request (PLI/FIR) from the engine at `now`.
+    mutating func keyFrameRequestReceived(now: Instant) {
+        pausedRequests.requestReceived(now: now)
+        requestKeyFrame()
+    }
+
+    /// Pauses or resumes the encoding at `now`; a resumed encoding starts with a key frame.
+    mutating func setEnabled(_ on: Bool, now: Instant) {
+        guard on != enabled else { return }
+        enabled = on
+        pausedRequests.setEnabled(on, now: now)
+        if on { requestKeyFrame() }
+    }
 
     /// Packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock).
     mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator) -> [[UInt8]] {
@@ -93,9 +112,11 @@ struct VideoSender {
         return packets
     }
 
-    /// RTX packets answering a NACK for `sequences` (those still in history).
-    mutating func retransmit(_ sequences: [UInt16]) -> [[UInt8]] {
-        let packets = history.rtxPackets(for: sequences, ssrc: rtxSSRC, payloadType: rtxPayloadType, rtxSequence: &rtxSequence)
+    /// RTX packets answering a NACK for `sequences` at `now` (those still in history and not
+    /// resent within `rtt`).
+    mutating func retransmit(_ sequences: [UInt16], now: Instant, rtt: Duration) -> [[UInt8]] {
+        let packets = history.rtxPackets(for: sequences, ssrc: rtxSSRC, payloadType: rtxPayloadType, rtxSequence: &rtxSequence,
+                                         now: now, rtt: rtt, counts: &retransmissions)
         bytesSent += packets.reduce(0) { $0 + $1.count }
         return packets
     }

@@ -60,6 +60,10 @@ struct RecordedEncodingSender {
     private var rtxSequence: UInt16
     private var keyFrameRequested = false
     private var history = SentPacketHistory()
+    /// NACK answers sent and held back (once per RTT).
+    private(set) var retransmissions = SentPacketHistory.Counts()
+    /// Key-frame requests (PLI/FIR) received while the encoding was paused.
+    private(set) var pausedRequests = PausedEncodingRequests()
     private(set) var bytesSent = 0
     private(set) var packetsSent = 0
     private(set) var lastTimestamp: UInt32 = 0
@@ -100,13 +104,21 @@ struct RecordedEncodingSender {
     }
 
     mutating func requestKeyFrame() {
-        if isVideo { keyFrameRequested = true }
+        guard isVideo else { return }
+        keyFrameRequested = true
     }
 
-    /// Pauses or resumes sending; a resumed encoding starts with a key frame.
-    mutating func setEnabled(_ on: Bool) {
+    /// A key-frame request (PLI/FIR) from the engine at `now`.
+    mutating func keyFrameRequestReceived(now: Instant) {
+        pausedRequests.requestReceived(now: now)
+        requestKeyFrame()
+    }
+
+    /// Pauses or resumes sending at `now`; a resumed encoding starts with a key frame.
+    mutating func setEnabled(_ on: Bool, now: Instant) {
         guard on != enabled else { return }
         enabled = on
+        pausedRequests.setEnabled(on, now: now)
         if on { requestKeyFrame() }
     }
 
@@ -206,10 +218,12 @@ struct RecordedEncodingSender {
         return bytes
     }
 
-    /// RTX packets answering a NACK for `sequences` (those still in the send history).
-    mutating func retransmit(_ sequences: [UInt16]) -> [[UInt8]] {
+    /// RTX packets answering a NACK for `sequences` at `now` (those still in the send history and
+    /// not resent within `rtt`).
+    mutating func retransmit(_ sequences: [UInt16], now: Instant, rtt: Duration) -> [[UInt8]] {
         guard let rtxSSRC, let rtxPayloadType else { return [] }
-        let packets = history.rtxPackets(for: sequences, ssrc: rtxSSRC, payloadType: rtxPayloadType, rtxSequence: &rtxSequence)
+        let packets = history.rtxPackets(for: sequences, ssrc: rtxSSRC, payloadType: rtxPayloadType, rtxSequence: &rtxSequence,
+                                         now: now, rtt: rtt, counts: &retransmissions)
         bytesSent += packets.reduce(0) { $0 + $1.count }
         return packets
     }

@@ -51,12 +51,12 @@ final class RecordedPublisher {
 
     /// Pauses the video encodings `target` cannot carry and resumes those it can
     /// (`SimulcastEncodingSwitch`; each stream's lowest encoding always sends).
-    func adaptEncodings(target: Bitrate) {
+    func adaptEncodings(target: Bitrate, now: Instant) {
         guard adaptsVideo else { return }
         let enabled = SimulcastEncodingSwitch.enabled(
             rates: allocationOrder.map { encodings[$0].rate }, current: allocationOrder.map { encodings[$0].enabled },
             alwaysOn: allocationOrder.map { encodings[$0].layer == 0 }, target: target)
-        for (position, index) in allocationOrder.enumerated() { encodings[index].setEnabled(enabled[position]) }
+        for (position, index) in allocationOrder.enumerated() { encodings[index].setEnabled(enabled[position], now: now) }
     }
 
     /// Reads every encoding's first packet.
@@ -84,22 +84,23 @@ final class RecordedPublisher {
         return packets
     }
 
-    /// Handles RTCP feedback for one of this publisher's SSRCs: RTX for a NACK, a key frame for
-    /// PLI/FIR. Returns the packets to send, or nil when the feedback is not for this publisher.
-    func answer(_ packet: RTCPPacket) -> [[UInt8]]? {
+    /// Handles RTCP feedback for one of this publisher's SSRCs at `now`: RTX for a NACK (a packet
+    /// at most once per `rtt`), a key frame for PLI/FIR. Returns the packets to send, or nil when
+    /// the feedback is not for this publisher.
+    func answer(_ packet: RTCPPacket, now: Instant, rtt: Duration) -> [[UInt8]]? {
         switch packet {
         case .nack(let nack):
             guard let index = encodings.firstIndex(where: { $0.ssrc == nack.mediaSSRC }) else { return nil }
-            return encodings[index].retransmit(nack.lostSequenceNumbers)
+            return encodings[index].retransmit(nack.lostSequenceNumbers, now: now, rtt: rtt)
         case .pli(let pli):
             guard let index = encodings.firstIndex(where: { $0.ssrc == pli.mediaSSRC }) else { return nil }
-            encodings[index].requestKeyFrame()
+            encodings[index].keyFrameRequestReceived(now: now)
             return []
         case .fir(let fir):
             var matched = false
             for entry in fir.entries {
                 guard let index = encodings.firstIndex(where: { $0.ssrc == entry.ssrc }) else { continue }
-                encodings[index].requestKeyFrame()
+                encodings[index].keyFrameRequestReceived(now: now)
                 matched = true
             }
             return matched ? [] : nil
@@ -107,6 +108,20 @@ final class RecordedPublisher {
             return nil
         }
     }
+
+    /// NACK answers sent and held back (once per RTT), over every encoding.
+    var retransmissions: SentPacketHistory.Counts {
+        encodings.reduce(into: SentPacketHistory.Counts()) {
+            $0.sent += $1.retransmissions.sent
+            $0.suppressed += $1.retransmissions.suppressed
+        }
+    }
+
+    /// Key-frame requests received for encodings while they were paused.
+    var pausedRequests: PausedEncodingRequests { encodings.reduce(PausedEncodingRequests()) { $0 + $1.pausedRequests } }
+
+    /// Whether `ssrc` is one this publisher sends.
+    func sends(ssrc: UInt32) -> Bool { encodings.contains { $0.ssrc == ssrc } }
 
     /// Sender reports for the encodings that have sent something.
     func senderReports(ntp: UInt64) -> [RTCPPacket] {

@@ -10,6 +10,8 @@ extension TrialRunner {
             "engine.retransmissionsSent": Double(counters.retransmissionsSent),
             "engine.nacksSent": Double(counters.nacksSent),
             "engine.keyFrameRequestsSent": Double(counters.keyFrameRequestsSent),
+            "engine.keyFrameRequestsToInactiveStreams": Double(counters.keyFrameRequestsToInactiveStreams),
+            "engine.streamsWentInactive": Double(counters.streamsWentInactive),
             "engine.packetsDropped": Double(counters.totalDropped),
             "engine.holesFilledWithPadding": Double(counters.holesFilledWithPadding),
             "engine.probePacketsSent": Double(counters.probePacketsSent),
@@ -56,6 +58,15 @@ extension TrialRunner {
         // Where the network lost them: a bottleneck queue overflowing on the way to the engine or from it.
         metrics.extra["network.uplinkQueueDrops"] = Double(uplinks.reduce(0) { $0 + $1.droppedByQueue })
         metrics.extra["network.downlinkQueueDrops"] = Double(downlinks.reduce(0) { $0 + $1.droppedByQueue })
+        let retransmissions = participants.reduce(into: SentPacketHistory.Counts()) {
+            $0.sent += $1.publisherRetransmissions.sent
+            $0.suppressed += $1.publisherRetransmissions.suppressed
+        }
+        metrics.extra["publisher.retransmissionsSent"] = Double(retransmissions.sent)
+        metrics.extra["publisher.retransmissionsHeldBack"] = Double(retransmissions.suppressed)
+        let paused = participants.reduce(PausedEncodingRequests()) { $0 + $1.pausedRequests }
+        metrics.extra["publisher.keyFrameRequestsWhilePaused"] = Double(paused.whilePaused)
+        metrics.extra["publisher.keyFrameRequestsLongAfterPause"] = Double(paused.afterSettling)
         metrics.extra["videoFramesDecoded"] = Double(measurements.videoFramesDecoded)
         metrics.extra["participants"] = Double(participants.count)
 
