@@ -3,8 +3,8 @@ import Engine
 import RTP
 
 /// A closed congestion-control loop in virtual time, for estimator scenarios: a greedy sender
-/// that sends exactly at the estimator's target (like an encoder following it) plus the probe
-/// clusters the estimator asks for, over a seeded `LinkEmulator` bottleneck to a receiver that
+/// that sends exactly at the estimator's target (like an encoder following it; or at most
+/// `mediaLimit`, like an application-limited one) plus the probe clusters the estimator asks for, over a seeded `LinkEmulator` bottleneck to a receiver that
 /// sends transport-cc feedback (serialized and parsed, as on the wire) back over a fixed delay.
 /// Time advances in 1 ms steps; nothing sleeps.
 struct CongestionLoop {
@@ -20,6 +20,10 @@ struct CongestionLoop {
     let returnDelay: Duration
     let capacity: (Instant) -> Bitrate
     private(set) var samples: [Sample] = []
+    /// Every probe result the estimator took from feedback: (time s, result).
+    private(set) var probeResults: [(time: Double, bitrate: Bitrate)] = []
+    /// Media never exceeds this rate (nil: the sender follows the target).
+    var mediaLimit: Bitrate?
     /// (time s, queuing delay ms at the bottleneck) of every delivered packet.
     private(set) var queueDelays: [(time: Double, milliseconds: Double)] = []
     private var returning: [(at: Instant, bytes: [UInt8])] = []
@@ -31,11 +35,12 @@ struct CongestionLoop {
     static let probePacketBytes = 300
 
     init(link: LinkProfile, schedule: [LinkChange] = [], initial: Bitrate = 300_000, seed: UInt64 = 1,
-         settings: CongestionSettings = CongestionSettings(), capacity: @escaping (Instant) -> Bitrate) throws {
+         settings: CongestionSettings = CongestionSettings(), traces: [String: BandwidthTrace] = [:],
+         capacity: @escaping (Instant) -> Bitrate) throws {
         estimator = SendSideBandwidthEstimator(initial: initial, min: 30_000, max: 20_000_000, settings: settings)
         estimator.setDesiredBitrate(20_000_000)
         self.link = try LinkEmulator(profile: link, generator: SeededGenerator(seed: seed), schedule: schedule,
-                                     traceDirectory: fixturesDirectory)
+                                     traces: traces, traceDirectory: fixturesDirectory)
         feedback = TransportFeedbackGenerator(interval: .milliseconds(Int64(settings.feedbackInterval)))
         returnDelay = .milliseconds(Int64(link.delay))
         self.capacity = capacity
@@ -45,7 +50,7 @@ struct CongestionLoop {
         while now < end {
             now = now + .milliseconds(1)
             // Media at the target, in whole packets.
-            mediaCredit += estimator.target.bytes(in: .milliseconds(1))
+            mediaCredit += min(estimator.target, mediaLimit ?? estimator.target).bytes(in: .milliseconds(1))
             while mediaCredit >= Double(Self.packetBytes) {
                 mediaCredit -= Double(Self.packetBytes)
                 send(bytes: Self.packetBytes, probeCluster: nil)
@@ -64,7 +69,13 @@ struct CongestionLoop {
             while let first = returning.first, first.at <= now {
                 returning.removeFirst()
                 guard let packets = try? RTCPPacket.parseCompound(first.bytes) else { continue }
-                for case .transportFeedback(let message) in packets { estimator.handleFeedback(message, now: now) }
+                for case .transportFeedback(let message) in packets {
+                    let before = estimator.probeResultCount
+                    estimator.handleFeedback(message, now: now)
+                    if estimator.probeResultCount > before, let result = estimator.lastProbeResult {
+                        probeResults.append((now.seconds, result))
+                    }
+                }
             }
             if now.nanoseconds % 100_000_000 == 0 {
                 estimator.process(now: now)
