@@ -4,8 +4,9 @@ import RTP
 
 /// A closed congestion-control loop in virtual time, for estimator scenarios: a greedy sender
 /// that sends exactly at the estimator's target (like an encoder following it; or at most
-/// `mediaLimit`, like an application-limited one) plus the probe clusters the estimator asks for, over a seeded `LinkEmulator` bottleneck to a receiver that
-/// sends transport-cc feedback (serialized and parsed, as on the wire) back over a fixed delay.
+/// `mediaLimit`, like an application-limited one) plus the probe clusters the estimator asks
+/// for, over a seeded `LinkEmulator` bottleneck to a receiver that sends transport-cc feedback
+/// (serialized and parsed, as on the wire) back over a fixed delay.
 /// Time advances in 1 ms steps; nothing sleeps.
 struct CongestionLoop {
     struct Sample {
@@ -35,12 +36,11 @@ struct CongestionLoop {
     static let probePacketBytes = 300
 
     init(link: LinkProfile, schedule: [LinkChange] = [], initial: Bitrate = 300_000, seed: UInt64 = 1,
-         settings: CongestionSettings = CongestionSettings(), traces: [String: BandwidthTrace] = [:],
-         capacity: @escaping (Instant) -> Bitrate) throws {
+         settings: CongestionSettings = CongestionSettings(), capacity: @escaping (Instant) -> Bitrate) throws {
         estimator = SendSideBandwidthEstimator(initial: initial, min: 30_000, max: 20_000_000, settings: settings)
         estimator.setDesiredBitrate(20_000_000)
         self.link = try LinkEmulator(profile: link, generator: SeededGenerator(seed: seed), schedule: schedule,
-                                     traces: traces, traceDirectory: fixturesDirectory)
+                                     traceDirectory: fixturesDirectory)
         feedback = TransportFeedbackGenerator(interval: .milliseconds(Int64(settings.feedbackInterval)))
         returnDelay = .milliseconds(Int64(link.delay))
         self.capacity = capacity

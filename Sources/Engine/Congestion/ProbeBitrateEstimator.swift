@@ -57,7 +57,8 @@ public struct ProbeBitrateEstimator: Sendable {
             lastArrival = Swift.max(lastArrival, arrival)
             bytes += packet.bytes
             packets += 1
-            if let previous, previous.arrival == arrival, abs((packet.sentAt - previous.sentAt).nanoseconds) >= ProbeBitrateEstimator.bunchSendGap.nanoseconds {
+            if let previous, previous.arrival == arrival,
+               abs((packet.sentAt - previous.sentAt).nanoseconds) >= ProbeBitrateEstimator.bunchSendGap.nanoseconds {
                 bunched = true
             }
             previous = (packet.sentAt, arrival)
@@ -113,9 +114,11 @@ public struct ProbeBitrateEstimator: Sendable {
         let receiveRate = Double(cluster.bytes - cluster.firstArrivalBytes) * 8 / arrivalSpan.secondsDouble
         // Over a path that delivers in bunches, the first arrival may have been held back: the
         // receive span then starts when the first packet could have arrived at the earliest.
-        var earliestFirstArrival = cluster.firstArrival
-        if cluster.bunched, let baseDelay { earliestFirstArrival = Swift.min(earliestFirstArrival, cluster.firstSend + baseDelay) }
-        let assuredReceiveRate = Double(cluster.bytes - cluster.firstArrivalBytes) * 8 / (cluster.lastArrival - earliestFirstArrival).secondsDouble
+        // (Queued packets on a fast link can also arrive together; the result is then lower than
+        // the link could carry, never higher.)
+        var spanStart = cluster.firstArrival
+        if cluster.bunched, let baseDelay { spanStart = Swift.min(spanStart, cluster.firstSend + baseDelay) }
+        let assuredReceiveRate = Double(cluster.bytes - cluster.firstArrivalBytes) * 8 / (cluster.lastArrival - spanStart).secondsDouble
         guard sendRate > 0, receiveRate > 0, receiveRate <= maxValidRatio * sendRate else { return nil }
         let result = assuredReceiveRate < minRatioForUnsaturatedLink * sendRate
             ? targetUtilization * assuredReceiveRate : min(sendRate, assuredReceiveRate)
