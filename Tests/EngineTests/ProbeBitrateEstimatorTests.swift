@@ -52,3 +52,21 @@ import Testing
         #expect(last.kbps <= 500)
     }
 }
+
+/// `BaseDelayTracker`: the smallest one-way delay over the current and the previous window.
+@Suite struct BaseDelayTrackerTests {
+    @Test func keepsTheSmallestDelayAndForgetsItAfterTwoWindows() {
+        var tracker = BaseDelayTracker(window: .seconds(10))
+        #expect(tracker.value == nil)
+        tracker.add(sentAt: .milliseconds(0), arrivedAt: .milliseconds(80))
+        tracker.add(sentAt: .milliseconds(100), arrivedAt: .milliseconds(140))
+        tracker.add(sentAt: .milliseconds(200), arrivedAt: .milliseconds(300))
+        #expect(tracker.value == .milliseconds(40))
+        // Next window: the 40 ms minimum still counts.
+        tracker.add(sentAt: .milliseconds(10_000), arrivedAt: .milliseconds(10_090))
+        #expect(tracker.value == .milliseconds(40))
+        // The window after: only the last two windows count.
+        tracker.add(sentAt: .milliseconds(20_100), arrivedAt: .milliseconds(20_190))
+        #expect(tracker.value == .milliseconds(90))
+    }
+}
