@@ -105,6 +105,7 @@ public struct SendSideBandwidthEstimator: Sendable {
 
         // Delay-based path.
         var probeResult: Bitrate?
+        let previousUsage = usage
         for packet in received {
             baseDelay.add(sentAt: packet.sentAt, arrivedAt: packet.arrivedAt!)
             probeEstimator.baseDelay = baseDelay.value
@@ -127,7 +128,12 @@ public struct SendSideBandwidthEstimator: Sendable {
 
         // Loss-based path.
         lossController.update(received: received.count, lost: lost, delayBased: rateControl.bitrate, rtt: rtt, now: now)
+        let previousTarget = target
         target = Swift.min(Swift.max(Swift.min(rateControl.bitrate, lossController.bitrate), minBitrate), maxBitrate)
+        probes.estimateChanged(from: previousTarget, to: target, now: now)
+        if previousUsage != .normal, usage == .normal {
+            probes.recoveredFromOveruse(estimate: target, applicationLimited: applicationLimited.isLimited, now: now)
+        }
         return target
     }
 }
