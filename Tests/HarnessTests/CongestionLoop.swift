@@ -3,9 +3,10 @@ import Engine
 import RTP
 
 /// A closed congestion-control loop in virtual time, for estimator scenarios: a greedy sender
-/// that sends exactly at the estimator's target (like an encoder following it) plus the probe
-/// clusters the estimator asks for, over a seeded `LinkEmulator` bottleneck to a receiver that
-/// sends transport-cc feedback (serialized and parsed, as on the wire) back over a fixed delay.
+/// that sends exactly at the estimator's target (like an encoder following it; or at most
+/// `mediaLimit`, like an application-limited one) plus the probe clusters the estimator asks
+/// for, over a seeded `LinkEmulator` bottleneck to a receiver that sends transport-cc feedback
+/// (serialized and parsed, as on the wire) back over a fixed delay.
 /// Time advances in 1 ms steps; nothing sleeps.
 struct CongestionLoop {
     struct Sample {
@@ -20,6 +21,10 @@ struct CongestionLoop {
     let returnDelay: Duration
     let capacity: (Instant) -> Bitrate
     private(set) var samples: [Sample] = []
+    /// Every probe result the estimator took from feedback: (time s, result).
+    private(set) var probeResults: [(time: Double, bitrate: Bitrate)] = []
+    /// Media never exceeds this rate (nil: the sender follows the target).
+    var mediaLimit: Bitrate?
     /// (time s, queuing delay ms at the bottleneck) of every delivered packet.
     private(set) var queueDelays: [(time: Double, milliseconds: Double)] = []
     private var returning: [(at: Instant, bytes: [UInt8])] = []
@@ -45,7 +50,7 @@ struct CongestionLoop {
         while now < end {
             now = now + .milliseconds(1)
             // Media at the target, in whole packets.
-            mediaCredit += estimator.target.bytes(in: .milliseconds(1))
+            mediaCredit += min(estimator.target, mediaLimit ?? estimator.target).bytes(in: .milliseconds(1))
             while mediaCredit >= Double(Self.packetBytes) {
                 mediaCredit -= Double(Self.packetBytes)
                 send(bytes: Self.packetBytes, probeCluster: nil)
@@ -64,7 +69,13 @@ struct CongestionLoop {
             while let first = returning.first, first.at <= now {
                 returning.removeFirst()
                 guard let packets = try? RTCPPacket.parseCompound(first.bytes) else { continue }
-                for case .transportFeedback(let message) in packets { estimator.handleFeedback(message, now: now) }
+                for case .transportFeedback(let message) in packets {
+                    let before = estimator.probeResultCount
+                    estimator.handleFeedback(message, now: now)
+                    if estimator.probeResultCount > before, let result = estimator.lastProbeResult {
+                        probeResults.append((now.seconds, result))
+                    }
+                }
             }
             if now.nanoseconds % 100_000_000 == 0 {
                 estimator.process(now: now)

@@ -21,6 +21,7 @@ public struct SendSideBandwidthEstimator: Sendable {
     private var lossController: LossBasedController
     private var acknowledged = AcknowledgedBitrateEstimator()
     private var probeEstimator = ProbeBitrateEstimator()
+    private var baseDelay = BaseDelayTracker()
     public private(set) var probes: ProbeController
     public private(set) var applicationLimited = ApplicationLimitedDetector()
     private var unwrapper = SequenceNumberUnwrapper()
@@ -32,6 +33,9 @@ public struct SendSideBandwidthEstimator: Sendable {
     public private(set) var target: Bitrate
     /// The last detector state.
     public private(set) var usage = BandwidthUsage.normal
+    /// The last probe result and how many feedback messages carried one.
+    public private(set) var lastProbeResult: Bitrate?
+    public private(set) var probeResultCount = 0
 
     /// - Parameters:
     ///   - initial: `initialAvailableOutgoingBitrate`; `min`/`max`: the transport's bounds.
@@ -67,7 +71,11 @@ public struct SendSideBandwidthEstimator: Sendable {
     }
 
     /// The next probe cluster to send, if any.
-    public mutating func takeProbeCluster() -> ProbeCluster? { probes.takeCluster() }
+    public mutating func takeProbeCluster() -> ProbeCluster? {
+        guard let cluster = probes.takeCluster() else { return nil }
+        probeEstimator.register(cluster)
+        return cluster
+    }
 
     /// Handles one transport-cc feedback message received at `now`; returns the new target.
     @discardableResult
@@ -97,7 +105,10 @@ public struct SendSideBandwidthEstimator: Sendable {
 
         // Delay-based path.
         var probeResult: Bitrate?
+        let previousUsage = usage
         for packet in received {
+            baseDelay.add(sentAt: packet.sentAt, arrivedAt: packet.arrivedAt!)
+            probeEstimator.baseDelay = baseDelay.value
             if let result = probeEstimator.add(packet) { probeResult = result }
             guard let deltas = interArrival.add(sentAt: packet.sentAt, arrivedAt: packet.arrivedAt!, bytes: packet.bytes) else { continue }
             let trend = trendline.update(deltas: deltas, arrivedAt: packet.arrivedAt!)
@@ -109,11 +120,20 @@ public struct SendSideBandwidthEstimator: Sendable {
         } else {
             rateControl.update(usage, throughput: acknowledged.bitrate, now: now)
         }
-        if let probeResult { probes.probeResult(probeResult, now: now) }
+        if let probeResult {
+            probes.probeResult(probeResult, now: now)
+            lastProbeResult = probeResult
+            probeResultCount += 1
+        }
 
         // Loss-based path.
         lossController.update(received: received.count, lost: lost, delayBased: rateControl.bitrate, rtt: rtt, now: now)
+        let previousTarget = target
         target = Swift.min(Swift.max(Swift.min(rateControl.bitrate, lossController.bitrate), minBitrate), maxBitrate)
+        probes.estimateChanged(from: previousTarget, to: target, now: now)
+        if previousUsage != .normal, usage == .normal {
+            probes.recoveredFromOveruse(estimate: target, applicationLimited: applicationLimited.isLimited, now: now)
+        }
         return target
     }
 }
