@@ -13,17 +13,9 @@ import Testing
 /// inactive after 1.5 s and no key-frame request follows.
 @Suite struct InactiveLayerScenario {
     @Test func consumerLeavesAStoppedLayerAndReturnsWhenItComesBack() throws {
-        var profile = Profile()
-        profile.webRtcTransport.initialAvailableOutgoingBitrate = 50_000_000
-        let bench = EngineBench(profile: profile)
-        let publisher = Endpoint(127, 1, 0, 1, port: 5_000)
-        let subscriber = Endpoint(127, 1, 0, 2, port: 5_000)
-        let sendTransport = bench.engine.createTransport(remote: publisher)
-        let receiveTransport = bench.engine.createTransport(remote: subscriber)
-        let ssrcs: [UInt32] = [1_111, 2_222, 3_333]
-        let producer = try bench.engine.produce(on: sendTransport.id, ProducerOptions(
-            kind: .video, mimeType: "video/VP8", payloadType: 101,
-            encodings: ssrcs.map { ProducerEncoding(ssrc: $0, maxBitrate: 500_000) }))
+        let room = try SimulcastRoom()
+        let (bench, publisher, sendTransport, receiveTransport, ssrcs, producer) =
+            (room.bench, room.publisher, room.sendTransport, room.receiveTransport, room.ssrcs, room.producer)
         let (consumer, _) = try bench.engine.consume(on: receiveTransport.id, ConsumerOptions(producer: producer))
         // Every PLI the publisher receives: when, and for which encoding.
         // The publisher answers each with a key frame on that encoding's next frame.

@@ -6,17 +6,9 @@ import Testing
 /// starts at a key frame, has continuous sequence numbers and monotonic timestamps throughout.
 @Suite struct SimulcastLayerSwitchScenario {
     @Test func switchingPreferredLayersKeepsOneContinuousStream() throws {
-        var profile = Profile()
-        profile.webRtcTransport.initialAvailableOutgoingBitrate = 50_000_000
-        let bench = EngineBench(profile: profile)
-        let publisher = Endpoint(127, 1, 0, 1, port: 5_000)
-        let subscriber = Endpoint(127, 1, 0, 2, port: 5_000)
-        let sendTransport = bench.engine.createTransport(remote: publisher)
-        let receiveTransport = bench.engine.createTransport(remote: subscriber)
-        let ssrcs: [UInt32] = [1_111, 2_222, 3_333]
-        let producer = try bench.engine.produce(on: sendTransport.id, ProducerOptions(
-            kind: .video, mimeType: "video/VP8", payloadType: 101,
-            encodings: ssrcs.map { ProducerEncoding(ssrc: $0, maxBitrate: 500_000) }))
+        let room = try SimulcastRoom()
+        let (bench, publisher, subscriber, sendTransport, receiveTransport, ssrcs, producer) =
+            (room.bench, room.publisher, room.subscriber, room.sendTransport, room.receiveTransport, room.ssrcs, room.producer)
         let (consumer, parameters) = try bench.engine.consume(
             on: receiveTransport.id,
             ConsumerOptions(producer: producer, preferredLayers: ConsumerLayers(spatialLayer: 0, temporalLayer: 2)))
