@@ -42,6 +42,8 @@ let package = Package(
         // forwarding time, docs/benchmarks.md); debug builds, which run the tests, keep them.
         .target(name: "Engine", dependencies: ["RTP"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // DTLS 1.2 handshakes for DTLS-SRTP on OpenSSL and SRTP on libsrtp2, sans-IO (docs/dtls-srtp.md).
+        .target(name: "DTLSSRTP", dependencies: ["COpenSSL", "CSRTP", "Engine"]),
         // Real media: libopus and libvpx encoders/decoders, workload files.
         .target(name: "Media", dependencies: ["RTP", "COpus", "CVPX"]),
         // Virtual-time scheduler, network emulator, simulated participants, metric collectors.
@@ -95,7 +97,7 @@ let package = Package(
         ]),
         // Thin command-line front end.
         .executableTarget(name: "sfulab", dependencies: [
-            "Tuner", "Harness", "LiveHarness", "LiveRecorder", "Engine", "CAllocationCounter", "EngineServer", "EngineClient",
+            "Tuner", "Harness", "LiveHarness", "LiveRecorder", "Engine", "CAllocationCounter", "EngineServer", "EngineClient", "DTLSSRTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -105,6 +107,7 @@ let package = Package(
             "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
+        .testTarget(name: "DTLSSRTPTests", dependencies: ["DTLSSRTP", "Engine", "CSRTP", "CAllocationCounter"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),

@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/bio.h>
 #include <openssl/x509.h>
+#include <openssl/pem.h>
+#include <openssl/srtp.h>
 
 /* Function-like macros in OpenSSL 3.0 that Swift cannot call directly. */
 static inline long sfulab_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
@@ -19,4 +21,10 @@ static inline long sfulab_SSL_CTX_set_read_ahead(SSL_CTX *ctx, long yes) { retur
 static inline long sfulab_BIO_get_mem_data(BIO *bio, char **pp) { return BIO_get_mem_data(bio, pp); }
 static inline long sfulab_DTLSv1_handle_timeout(SSL *ssl) { return DTLSv1_handle_timeout(ssl); }
 static inline long sfulab_DTLSv1_get_timeout(SSL *ssl, struct timeval *tv) { return DTLSv1_get_timeout(ssl, tv); }
+/* Used by the DTLSSRTP module's datagram BIO and endpoint. */
+static inline long sfulab_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return SSL_CTX_set_max_proto_version(ctx, version);
+}
+static inline void sfulab_BIO_set_retry_read(BIO *bio) { BIO_set_retry_read(bio); }
+static inline void sfulab_BIO_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
 #endif
