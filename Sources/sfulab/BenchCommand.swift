@@ -12,8 +12,8 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine: per forwarded packet in the core (forward) and on real sockets (live).",
-        subcommands: [Forward.self, Live.self])
+        abstract: "Measure the engine: per forwarded packet in the core (forward) and on real sockets (live); SRTP per packet (srtp).",
+        subcommands: [Forward.self, Live.self, SRTP.self])
 
     /// `sfulab bench forward`: the forwarding hot path, no I/O (see `ForwardBenchmark`).
     struct Forward: ParsableCommand {
