@@ -14,7 +14,7 @@ public struct SRTPBenchmarkReport: Codable, Sendable {
     public var nanosecondsPerUnprotect: Double
     /// Heap allocations per packet (protect + unprotect) over all runs; nil if not counted.
     public var allocationsPerPacket: Double?
-    /// Microseconds for one in-memory DTLS 1.2 handshake negotiating this suite (both sides).
+    /// Microseconds for one in-memory DTLS 1.2 handshake negotiating this suite (both sides; median).
     public var handshakeMicroseconds: Double
     /// "debug" or "release".
     public var build: String

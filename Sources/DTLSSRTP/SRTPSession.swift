@@ -76,43 +76,35 @@ public final class SRTPSession {
 
     /// Convenience for arrays: protects `packet` (grown for the trailer) in place.
     public func protectRTP(_ packet: inout [UInt8]) throws(SRTPError) {
-        let length = packet.count
-        packet.append(contentsOf: repeatElement(0, count: profile.rtpOverhead))
-        let result = packet.withUnsafeMutableBytes { buffer in
-            Result { () throws(SRTPError) in try protectRTP(buffer, length: length) }
-        }
-        try finish(&packet, result, original: length)
+        try inPlace(&packet, growth: profile.rtpOverhead, protectRTP)
     }
 
     /// Convenience for arrays: unprotects `packet` in place (shrunk to the RTP length).
     public func unprotectRTP(_ packet: inout [UInt8]) throws(SRTPError) {
-        let result = packet.withUnsafeMutableBytes { buffer in
-            Result { () throws(SRTPError) in try unprotectRTP(buffer, length: buffer.count) }
-        }
-        try finish(&packet, result, original: packet.count)
+        try inPlace(&packet, growth: 0, unprotectRTP)
     }
 
     /// Convenience for arrays: protects `packet` (grown for the trailer) in place.
     public func protectRTCP(_ packet: inout [UInt8]) throws(SRTPError) {
-        let length = packet.count
-        packet.append(contentsOf: repeatElement(0, count: profile.rtcpOverhead))
-        let result = packet.withUnsafeMutableBytes { buffer in
-            Result { () throws(SRTPError) in try protectRTCP(buffer, length: length) }
-        }
-        try finish(&packet, result, original: length)
+        try inPlace(&packet, growth: profile.rtcpOverhead, protectRTCP)
     }
 
     /// Convenience for arrays: unprotects `packet` in place (shrunk to the RTCP length).
     public func unprotectRTCP(_ packet: inout [UInt8]) throws(SRTPError) {
-        let result = packet.withUnsafeMutableBytes { buffer in
-            Result { () throws(SRTPError) in try unprotectRTCP(buffer, length: buffer.count) }
-        }
-        try finish(&packet, result, original: packet.count)
+        try inPlace(&packet, growth: 0, unprotectRTCP)
     }
 
     // MARK: - Internals
 
-    private func finish(_ packet: inout [UInt8], _ result: Result<Int, SRTPError>, original: Int) throws(SRTPError) {
+    /// Runs a buffer operation on an array grown by `growth` bytes, then trims it to the result
+    /// (or back to its original length on error).
+    private func inPlace(_ packet: inout [UInt8], growth: Int,
+                         _ operation: (UnsafeMutableRawBufferPointer, Int) throws(SRTPError) -> Int) throws(SRTPError) {
+        let original = packet.count
+        packet.append(contentsOf: repeatElement(0, count: growth))
+        let result = packet.withUnsafeMutableBytes { buffer in
+            Result { () throws(SRTPError) in try operation(buffer, original) }
+        }
         switch result {
         case .success(let length): packet.removeLast(packet.count - length)
         case .failure(let error):

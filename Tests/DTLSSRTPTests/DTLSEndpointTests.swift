@@ -129,7 +129,7 @@ import Testing
     @Test func garbageIsCountedAndDropped() throws {
         let pair = try DTLSPair()
         pair.client.start(now: pair.now)
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         var garbage: [[UInt8]] = [[], [22], [0x80, 0x60, 0, 1], Array(repeating: 0xFF, count: 1500),
                                   [22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 200]]  // a record longer than its datagram
         for _ in 0..<200 {
@@ -192,15 +192,3 @@ import Testing
     }
 }
 
-/// A small seeded generator for reproducible garbage.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
