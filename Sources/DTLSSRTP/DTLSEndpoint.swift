@@ -50,15 +50,15 @@ public final class DTLSEndpoint {
     /// that accepts only a peer certificate with `remoteFingerprint`.
     /// - Parameters:
     ///   - mtu: link MTU in bytes (256...65507; 1200 keeps DTLS flights under any path MTU).
-    ///   - initialRetransmissionTimeout: first retransmission timeout, 1 ms...60 s (doubling up
-    ///     to 60 s; libwebrtc starts at 50 ms); nil keeps OpenSSL's 1 s. OpenSSL also fires an
-    ///     expired timer whenever it reads, so shorter timers would spend all 12 retransmissions
-    ///     inside one call.
+    ///   - initialRetransmissionTimeout: first retransmission timeout, 20 ms...60 s (doubling up
+    ///     to 60 s; libwebrtc starts at 50 ms); nil keeps OpenSSL's 1 s. OpenSSL counts a timer
+    ///     with under 15 ms left as expired and fires expired timers whenever it reads, so
+    ///     shorter first timeouts retransmit inside the very call that sent the flight.
     public init(context: DTLSContext, role: DTLSRole, remoteFingerprint: DTLSFingerprint, mtu: Int = 1200,
                 initialRetransmissionTimeout: Duration? = nil) throws(DTLSError) {
         guard role != .auto else { throw .unresolvedRole }
         guard (256...65_507).contains(mtu) else { throw .invalidMTU(mtu) }
-        if let timeout = initialRetransmissionTimeout, !(Duration.milliseconds(1)...Duration.seconds(60)).contains(timeout) {
+        if let timeout = initialRetransmissionTimeout, !(Duration.milliseconds(20)...Duration.seconds(60)).contains(timeout) {
             throw .invalidRetransmissionTimeout(timeout)
         }
         guard let method = DatagramBIO.method else { throw DTLSError.openSSL("BIO_meth_new") }

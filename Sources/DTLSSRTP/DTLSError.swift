@@ -18,7 +18,7 @@ public enum DTLSError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidMTU(Int)
     /// No SRTP profile to offer.
     case noProfiles
-    /// The first retransmission timeout is below 1 ms or above 60 s.
+    /// The first retransmission timeout is below 20 ms or above 60 s.
     case invalidRetransmissionTimeout(Duration)
 
     public var description: String {
@@ -32,7 +32,7 @@ public enum DTLSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidMTU(let mtu): "DTLS link MTU \(mtu) is outside 256...65507"
         case .noProfiles: "at least one SRTP profile is needed"
         case .invalidRetransmissionTimeout(let timeout):
-            "DTLS retransmission timeout \(timeout) is outside 1 ms...60 s (OpenSSL also fires expired timers while reading, so a tiny one spends all its retransmissions at once)"
+            "DTLS retransmission timeout \(timeout) is outside 20 ms...60 s (OpenSSL treats a timer with under 15 ms left as expired and fires expired timers while reading, so a shorter one retransmits at once)"
         }
     }
 

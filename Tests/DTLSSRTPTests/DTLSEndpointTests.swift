@@ -106,10 +106,19 @@ import Testing
 
     @Test func tooShortATimerIsRejected() throws {
         let certificate = try DTLSCertificate.shared()
-        #expect(throws: DTLSError.invalidRetransmissionTimeout(.microseconds(10))) {
-            try DTLSEndpoint(context: DTLSContext(certificate: certificate), role: .client,
-                             remoteFingerprint: certificate.fingerprint, initialRetransmissionTimeout: .microseconds(10))
+        for timeout: Duration in [.microseconds(10), .milliseconds(10), .seconds(61)] {
+            #expect(throws: DTLSError.invalidRetransmissionTimeout(timeout)) {
+                try DTLSEndpoint(context: DTLSContext(certificate: certificate), role: .client,
+                                 remoteFingerprint: certificate.fingerprint, initialRetransmissionTimeout: timeout)
+            }
         }
+        // The shortest allowed timer does not fire inside start(): one ClientHello, not a burst.
+        let client = try DTLSEndpoint(context: DTLSContext(certificate: certificate), role: .client,
+                                      remoteFingerprint: certificate.fingerprint, initialRetransmissionTimeout: .milliseconds(20))
+        client.start(now: .zero)
+        #expect(client.pollTransmit() != nil)
+        #expect(client.pollTransmit() == nil)
+        #expect(client.state == .connecting)
     }
 
     @Test func defaultTimerReportsAboutOneSecond() throws {
