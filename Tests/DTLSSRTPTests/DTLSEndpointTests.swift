@@ -121,6 +121,33 @@ import Testing
         #expect(client.state == .connecting)
     }
 
+    @Test func replayedHandshakeDatagramsAfterConnectingAreDropped() throws {
+        // Byte-identical copies of the client's last flight (a duplicating network, or an
+        // attacker) carry record sequence numbers already seen: DTLS replay protection drops
+        // them, so the server neither answers nor reports anything. (A real retransmission by
+        // the client's timer uses new sequence numbers and gets the server's flight again; that
+        // path needs OpenSSL's clock to advance and is not tested here.)
+        let pair = try DTLSPair()
+        pair.client.start(now: pair.now)
+        pair.server.start(now: pair.now)
+        var lastClientFlight: [[UInt8]] = []
+        for _ in 0..<20 where pair.server.state != .connected {
+            lastClientFlight = []
+            while let datagram = pair.client.pollTransmit() { lastClientFlight.append(datagram); pair.server.handle(datagram: datagram, now: pair.now) }
+            while let datagram = pair.server.pollTransmit() { pair.client.handle(datagram: datagram, now: pair.now) }
+        }
+        pair.drainEvents()
+        #expect(pair.server.state == .connected && pair.client.state == .connected)
+        #expect(!lastClientFlight.isEmpty)
+        for datagram in lastClientFlight { pair.server.handle(datagram: datagram, now: pair.now) }
+        #expect(pair.server.pollTransmit() == nil)
+        #expect(pair.server.counters.malformedDatagrams == 0, "well-framed: OpenSSL dropped them, not the framing check")
+        pair.drainEvents()
+        #expect(pair.server.state == .connected && pair.client.state == .connected)
+        #expect(pair.serverEvents.count == 1 && pair.clientEvents.count == 1, "connected is reported once")
+        #expect(pair.server.counters.applicationDataIgnored == 0)
+    }
+
     @Test func defaultTimerReportsAboutOneSecond() throws {
         let pair = try DTLSPair()
         pair.client.start(now: pair.now)
