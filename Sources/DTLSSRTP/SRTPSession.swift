@@ -5,9 +5,10 @@ import CSRTP
 /// sends (`ssrc_any_outbound`) and an inbound one with the peer's half for any SSRC it receives
 /// (`ssrc_any_inbound`).
 ///
-/// Everything works in place on a caller-provided buffer and allocates nothing per packet once a
-/// stream is known (libsrtp2 clones its template stream on a new SSRC's first packet). Errors are
-/// returned as `SRTPError` and counted in `counters`. Not thread-safe: confine to one event loop.
+/// Everything works in place on a caller-provided buffer; this wrapper allocates nothing per
+/// packet (libsrtp2 clones its template stream on a new SSRC's first packet, and Debian's
+/// libsrtp2, built on NSS, allocates inside every call: docs/dtls-srtp.md). Errors are returned
+/// as `SRTPError` and counted in `counters`. Not thread-safe: confine to one event loop.
 public final class SRTPSession {
     /// The SRTP profile in use.
     public let profile: SRTPProfile
@@ -47,9 +48,9 @@ public final class SRTPSession {
     /// Protects the RTP packet in `buffer[0..<length]` in place and returns the SRTP length
     /// (`length + profile.rtpOverhead`); `buffer` needs that capacity.
     public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        try run(srtp_protect, context: outbound, buffer, length: length, minimum: 12, overhead: profile.rtpOverhead)
+        let result = try run(srtp_protect, context: outbound, buffer, length: length, minimum: 12, overhead: profile.rtpOverhead)
         counters.rtpProtected += 1
-        return length + profile.rtpOverhead
+        return result
     }
 
     /// Verifies and decrypts the SRTP packet in `buffer[0..<length]` in place; returns the RTP length.
@@ -62,9 +63,9 @@ public final class SRTPSession {
     /// Protects the RTCP compound packet in `buffer[0..<length]` in place and returns the SRTCP
     /// length (`length + profile.rtcpOverhead`); `buffer` needs that capacity.
     public func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        try run(srtp_protect_rtcp, context: outbound, buffer, length: length, minimum: 8, overhead: profile.rtcpOverhead)
+        let result = try run(srtp_protect_rtcp, context: outbound, buffer, length: length, minimum: 8, overhead: profile.rtcpOverhead)
         counters.rtcpProtected += 1
-        return length + profile.rtcpOverhead
+        return result
     }
 
     /// Verifies and decrypts the SRTCP packet in `buffer[0..<length]` in place; returns the RTCP length.
@@ -114,7 +115,6 @@ public final class SRTPSession {
     }
 
     /// Calls a libsrtp2 (un)protect function after the length checks, mapping and counting errors.
-    @discardableResult
     private func run(_ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
                      context: srtp_t, _ buffer: UnsafeMutableRawBufferPointer, length: Int,
                      minimum: Int, overhead: Int) throws(SRTPError) -> Int {
