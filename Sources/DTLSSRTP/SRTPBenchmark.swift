@@ -104,7 +104,8 @@ public final class SRTPBenchmark {
         return intact
     }
 
-    /// Protects `packets` packets (in batches), then unprotects them, timing each phase.
+    /// Protects `packets` packets (in batches), then unprotects them, timing each phase; throws
+    /// if a packet does not come back as it was sent.
     public func measure(packets: Int) throws(SRTPError) -> Run {
         let clock = ContinuousClock()
         var run = Run(packets: 0, protectNanoseconds: 0, unprotectNanoseconds: 0)
@@ -124,6 +125,11 @@ public final class SRTPBenchmark {
                 lengths[index] = try receiver.unprotectRTP(slotAt(index), length: lengths[index])
             }
             let end = clock.now
+            // Outside the timed phases: every packet came back at its original size and payload.
+            for index in 0..<count where lengths[index] != packetSize
+                || slotAt(index).load(fromByteOffset: packetSize - 1, as: UInt8.self) != template[packetSize - 1] {
+                throw .malformed
+            }
             run.protectNanoseconds += (unprotectStart - protectStart).nanoseconds
             run.unprotectNanoseconds += (end - unprotectStart).nanoseconds
             run.packets += count

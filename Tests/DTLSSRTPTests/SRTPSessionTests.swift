@@ -128,6 +128,18 @@ import Testing
         }
     }
 
+    @Test(arguments: SRTPProfile.allCases)
+    func benchmarkLoopRoundTripsEveryPacket(profile: SRTPProfile) throws {
+        let benchmark = try SRTPBenchmark(profile: profile, packetSize: 300, batch: 64)
+        let run = try benchmark.measure(packets: 1_000)  // crosses batch boundaries; throws on any bad packet
+        #expect(run.packets == 1_000)
+        #expect(run.protectNanoseconds > 0 && run.unprotectNanoseconds > 0)
+        let report = SRTPBenchmarkReport(profile: profile, packetSize: 300, runs: [run], allocations: 20, handshakeNanoseconds: 1_500_000, build: "debug")
+        #expect(report.suite == profile.rawValue)
+        #expect(report.allocationsPerPacket == 0.02)
+        #expect(report.handshakeMicroseconds == 1_500)
+    }
+
     @Test func keyingMaterialSplitsAsRFC5764Says() throws {
         let exported = (0..<56).map { UInt8($0) }
         let keys = try #require(SRTPKeyingMaterial(profile: .aeadAES128GCM, localRole: .client, exported: exported))
