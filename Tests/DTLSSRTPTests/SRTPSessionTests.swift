@@ -1,5 +1,4 @@
 import CAllocationCounter
-import CSRTP
 import DTLSSRTP
 import Engine
 import Testing
