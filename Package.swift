@@ -107,7 +107,7 @@ let package = Package(
             "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
-        .testTarget(name: "DTLSSRTPTests", dependencies: ["DTLSSRTP", "Engine", "CAllocationCounter"]),
+        .testTarget(name: "DTLSSRTPTests", dependencies: ["DTLSSRTP", "Engine", "CAllocationCounter", "CSRTP"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),

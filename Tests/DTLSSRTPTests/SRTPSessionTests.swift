@@ -1,4 +1,5 @@
 import CAllocationCounter
+import CSRTP
 import DTLSSRTP
 import Engine
 import Testing
@@ -137,6 +138,23 @@ import Testing
         #expect(report.suite == profile.rawValue)
         #expect(report.allocationsPerPacket == 0.02)
         #expect(report.handshakeMicroseconds == 1_500)
+    }
+
+    /// libsrtp2 2.5's srtp_init is not idempotent: a second call (here, or in
+    /// NativeLibrariesTests in the same process) returns bad_param. Sessions made before and
+    /// after it keep working.
+    @Test func aSecondSrtpInitElsewhereBreaksNothing() throws {
+        let (client, server) = try Self.sessions(.aeadAES128GCM)
+        let status = srtp_init()
+        #expect(status == srtp_err_status_ok || status == srtp_err_status_bad_param)
+        let (laterClient, laterServer) = try Self.sessions(.aesCM128HMACSHA1_80)
+        for (sender, receiver) in [(client, server), (laterClient, laterServer)] {
+            let original = Self.rtpPacket(sequence: 3)
+            var packet = original
+            try sender.protectRTP(&packet)
+            try receiver.unprotectRTP(&packet)
+            #expect(packet == original)
+        }
     }
 
     @Test func keyingMaterialSplitsAsRFC5764Says() throws {
