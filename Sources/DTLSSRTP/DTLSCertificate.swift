@@ -45,7 +45,7 @@ public final class DTLSCertificate: @unchecked Sendable {
             EVP_PKEY_free(key)
             throw DTLSError.openSSL("X509_new")
         }
-        var serial = UInt64.random(in: 1...UInt64(Int64.max))
+        let serial = UInt64.random(in: 1...UInt64(Int64.max))
         let ok = X509_set_version(x509, 2) == 1
             && ASN1_INTEGER_set_uint64(X509_get_serialNumber(x509), serial) == 1
             && X509_gmtime_adj(X509_getm_notBefore(x509), -86_400) != nil
@@ -54,7 +54,6 @@ public final class DTLSCertificate: @unchecked Sendable {
             && X509_NAME_add_entry_by_txt(X509_get_subject_name(x509), "CN", MBSTRING_ASC, commonName, -1, -1, 0) == 1
             && X509_set_issuer_name(x509, X509_get_subject_name(x509)) == 1
             && X509_sign(x509, key, EVP_sha256()) > 0
-        serial = 0
         guard ok else {
             X509_free(x509)
             EVP_PKEY_free(key)
