@@ -42,6 +42,9 @@ let package = Package(
         // forwarding time, docs/benchmarks.md); debug builds, which run the tests, keep them.
         .target(name: "Engine", dependencies: ["RTP"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // STUN (RFC 8489) codec, ICE-lite server agent and ICE controlling checker (RFC 8445,
+        // RFC 7675 consent), RFC 7983 demultiplexing; sans-IO, OpenSSL only for HMAC (docs/ice.md).
+        .target(name: "ICE", dependencies: ["COpenSSL"]),
         // Real media: libopus and libvpx encoders/decoders, workload files.
         .target(name: "Media", dependencies: ["RTP", "COpus", "CVPX"]),
         // Virtual-time scheduler, network emulator, simulated participants, metric collectors.
@@ -103,6 +106,9 @@ let package = Package(
         .testTarget(name: "NativeLibrariesTests", dependencies: ["CSRTP", "COpenSSL", "COpus", "CVPX"]),
         .testTarget(name: "RTPTests", dependencies: [
             "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
+        ], exclude: ["FuzzRegressions"]),
+        .testTarget(name: "ICETests", dependencies: [
+            "ICE", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
