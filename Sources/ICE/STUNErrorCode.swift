@@ -2,7 +2,8 @@
 public struct STUNErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// The code, class × 100 + number (for example 401).
     public var code: UInt16
-    /// A UTF-8 reason phrase of at most 127 characters (the builder truncates longer ones).
+    /// A UTF-8 reason phrase; RFC 8489 §14.8 asks for fewer than 128 characters (at most 763
+    /// bytes, which the parser enforces).
     public var reason: String
 
     public init(code: UInt16, reason: String) {

@@ -46,7 +46,7 @@ public struct STUNMessageBuilder: Sendable {
             appendAddress(.mappedAddress, address, xor: false)
         case .errorCode(let error):
             var value: [UInt8] = [0, 0, UInt8(truncatingIfNeeded: error.code / 100 & 0x07), UInt8(truncatingIfNeeded: error.code % 100)]
-            value.append(contentsOf: String(String.UnicodeScalarView(error.reason.unicodeScalars.prefix(127))).utf8)
+            value.append(contentsOf: error.reason.utf8)
             appendAttribute(.errorCode, value)
         case .unknownAttributes(let types):
             var value: [UInt8] = []
