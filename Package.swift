@@ -108,7 +108,7 @@ let package = Package(
             "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "ICETests", dependencies: [
-            "ICE", .product(name: "PropertyBased", package: "swift-property-based"),
+            "ICE", "Engine", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),

@@ -52,7 +52,7 @@ public struct TransportAddress: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The transport protocol of a tuple (mediasoup's `TransportTuple.protocol`).
-public enum TransportProtocol: String, Hashable, Sendable, CaseIterable {
+public enum ICETransportProtocol: String, Hashable, Sendable, CaseIterable {
     case udp
     /// TCP with RFC 4571 framing, done by the caller: the ICE types see whole STUN messages.
     case tcp
@@ -63,9 +63,9 @@ public enum TransportProtocol: String, Hashable, Sendable, CaseIterable {
 public struct ICETransportTuple: Hashable, Sendable, CustomStringConvertible {
     public var local: TransportAddress
     public var remote: TransportAddress
-    public var transport: TransportProtocol
+    public var transport: ICETransportProtocol
 
-    public init(local: TransportAddress, remote: TransportAddress, transport: TransportProtocol = .udp) {
+    public init(local: TransportAddress, remote: TransportAddress, transport: ICETransportProtocol = .udp) {
         self.local = local
         self.remote = remote
         self.transport = transport

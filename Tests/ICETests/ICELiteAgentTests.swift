@@ -1,4 +1,5 @@
 import Testing
+import Engine
 @testable import ICE
 
 /// The lite agent's answers to single requests: every refusal has its error code and counter.
@@ -120,8 +121,8 @@ import Testing
     }
 
     @Test func generatedCredentialsAreValidAndReproducible() {
-        var first = TestRandom(seed: 42)
-        var second = TestRandom(seed: 42)
+        var first = SeededGenerator(seed: 42)
+        var second = SeededGenerator(seed: 42)
         let a = ICELiteAgent(generator: &first)
         let b = ICELiteAgent(generator: &second)
         #expect(a.localCredentials == b.localCredentials)

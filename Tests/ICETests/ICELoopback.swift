@@ -1,3 +1,4 @@
+import Engine
 @testable import ICE
 
 /// Checkers and one lite agent exchanging datagrams in memory, in virtual time: the next event
@@ -15,7 +16,7 @@ struct ICELoopback {
     }
 
     var agent: ICELiteAgent
-    var checkers: [ICEControllingChecker<TestRandom>] = []
+    var checkers: [ICEControllingChecker<SeededGenerator>] = []
     var now: Duration = .zero
     var delay: Duration = .milliseconds(10)
     /// Returns false for datagrams the network loses: (time sent, to server, checker index).
@@ -37,7 +38,7 @@ struct ICELoopback {
     mutating func addChecker(port: UInt16, seed: UInt64, remote: ICECredentials = serverCredentials,
                              configuration: ICECheckerConfiguration = ICECheckerConfiguration()) -> Int {
         let tuple = ICETransportTuple(local: TransportAddress(ip: .loopbackV4, port: port), remote: Self.server)
-        var checker = ICEControllingChecker(remoteCredentials: remote, tuple: tuple, configuration: configuration, random: TestRandom(seed: seed))
+        var checker = ICEControllingChecker(remoteCredentials: remote, tuple: tuple, configuration: configuration, random: SeededGenerator(seed: seed))
         checker.start(now: now)
         checkers.append(checker)
         checkerEvents.append([])

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+import Engine
 @testable import ICE
 
 @Suite struct STUNMessageTests {
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func garbageNeverTraps() {
-        var random = TestRandom(seed: 5769)
+        var random = SeededGenerator(seed: 5769)
         let seed = STUNMessage.build(
             .bindingRequest, transactionID: Self.id,
             attributes: [.username("abcd:efgh"), .priority(7), .useCandidate, .iceControlling(tieBreaker: 3)],

@@ -10,16 +10,3 @@ func hex(_ text: String) -> [UInt8] {
 func parseSTUN(_ bytes: [UInt8]) -> Result<STUNMessage, STUNParseError> {
     do throws(STUNParseError) { return .success(try STUNMessage(parsing: bytes)) } catch { return .failure(error) }
 }
-
-/// Deterministic SplitMix64 for the tests (reproducible, never the system generator).
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
