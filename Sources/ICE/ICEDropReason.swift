@@ -19,7 +19,8 @@ public enum ICEDropReason: Hashable, Sendable {
     case badIntegrity
     /// Comprehension-required attributes we do not understand (420 with UNKNOWN-ATTRIBUTES).
     case unknownComprehensionRequired
-    /// The peer claims the controlled role too (487, RFC 8445 §7.3.1.1).
+    /// The peer claims the controlled role too, with a tie-breaker not above ours (487,
+    /// RFC 8445 §7.3.1.1).
     case roleConflict
     /// A response arriving at the lite agent, which never sends requests. No response.
     case unexpectedResponse
@@ -40,6 +41,9 @@ public struct ICECounters: Hashable, Sendable {
     public var accepted = 0
     /// Binding indications received (keepalives; never answered).
     public var indications = 0
+    /// Requests accepted although they claimed the controlled role, because their tie-breaker
+    /// beat ours (lite agent, RFC 8445 §7.3.1.1).
+    public var roleConflictsAccepted = 0
     /// Binding requests sent, retransmissions included (checker).
     public var requestsSent = 0
     /// Retransmissions among ``requestsSent`` (checker).

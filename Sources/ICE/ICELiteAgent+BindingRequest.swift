@@ -26,17 +26,19 @@ extension ICELiteAgent {
             counters.drop(.unknownComprehensionRequired)
             return respondWithError(.unknownAttribute, to: message, on: tuple, extra: [.unknownAttributes(unknown)])
         }
-        let controlling = message.iceControlling != nil
-        let controlled = message.iceControlled != nil
-        guard message.priority != nil, controlling != controlled else {
+        guard message.priority != nil, (message.iceControlling != nil) != (message.iceControlled != nil) else {
             counters.drop(.missingICEAttributes)
             return respondWithError(.badRequest, to: message, on: tuple)
         }
-        // RFC 8445 §7.3.1.1: both sides controlled. A lite agent can never take the controlling
-        // role (§6.1.1: the full agent must), so it always answers 487 and the peer switches.
-        guard controlling else {
-            counters.drop(.roleConflict)
-            return respondWithError(.roleConflict, to: message, on: tuple)
+        // RFC 8445 §7.3.1.1, both sides controlled: the larger tie-breaker takes the controlling
+        // role. When that is us, the peer keeps nominating nothing, but as in mediasoup its
+        // requests still select a tuple.
+        if let theirs = message.iceControlled {
+            guard theirs > tieBreaker else {
+                counters.drop(.roleConflict)
+                return respondWithError(.roleConflict, to: message, on: tuple)
+            }
+            counters.roleConflictsAccepted += 1
         }
 
         counters.accepted += 1

@@ -27,6 +27,11 @@ public struct ICELiteAgent: Sendable {
     public let remoteCredentials: ICECredentials?
     /// Consent expires after this long without a valid request; zero disables the check.
     public let consentTimeout: Duration
+    /// Our tie-breaker for role conflicts (RFC 8445 §7.3.1.1): a request claiming the controlled
+    /// role with a smaller or equal tie-breaker gets 487; a larger one wins and is answered
+    /// like any other (a lite agent has no checks to send as controlling agent; mediasoup accepts
+    /// every such request, Chrome issue webrtc:7478).
+    public let tieBreaker: UInt64
     /// SOFTWARE attribute for our responses, if any.
     public var software: String?
 
@@ -44,20 +49,23 @@ public struct ICELiteAgent: Sendable {
     /// The local password's bytes: the key of our MESSAGE-INTEGRITY.
     let key: [UInt8]
 
-    /// Creates an agent with explicit local credentials.
+    /// Creates an agent with explicit local credentials. The default tie-breaker, the largest
+    /// value, answers 487 to every peer that claims the controlled role.
     public init(localCredentials: ICECredentials, remoteCredentials: ICECredentials? = nil,
-                consentTimeout: Duration = ICELiteAgent.defaultConsentTimeout) {
+                consentTimeout: Duration = ICELiteAgent.defaultConsentTimeout, tieBreaker: UInt64 = .max) {
         self.localCredentials = localCredentials
         self.remoteCredentials = remoteCredentials
         self.consentTimeout = consentTimeout
+        self.tieBreaker = tieBreaker
         key = localCredentials.key
     }
 
-    /// Creates an agent whose local credentials are drawn from `generator`.
+    /// Creates an agent whose local credentials and tie-breaker are drawn from `generator`.
     public init<G: RandomNumberGenerator>(generator: inout G, remoteCredentials: ICECredentials? = nil,
                                           consentTimeout: Duration = ICELiteAgent.defaultConsentTimeout) {
-        self.init(localCredentials: .random(using: &generator), remoteCredentials: remoteCredentials,
-                  consentTimeout: consentTimeout)
+        let credentials = ICECredentials.random(using: &generator)
+        self.init(localCredentials: credentials, remoteCredentials: remoteCredentials,
+                  consentTimeout: consentTimeout, tieBreaker: generator.next())
     }
 
     /// Takes one datagram that arrived on `tuple` (already known to be STUN, for example by

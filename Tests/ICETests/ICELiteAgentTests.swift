@@ -157,3 +157,18 @@ import Engine
         #expect(agent.tuples.contains(agent.selectedTuple!))
     }
 }
+
+extension ICELiteAgentTests {
+    /// RFC 8445 §7.3.1.1: a controlled peer with a tie-breaker not above ours gets 487; above
+    /// ours, its request is answered (and selects the tuple, as mediasoup does).
+    @Test func roleConflictFollowsTheTieBreaker() {
+        let agent = ICELiteAgent(localCredentials: Self.credentials, tieBreaker: 100)
+        for (theirs, code) in [(UInt64(50), UInt16?(487)), (100, 487), (101, nil)] {
+            let (after, response, _) = Self.answer(Self.request(role: .iceControlled(tieBreaker: theirs)), agent: agent)
+            #expect(response?.errorCode?.code == code)
+            #expect(after.counters[.roleConflict] == (code == nil ? 0 : 1))
+            #expect(after.counters.roleConflictsAccepted == (code == nil ? 1 : 0))
+            #expect(after.state == (code == nil ? .connected : .new))
+        }
+    }
+}
