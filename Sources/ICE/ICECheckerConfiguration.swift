@@ -11,7 +11,7 @@ public struct ICECheckerConfiguration: Hashable, Sendable {
     /// Tc, the mean interval between consent checks once connected (RFC 7675 §5.1: 5 s).
     public var consentInterval: Duration = .seconds(5)
     /// Each consent interval is drawn uniformly from `consentInterval × (1 ± consentJitter)`
-    /// (RFC 7675 §5.1: 0.8–1.2).
+    /// (RFC 7675 §5.1: 0.8–1.2). Clamped to 0–0.9; intervals and timeouts below 1 ms count as 1 ms.
     public var consentJitter = 0.2
     /// Consent is lost when no valid response arrived for this long (RFC 7675 §5.1: 30 s).
     public var consentTimeout: Duration = .seconds(30)

@@ -59,7 +59,8 @@ public struct ICEControllingChecker<Random: RandomNumberGenerator> {
     public mutating func start(now: Duration) {
         guard state == .new else { return }
         let id = STUNTransactionID.random(using: &random)
-        check = PendingCheck(id: id, requestsSent: 1, rto: configuration.initialRTO, deadline: now + configuration.initialRTO)
+        let rto = max(configuration.initialRTO, .milliseconds(1))
+        check = PendingCheck(id: id, requestsSent: 1, rto: rto, deadline: now + rto)
         sendRequest(id: id, nominate: configuration.nominate)
         setState(.checking)
     }
@@ -127,7 +128,7 @@ public struct ICEControllingChecker<Random: RandomNumberGenerator> {
             pending.requestsSent += 1
             pending.rto = pending.rto * 2
             pending.deadline = pending.requestsSent == configuration.maximumRequests
-                ? now + configuration.initialRTO * configuration.lastRequestWaitMultiplier
+                ? now + max(configuration.initialRTO * configuration.lastRequestWaitMultiplier, .milliseconds(1))
                 : now + pending.rto
             check = pending
             counters.retransmissions += 1
@@ -156,9 +157,10 @@ public struct ICEControllingChecker<Random: RandomNumberGenerator> {
     public mutating func poll() -> ICEOutput? { outputs.pop() }
 
     private mutating func scheduleConsentCheck(after now: Duration) {
-        let jitter = configuration.consentJitter
+        // Clamped so that a bad configuration can never schedule a check in the past.
+        let jitter = configuration.consentJitter.isFinite ? min(max(configuration.consentJitter, 0), 0.9) : 0
         let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter), using: &random) : 1
-        nextConsentCheck = now + configuration.consentInterval * factor
+        nextConsentCheck = now + max(configuration.consentInterval * factor, .milliseconds(1))
     }
 
     private mutating func sendRequest(id: STUNTransactionID, nominate: Bool) {

@@ -168,3 +168,19 @@ import Testing
         #expect(transcript(seed: 11) != transcript(seed: 12))
     }
 }
+
+extension ICEScenarioTests {
+    /// Nonsense timers never schedule a deadline in the past (which would spin a driver).
+    @Test func degenerateConfigurationStillMovesTimeForward() {
+        var configuration = ICECheckerConfiguration()
+        configuration.initialRTO = .zero
+        configuration.consentInterval = .seconds(-1)
+        configuration.consentJitter = .nan
+        var net = ICELoopback()
+        net.addChecker(port: 50_000, seed: 13, configuration: configuration)
+        net.run(until: .seconds(1))
+        #expect(net.checkers[0].state == .completed)
+        #expect(net.checkers[0].nextDeadline().map { $0 > net.now } == true)
+        #expect(net.checkerSendTimes[0].count < 1_200)
+    }
+}
