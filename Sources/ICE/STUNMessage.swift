@@ -18,13 +18,13 @@ public struct STUNMessage: Hashable, Sendable {
     /// to ignore.
     public var attributes: [STUNAttribute]
     /// Byte offset of the MESSAGE-INTEGRITY attribute header, if the message has one.
-    public var messageIntegrityOffset: Int?
+    public private(set) var messageIntegrityOffset: Int?
     /// Byte offset of the MESSAGE-INTEGRITY-SHA256 attribute header, if the message has one.
-    public var messageIntegritySHA256Offset: Int?
+    public private(set) var messageIntegritySHA256Offset: Int?
     /// True when the message ends with a FINGERPRINT, which the parser has verified.
-    public var hasFingerprint: Bool
+    public private(set) var hasFingerprint: Bool
     /// The whole message length, header included.
-    public var length: Int
+    public private(set) var length: Int
 
     /// Parses exactly one STUN message filling `bytes`. Never traps on any input.
     public init(parsing bytes: UnsafeRawBufferPointer) throws(STUNParseError) {
@@ -86,7 +86,7 @@ public struct STUNMessage: Hashable, Sendable {
     /// `algorithm` whose HMAC under `key` matches (RFC 8489 §14.5, §14.6).
     public func hasValidIntegrity(_ algorithm: STUNIntegrityAlgorithm = .sha1, key: [UInt8], in bytes: UnsafeRawBufferPointer) -> Bool {
         guard let offset = algorithm == .sha1 ? messageIntegrityOffset : messageIntegritySHA256Offset,
-              offset + 4 + algorithm.digestLength <= bytes.count
+              offset >= Self.headerLength, offset + 4 + algorithm.digestLength <= bytes.count
         else { return false }
         return withUnsafeTemporaryAllocation(byteCount: offset + 32, alignment: 1) { scratch in
             let prefix = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<offset])
