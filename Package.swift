@@ -44,6 +44,9 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // DTLS 1.2 handshakes for DTLS-SRTP on OpenSSL and SRTP on libsrtp2, sans-IO (docs/dtls-srtp.md).
         .target(name: "DTLSSRTP", dependencies: ["COpenSSL", "CSRTP", "Engine"]),
+        // STUN (RFC 8489) codec, ICE-lite server agent and ICE controlling checker (RFC 8445,
+        // RFC 7675 consent), RFC 7983 demultiplexing; sans-IO, OpenSSL only for HMAC (docs/ice.md).
+        .target(name: "ICE", dependencies: ["COpenSSL"]),
         // Real media: libopus and libvpx encoders/decoders, workload files.
         .target(name: "Media", dependencies: ["RTP", "COpus", "CVPX"]),
         // Virtual-time scheduler, network emulator, simulated participants, metric collectors.
@@ -105,6 +108,9 @@ let package = Package(
         .testTarget(name: "NativeLibrariesTests", dependencies: ["CSRTP", "COpenSSL", "COpus", "CVPX"]),
         .testTarget(name: "RTPTests", dependencies: [
             "RTP", .product(name: "PropertyBased", package: "swift-property-based"),
+        ], exclude: ["FuzzRegressions"]),
+        .testTarget(name: "ICETests", dependencies: [
+            "ICE", "Engine", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
         .testTarget(name: "DTLSSRTPTests", dependencies: ["DTLSSRTP", "Engine", "CAllocationCounter", "CSRTP"]),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds each libFuzzer target in Fuzz/<Name>/ together with Sources/RTP/*.swift and runs it.
+# Builds each libFuzzer target in Fuzz/<Name>/ together with the sources of the module it tests
+# (Sources/RTP/*.swift, or the module named in Fuzz/<Name>/module) and runs it.
 # Usage: scripts/fuzz.sh [runs] [Name...]     (default 1000000 runs, every target)
-# A crash input is copied to Tests/RTPTests/FuzzRegressions/<Name>/ where FuzzRegressionTests
-# replays it; the script then exits 1.
+# A crash input is copied to Tests/<Module>Tests/FuzzRegressions/<Name>/ where that test target's
+# FuzzRegressionTests replays it; the script then exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-1000000}"
@@ -17,6 +18,12 @@ mkdir -p .build-fuzz
 status=0
 for name in "${TARGETS[@]}"; do
     lower="$(echo "$name" | tr '[:upper:]' '[:lower:]')"
+    module=RTP
+    if [ -f "Fuzz/$name/module" ]; then module="$(tr -d '[:space:]' < "Fuzz/$name/module")"; fi
+    regressions="Tests/${module}Tests/FuzzRegressions/$name"
+    # Modules on OpenSSL (ICE's HMAC) find its module map in Sources/COpenSSL.
+    extra=()
+    if grep -q "^import COpenSSL" Sources/"$module"/*.swift; then extra=(-I Sources/COpenSSL); fi
     binary=".build-fuzz/$lower"
     corpus=".build-fuzz/corpus-$lower"
     artifacts=".build-fuzz/artifacts-$lower/"
@@ -24,12 +31,12 @@ for name in "${TARGETS[@]}"; do
     echo "== building $name"
     # -module-name: several files need one; ld.gold warns about ASan's local symbols, harmlessly.
     if ! "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz$name" \
-        Sources/RTP/*.swift Fuzz/"$name"/*.swift -o "$binary" >".build-fuzz/$lower.build.log" 2>&1; then
+        "${extra[@]}" Sources/"$module"/*.swift Fuzz/"$name"/*.swift -o "$binary" >".build-fuzz/$lower.build.log" 2>&1; then
         grep -v "Cannot export local symbol" ".build-fuzz/$lower.build.log" >&2
         exit 2
     fi
     # Seed the corpus with the kept regressions, if any.
-    if [ -d "Tests/RTPTests/FuzzRegressions/$name" ]; then cp -n Tests/RTPTests/FuzzRegressions/"$name"/* "$corpus"/ 2>/dev/null || true; fi
+    if [ -d "$regressions" ]; then cp -n "$regressions"/* "$corpus"/ 2>/dev/null || true; fi
     echo "== running $name for $RUNS executions"
     log=".build-fuzz/$lower.log"
     if "$binary" -runs="$RUNS" -max_len=1500 -artifact_prefix="$artifacts" "$corpus" >"$log" 2>&1; then
@@ -37,9 +44,9 @@ for name in "${TARGETS[@]}"; do
     else
         status=1
         echo "!! $name crashed; see $log"
-        mkdir -p "Tests/RTPTests/FuzzRegressions/$name"
+        mkdir -p "$regressions"
         for crash in "$artifacts"crash-* "$artifacts"leak-* "$artifacts"oom-* "$artifacts"timeout-*; do
-            [ -e "$crash" ] && cp "$crash" "Tests/RTPTests/FuzzRegressions/$name/" && echo "   kept $(basename "$crash")"
+            [ -e "$crash" ] && cp "$crash" "$regressions/" && echo "   kept $(basename "$crash")"
         done
     fi
 done

@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/pem.h>
 #include <openssl/srtp.h>
+#include <openssl/hmac.h>
 
 /* Function-like macros in OpenSSL 3.0 that Swift cannot call directly. */
 static inline long sfulab_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
