@@ -39,6 +39,8 @@ public struct EngineCounters: Sendable, Hashable {
     /// Padding-only RTP packets received (probes from publishers).
     public var paddingPacketsReceived = 0
     public var rtcpPacketsSent = 0
+    /// Round trips to publishers measured from their XR DLRR blocks (RFC 3611 §4.5).
+    public var publisherRoundTripsMeasured = 0
     /// Padding-only packets sent in place of late packets of layers a consumer filters.
     public var holesFilledWithPadding = 0
     public private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
