@@ -22,6 +22,7 @@ extension Engine {
                 }
                 handleReportBlocks(report.reportBlocks, on: transport, now: now)
             case .nack(let nack):
+                counters.nacksReceived += 1
                 guard let consumer = transport.consumersBySSRC[nack.mediaSSRC] else { continue }
                 for item in nack.items {
                     retransmit(item.packetID, consumer: consumer, now: now)
@@ -34,8 +35,10 @@ extension Engine {
                     }
                 }
             case .pli(let pli):
+                counters.keyFrameRequestsReceived += 1
                 if let consumer = transport.consumersBySSRC[pli.mediaSSRC] { requestKeyFrameForConsumer(consumer, now: now) }
             case .fir(let fir):
+                counters.keyFrameRequestsReceived += fir.entries.count
                 for entry in fir.entries {
                     if let consumer = transport.consumersBySSRC[entry.ssrc] { requestKeyFrameForConsumer(consumer, now: now) }
                 }
