@@ -13,9 +13,10 @@ import Media
 /// - `deviceSwitch` (a new camera or microphone, on `stream` or, without one, on every stream of
 ///   the participant) makes the publisher restart each encoding as a new RTP stream — new SSRCs,
 ///   sequence numbers and timestamps, video from a key frame — and tells the engine with
-///   `replaceProducerSource`, so that subscribers keep one continuous stream. The time from the
-///   switch to each video subscriber's first decodable frame of the new source is measured
-///   (`deviceSwitchGap`).
+///   `replaceProducerSource`, so that subscribers keep one continuous stream. The old device
+///   stops at the event and the new one starts once the engine has bound its SSRCs (at once in
+///   simulated mode; at the server's answer in live mode). The time from then to each video
+///   subscriber's first decodable frame of the new source is measured (`deviceSwitchGap`).
 ///
 /// Subscribers are told a paused stream went inactive on purpose, so the gap is a pause, not a
 /// freeze (libwebrtc's `VideoQualityObserver` does the same); a device switch's gap is not, and
