@@ -30,6 +30,8 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     private let failedReplacements = FailureCount()
     /// How long a device switch waits for the server to bind the new SSRCs.
     let sourceReplacementTimeout: Duration
+    /// Device switches still waiting for the server's answer.
+    private let pendingReplacements = DispatchGroup()
 
     /// Reads the server's capabilities; the payload types come from the server, the codec list
     /// from `profile` (the same profile the server was started with, in the usual case).
@@ -92,32 +94,36 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant,
                                then finish: @escaping (SourceReplacementOutcome) -> Void) {
         let request = EngineRequest.replaceProducerSource(room: room, producer: id.rawValue, encodings: encodings)
-        let client = client
         let driver = driver
         let failures = failures
         let failedReplacements = failedReplacements
-        let timeout = sourceReplacementTimeout
-        // Made and called on the loop; carried through the task untouched.
+        // Made and called on the loop; carried through the client's callback untouched.
         let finishOnLoop = UncheckedTransfer(value: finish)
-        Task {
-            var refused = false
-            var succeeded = false
-            do {
-                _ = try await client.send(request, timeout: timeout)
-                succeeded = true
-            } catch {
-                // The server answered with an error: the engine refused (as a `ControlError` in
-                // simulated mode, e.g. an SSRC in use). No answer: nothing to retry with.
-                if case .server? = error as? EngineClientError { refused = true }
+        let pending = pendingReplacements
+        pending.enter()
+        client.submit(request, timeout: sourceReplacementTimeout).whenComplete { result in
+            defer { pending.leave() }
+            var failure: SourceReplacementOutcome?  // nil: bound, at the time the loop runs the answer
+            if case .failure(let error) = result {
                 failures.increment()
                 failedReplacements.increment()
+                // The server answered with an error: the engine refused (as a `ControlError` in
+                // simulated mode, e.g. an SSRC in use). No answer: nothing to retry with.
+                if case .server? = error as? EngineClientError { failure = .refused } else { failure = .failed }
             }
-            let (wasRefused, bound) = (refused, succeeded)
+            let answer = failure
             driver.loop.execute {
-                finishOnLoop.value(bound ? .bound(at: driver.now()) : wasRefused ? .refused : .failed)
+                finishOnLoop.value(answer ?? .bound(at: driver.now()))
                 driver.wake()
             }
         }
+    }
+
+    /// Waits (at most the switch deadline and a second) until every device switch has had its
+    /// answer handed to the loop, so none arrives after the loop is shut down. Not on the loop.
+    func waitForPendingSourceReplacements() {
+        let limit = Double(sourceReplacementTimeout.nanoseconds) / 1e9 + 1
+        _ = pendingReplacements.wait(timeout: .now() + limit)
     }
 
     func pauseProducer(_ id: ProducerID) {
@@ -138,11 +144,8 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     }
 
     private func send<Response: Sendable>(_ request: EngineRequest<Response>) {
-        let client = client
         let failures = failures
-        Task {
-            do { _ = try await client.send(request) } catch { failures.increment() }
-        }
+        client.submit(request).whenFailure { _ in failures.increment() }
     }
 
     /// `a.b.c.d` as a host-order address.

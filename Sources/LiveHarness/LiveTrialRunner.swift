@@ -120,6 +120,8 @@ public struct LiveTrialRunner: Sendable {
         }
         let control = try LiveSessionControl(client: client, room: room, protocol: transport, driver: driver, profile: spec.profile,
                                              host: network == nil ? "127.0.0.1" : KernelNetwork.participantsAddress)
+        // Before the loop shuts down: a device switch answered late still runs its answer there.
+        defer { control.waitForPendingSourceReplacements() }
         let generator = try LiveLoadGenerator(spec: spec, control: control, overTCP: transport == .tcp, drain: drain,
                                               traceDirectory: traceDirectory, replaysVerbatim: replaysVerbatim,
                                               impairment: network == nil ? .user : .kernel)
