@@ -144,7 +144,8 @@ extension Room {
         return RoomStats(room: name, worker: worker, transports: engine.transportCount, producers: engine.producerCount,
                          consumers: engine.consumerCount, datagramsReceived: counters.datagramsReceived,
                          packetsForwarded: counters.packetsForwarded, retransmissionsSent: counters.retransmissionsSent,
-                         counters: Dictionary(uniqueKeysWithValues: counters.named.map { ($0.name, $0.value) }), drops: drops, engineLatency: latency.summary, cpuNanosecondsPerForwardedPacket: cpuPerPacket, taps: tapList)
+                         counters: Dictionary(uniqueKeysWithValues: counters.named.map { ($0.name, $0.value) }),
+                         drops: drops, engineLatency: latency.summary, cpuNanosecondsPerForwardedPacket: cpuPerPacket, taps: tapList)
     }
 
     /// Creates an engine transport and binds its socket on `listenHost`, port 0 (the kernel picks).
