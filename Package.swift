@@ -117,7 +117,10 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
-        .testTarget(name: "LiveHarnessTests", dependencies: ["LiveHarness", "Harness", "Engine"]),
+        .testTarget(name: "LiveHarnessTests", dependencies: [
+            "LiveHarness", "Harness", "Engine", "Media", "EngineClient", "ControlAPI",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "EngineServerTests", dependencies: [
             "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP", "LiveRecorder", "Harness", "Media",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -15,6 +15,9 @@ public func fuzzRTCPCompound(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         case .nack(let nack): _ = nack.lostSequenceNumbers
         case .transportFeedback(let feedback): _ = feedback.arrivalTimesMicroseconds
         case .sdes(let sdes): _ = sdes.chunks.map(\.cname)
+        case .extendedReport(let report):
+            _ = report.receiverReferenceTimes.map(\.compactNTPTimestamp)
+            _ = report.delaySinceLastReceiverReportItems.count
         default: break
         }
     }

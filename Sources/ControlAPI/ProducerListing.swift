@@ -36,10 +36,15 @@ public struct ProducerDescription: Codable, Sendable, Hashable {
     /// Whether each encoding is arriving (docs/bitrate-allocation.md, "Inactive layers");
     /// consumers only get arriving encodings.
     public var arriving: [Bool]?
+    /// Round-trip time to the publisher per encoding in milliseconds, lowest first, from its
+    /// RTCP XR DLRR answers (RFC 3611 §4.5); null for an encoding not measured yet. Absent from
+    /// servers that predate it.
+    public var roundTripMilliseconds: [Double?]?
     public var consumers: [ConsumerEntry]
 
     public init(id: Int, transport: Int, kind: MediaKind, mimeType: String, clockRate: Int, payloadType: UInt8, rtxPayloadType: UInt8?,
-                encodings: [EncodingInfo], paused: Bool, scores: [Int]? = nil, arriving: [Bool]? = nil, consumers: [ConsumerEntry]) {
+                encodings: [EncodingInfo], paused: Bool, scores: [Int]? = nil, arriving: [Bool]? = nil,
+                roundTripMilliseconds: [Double?]? = nil, consumers: [ConsumerEntry]) {
         self.id = id
         self.transport = transport
         self.kind = kind
@@ -51,6 +56,7 @@ public struct ProducerDescription: Codable, Sendable, Hashable {
         self.paused = paused
         self.scores = scores
         self.arriving = arriving
+        self.roundTripMilliseconds = roundTripMilliseconds
         self.consumers = consumers
     }
 
@@ -59,6 +65,7 @@ public struct ProducerDescription: Codable, Sendable, Hashable {
                   clockRate: snapshot.clockRate, payloadType: snapshot.payloadType, rtxPayloadType: snapshot.rtxPayloadType,
                   encodings: snapshot.encodings.map(EncodingInfo.init), paused: snapshot.paused,
                   scores: snapshot.scores, arriving: snapshot.arriving,
+                  roundTripMilliseconds: snapshot.roundTrips.map { $0?.milliseconds },
                   consumers: snapshot.consumers.map { ConsumerEntry(id: $0.id.rawValue, transport: $0.transport.rawValue, paused: $0.paused) })
     }
 }

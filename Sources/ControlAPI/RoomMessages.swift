@@ -32,6 +32,10 @@ public struct RoomStats: Codable, Sendable, Hashable {
     public var datagramsReceived: Int
     public var packetsForwarded: Int
     public var retransmissionsSent: Int
+    /// Every engine counter by name (`EngineCounters.named`: NACKs received and sent, key-frame
+    /// requests received and sent, probe packets and bytes, padding, RTX, RTCP...); trial results
+    /// carry each as `engine.<name>` in both run modes. Absent from servers that predate it.
+    public var counters: [String: Int]?
     /// Drops by `DropReason` name.
     public var drops: [String: Int]
     public var engineLatency: [StageLatency]
@@ -42,8 +46,8 @@ public struct RoomStats: Codable, Sendable, Hashable {
     public var taps: TapList?
 
     public init(room: String, worker: Int, transports: Int, producers: Int, consumers: Int, datagramsReceived: Int,
-                packetsForwarded: Int, retransmissionsSent: Int, drops: [String: Int], engineLatency: [StageLatency],
-                cpuNanosecondsPerForwardedPacket: Double?, taps: TapList? = nil) {
+                packetsForwarded: Int, retransmissionsSent: Int, counters: [String: Int]? = nil, drops: [String: Int],
+                engineLatency: [StageLatency], cpuNanosecondsPerForwardedPacket: Double?, taps: TapList? = nil) {
         self.room = room
         self.worker = worker
         self.transports = transports
@@ -52,6 +56,7 @@ public struct RoomStats: Codable, Sendable, Hashable {
         self.datagramsReceived = datagramsReceived
         self.packetsForwarded = packetsForwarded
         self.retransmissionsSent = retransmissionsSent
+        self.counters = counters
         self.drops = drops
         self.engineLatency = engineLatency
         self.cpuNanosecondsPerForwardedPacket = cpuNanosecondsPerForwardedPacket

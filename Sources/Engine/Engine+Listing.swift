@@ -25,6 +25,9 @@ public struct ProducerSnapshot: Sendable, Hashable {
     public var scores: [Int]
     /// Whether each encoding is arriving (docs/bitrate-allocation.md, "Inactive layers").
     public var arriving: [Bool]
+    /// Round-trip time to the publisher per encoding, lowest first (RTCP XR DLRR); nil until
+    /// measured.
+    public var roundTrips: [Duration?]
     /// In creation order.
     public var consumers: [ConsumerEntry]
 }
@@ -49,6 +52,7 @@ extension Engine {
             },
             paused: producer.paused,
             scores: producer.streams.map(\.score.value), arriving: producer.streams.map(\.isReceiving),
+            roundTrips: producer.streams.map(\.roundTrip),
             consumers: producer.consumers.map { ProducerSnapshot.ConsumerEntry(id: $0.id, transport: $0.transport, paused: $0.paused) })
     }
 }

@@ -2,8 +2,9 @@ import RTP
 
 extension Engine {
     /// Handles an RTCP compound packet from a transport's remote side: reports from subscribers
-    /// (RTT, loss, scores), NACKs (retransmission), PLI/FIR (key-frame requests upstream), and
-    /// sender reports from publishers (for our receiver reports' LSR).
+    /// (RTT, loss, scores), NACKs (retransmission), PLI/FIR (key-frame requests upstream),
+    /// sender reports from publishers (for our receiver reports' LSR), and publishers' XR DLRR
+    /// blocks (their RTT, RFC 3611 §4.5).
     func handleRTCP(_ bytes: UnsafeRawBufferPointer, on transport: Transport, now: Instant) {
         let packets: [RTCPPacket]
         do { packets = try RTCPPacket.parseCompound(bytes) } catch {
@@ -21,6 +22,7 @@ extension Engine {
                 }
                 handleReportBlocks(report.reportBlocks, on: transport, now: now)
             case .nack(let nack):
+                counters.nacksReceived += 1
                 guard let consumer = transport.consumersBySSRC[nack.mediaSSRC] else { continue }
                 for item in nack.items {
                     retransmit(item.packetID, consumer: consumer, now: now)
@@ -33,8 +35,10 @@ extension Engine {
                     }
                 }
             case .pli(let pli):
+                counters.keyFrameRequestsReceived += 1
                 if let consumer = transport.consumersBySSRC[pli.mediaSSRC] { requestKeyFrameForConsumer(consumer, now: now) }
             case .fir(let fir):
+                counters.keyFrameRequestsReceived += fir.entries.count
                 for entry in fir.entries {
                     if let consumer = transport.consumersBySSRC[entry.ssrc] { requestKeyFrameForConsumer(consumer, now: now) }
                 }
@@ -42,6 +46,8 @@ extension Engine {
                 handleTransportFeedback(feedback, on: transport, now: now)
             case .remb(let remb):
                 handleREMB(remb, on: transport, now: now)
+            case .extendedReport(let report):
+                handleExtendedReport(report, on: transport, now: now)
             case .sdes, .bye, .unknown:
                 continue
             }
@@ -57,8 +63,26 @@ extension Engine {
             consumer.receiverReport(fractionLost: block.fractionLost, rtt: rtt)
             if consumer.score.value != before { emit(.consumerScore(consumer.id, consumer.score.value)) }
         }
-        // Publisher-side NACK timing keeps `feedback.nack.defaultRtt`: measuring the publisher
-        // RTT needs RTCP XR (RRTR/DLRR, RFC 3611), which this engine does not speak yet.
+    }
+
+    /// A publisher's DLRR sub-blocks answering the engine's RRTR (their SSRC is the engine's
+    /// RTCP SSRC, or 0 as some senders leave it): RTT = arrival − LRR − DLRR (RFC 3611 §4.5, as
+    /// mediasoup's `RtpStreamRecv::ReceiveRtcpXrDelaySinceLastRr`). The XR packet's SSRC names
+    /// the producer stream (libwebrtc sends one XR per RTP stream, from that stream's SSRC); an
+    /// SSRC that is none of the transport's streams measures the path of all of them.
+    private func handleExtendedReport(_ report: RTCPExtendedReport, on transport: Transport, now: Instant) {
+        for item in report.delaySinceLastReceiverReportItems where item.ssrc == rtcpSenderSSRC || item.ssrc == 0 {
+            guard let rtt = NTPTime.roundTrip(now: now, lastSenderReport: item.lastReceiverReport,
+                                              delaySinceLastSenderReport: item.delaySinceLastReceiverReport) else { continue }
+            counters.publisherRoundTripsMeasured += 1
+            if let incoming = transport.incoming[report.senderSSRC], !incoming.isRTX {
+                incoming.producer.streams[incoming.streamIndex].roundTripMeasured(rtt)
+            } else {
+                for producer in transport.producers {
+                    for stream in producer.streams { stream.roundTripMeasured(rtt) }
+                }
+            }
+        }
     }
 
     private func requestKeyFrameForConsumer(_ consumer: Consumer, now: Instant) {
@@ -122,6 +146,12 @@ extension Engine {
             for start in stride(from: 0, to: blocks.count, by: 31) {
                 packets.append(.receiverReport(RTCPReceiverReport(ssrc: rtcpSenderSSRC,
                                                                   reportBlocks: Array(blocks[start..<min(start + 31, blocks.count)]))))
+            }
+            if !blocks.isEmpty {
+                // RRTR (RFC 3611 §4.4) with every report to a publisher, as mediasoup's
+                // `Producer::GetRtcp` does: its DLRR answer gives the publisher's RTT.
+                packets.append(.extendedReport(RTCPExtendedReport(
+                    senderSSRC: rtcpSenderSSRC, blocks: [.receiverReferenceTime(RTCPReceiverReferenceTime(ntpTimestamp: ntp))])))
             }
             // Keep compounds well under the MTU.
             for start in stride(from: 0, to: packets.count, by: 8) {

@@ -12,6 +12,13 @@ extension Engine {
         try producer(id).streams.map(\.isReceiving)
     }
 
+    /// The round-trip time to the publisher of each of a producer's streams, lowest encoding
+    /// first, from the publisher's XR DLRR answers to the engine's RRTR blocks (RFC 3611 §4.5);
+    /// nil for a stream not measured yet. NACK re-requests of a stream are spaced by it.
+    public func publisherRoundTrips(of id: ProducerID) throws(ControlError) -> [Duration?] {
+        try producer(id).streams.map(\.roundTrip)
+    }
+
     /// A consumer's score, the score of the producer stream it forwards, and every stream's.
     public func score(of id: ConsumerID) throws(ControlError) -> ConsumerScore {
         let consumer = try consumer(id)

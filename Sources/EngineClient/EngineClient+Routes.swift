@@ -89,6 +89,9 @@ extension EngineClient {
     /// The room's producers with their encodings, pause state and consumers.
     public func listProducers(room: String) throws(EngineClientError) -> ProducerList { try call(.listProducers(room: room)) }
 
+    /// The room's consumers with their current layers, in one request.
+    public func listConsumers(room: String) throws(EngineClientError) -> ConsumerList { try call(.listConsumers(room: room)) }
+
     /// Starts a tap that sends the room's accepted producer media and events to `ip:port` (UDP).
     public func createTap(room: String, ip: String, port: UInt16) throws(EngineClientError) -> TapInfo {
         try call(.createTap(room: room, CreateTapRequest(ip: ip, port: port)))

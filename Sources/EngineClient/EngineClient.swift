@@ -73,6 +73,16 @@ public final class EngineClient: Sendable {
         return try Self.interpret(response, request)
     }
 
+    /// Runs `request` and completes the future with its answer (at most `timeout`, default
+    /// `self.timeout`), or fails it with an `EngineClientError`. For callers on an event loop,
+    /// which must not block in `call` and should not wait for the cooperative thread pool that
+    /// `send` needs (blocked test and CLI threads can hold all of it).
+    public func submit<Response: Sendable>(_ request: EngineRequest<Response>, timeout: Duration? = nil) -> EventLoopFuture<Response> {
+        execute(request, timeout: timeout ?? self.timeout)
+            .flatMapErrorThrowing { error in throw Self.clientError(error, request) }
+            .flatMapThrowing { response in try Self.interpret(response, request) }
+    }
+
     /// Closes the connection (a later call opens a new one).
     public func close() {
         let current = state.withLockedValue { state -> ConnectionState in

@@ -137,6 +137,13 @@ extension EngineRequest where Response == ProducerList {
     }
 }
 
+extension EngineRequest where Response == ConsumerList {
+    /// `GET /rooms/{room}/consumers`.
+    public static func listConsumers(room: String) -> Self {
+        .init(.GET, RequestPath.make("rooms", room, "consumers"))
+    }
+}
+
 extension EngineRequest where Response == TapInfo {
     /// `POST /rooms/{room}/taps`.
     public static func createTap(room: String, _ request: CreateTapRequest) -> Self {

@@ -27,6 +27,7 @@ enum ControlRoute: Equatable, Sendable {
     case roomStats(room: String)
     case closeRoom(room: String)
     case listProducers(room: String)
+    case listConsumers(room: String)
     case createTap(room: String)
     case listTaps(room: String)
     case closeTap(room: String, tap: Int)
@@ -40,7 +41,7 @@ enum ControlRoute: Equatable, Sendable {
              .closeProducer(let room, _), .replaceProducerSource(let room, _), .consume(let room, _), .consumerStats(let room, _), .pauseConsumer(let room, _),
              .resumeConsumer(let room, _), .requestKeyFrame(let room, _), .setPreferredLayers(let room, _),
              .setPriority(let room, _), .closeConsumer(let room, _), .roomStats(let room), .closeRoom(let room),
-             .listProducers(let room), .createTap(let room), .listTaps(let room), .closeTap(let room, _):
+             .listProducers(let room), .listConsumers(let room), .createTap(let room), .listTaps(let room), .closeTap(let room, _):
             room
         }
     }
@@ -82,6 +83,7 @@ enum ControlRoute: Equatable, Sendable {
         Pattern(segments: ["rooms", "{room}", "stats"], method: .GET) { room, _ in .roomStats(room: room) },
         Pattern(segments: ["rooms", "{room}"], method: .DELETE) { room, _ in .closeRoom(room: room) },
         Pattern(segments: ["rooms", "{room}", "producers"], method: .GET) { room, _ in .listProducers(room: room) },
+        Pattern(segments: ["rooms", "{room}", "consumers"], method: .GET) { room, _ in .listConsumers(room: room) },
         Pattern(segments: ["rooms", "{room}", "taps"], method: .POST) { room, _ in .createTap(room: room) },
         Pattern(segments: ["rooms", "{room}", "taps"], method: .GET) { room, _ in .listTaps(room: room) },
         Pattern(segments: ["rooms", "{room}", "taps", "{id}"], method: .DELETE) { .closeTap(room: $0, tap: $1) },

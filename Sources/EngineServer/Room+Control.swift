@@ -102,6 +102,8 @@ extension Room {
                 return .json(stats)
             case .listProducers:
                 return .json(ProducerList(room: name, producers: engine.producerSnapshots.map(ProducerDescription.init)))
+            case .listConsumers:
+                return .json(try consumerList())
             case .listTaps:
                 return .json(tapList)
             case .health, .metrics, .capabilities, .createTransport, .closeRoom, .createTap, .closeTap:
@@ -116,6 +118,20 @@ extension Room {
         }
     }
 
+    /// `ConsumerList` now: every consumer of every producer, by id.
+    private func consumerList() throws(Engine.ControlError) -> ConsumerList {
+        var consumers: [ConsumerDescription] = []
+        for producer in engine.producerSnapshots {
+            for consumer in producer.consumers {
+                consumers.append(ConsumerDescription(
+                    id: consumer.id.rawValue, producerId: producer.id.rawValue, transport: consumer.transport.rawValue,
+                    kind: producer.kind, paused: consumer.paused, currentLayers: try engine.currentLayers(of: consumer.id)))
+            }
+        }
+        consumers.sort { $0.id < $1.id }
+        return ConsumerList(room: name, consumers: consumers)
+    }
+
     /// `RoomStats` now.
     var stats: RoomStats {
         let counters = engine.counters
@@ -128,6 +144,7 @@ extension Room {
         return RoomStats(room: name, worker: worker, transports: engine.transportCount, producers: engine.producerCount,
                          consumers: engine.consumerCount, datagramsReceived: counters.datagramsReceived,
                          packetsForwarded: counters.packetsForwarded, retransmissionsSent: counters.retransmissionsSent,
+                         counters: Dictionary(uniqueKeysWithValues: counters.named.map { ($0.name, $0.value) }),
                          drops: drops, engineLatency: latency.summary, cpuNanosecondsPerForwardedPacket: cpuPerPacket, taps: tapList)
     }
 

@@ -1,7 +1,7 @@
 import ControlAPI
 
 /// The engine server's room statistics as trial metrics (docs/metrics.md, docs/live-mode.md):
-/// its counters under `engine.*`, and its engine latency by stage (HdrHistogram percentiles the
+/// its counters under `engine.*` (every engine counter, named as simulated mode names them), and its engine latency by stage (HdrHistogram percentiles the
 /// server measured with the monotonic clock) as `engineLatency.*` (the `total` stage, the
 /// DESIGN.md definition) and `engineLatency.<stage>.*`, in milliseconds like every latency.
 enum EngineFigures {
@@ -13,6 +13,7 @@ enum EngineFigures {
             "engine.packetsDropped": Double(stats.drops.values.reduce(0, +)),
             "engine.worker": Double(stats.worker),
         ]
+        for (name, value) in stats.counters ?? [:] { figures["engine.\(name)"] = Double(value) }
         for (reason, count) in stats.drops { figures["engine.drops.\(reason)"] = Double(count) }
         if let cpu = stats.cpuNanosecondsPerForwardedPacket { figures["engine.cpuNanosecondsPerForwardedPacket"] = cpu }
         for stage in stats.engineLatency {

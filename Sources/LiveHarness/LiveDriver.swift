@@ -155,6 +155,12 @@ final class LiveDriver: @unchecked Sendable {
         stop(failure: Failure(description: "TCP connection to the engine transport at \(engine) lost during the trial: \(reason)"))
     }
 
+    /// Runs the generator now: something outside a timer or a datagram changed it (a control
+    /// call answered on the loop). On the loop.
+    func wake() {
+        step()
+    }
+
     private func step() {
         guard running, let generator else { return }
         let now = now()

@@ -11,7 +11,10 @@ import Harness
 /// Set-up calls (`createTransport`, `produce`, `consume`) block on the server's answer and must
 /// not run on an event loop; they run before the trial clock starts. The calls a recorded
 /// workload makes during the trial (`pause…`, `resume…`) run on the load generator's event loop:
-/// they are sent without waiting for the answer, and a failure is counted in `failedCalls`.
+/// they are sent without waiting for the answer, and a failure is counted in `failedCalls`. A
+/// device switch (`replaceProducerSource`) is answered on the loop: the publisher switches when
+/// the server has bound the new SSRCs, or not at all when it does not answer within
+/// `sourceReplacementTimeout` (counted in `failedCalls` and `failedSourceReplacements`).
 /// State changes only during set-up (hence `@unchecked Sendable`).
 final class LiveSessionControl: SessionControl, @unchecked Sendable {
     let client: EngineClient
@@ -21,15 +24,21 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     private let driver: LiveDriver
     /// Host the participants' sockets bind to.
     private let host: String
-    /// Video consumers created, in order (the layer series polls some of them).
+    /// Video consumers created, in order (the layer series polls them).
     private(set) var videoConsumers: [ConsumerID] = []
     private let failures = FailureCount()
+    private let failedReplacements = FailureCount()
+    /// How long a device switch waits for the server to bind the new SSRCs.
+    let sourceReplacementTimeout: Duration
+    /// Device switches still waiting for the server's answer.
+    private let pendingReplacements = DispatchGroup()
 
     /// Reads the server's capabilities; the payload types come from the server, the codec list
     /// from `profile` (the same profile the server was started with, in the usual case).
     init(client: EngineClient, room: String, protocol transportProtocol: TransportProtocol, driver: LiveDriver,
-         profile: Profile, host: String = "127.0.0.1") throws {
+         profile: Profile, host: String = "127.0.0.1", sourceReplacementTimeout: Duration = .seconds(2)) throws {
         self.client = client
+        self.sourceReplacementTimeout = sourceReplacementTimeout
         self.room = room
         self.transportProtocol = transportProtocol
         self.driver = driver
@@ -49,6 +58,8 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
 
     /// Calls made during the trial that failed.
     var failedCalls: Int { failures.value }
+    /// Device switches the server refused or did not answer in time (also in `failedCalls`).
+    var failedSourceReplacements: Int { failedReplacements.value }
 
     func createTransport(for participant: Endpoint) throws -> (id: TransportID, local: Endpoint) {
         // The server is told the socket's address (comedia off), so media flows to a subscriber
@@ -74,11 +85,45 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
         return (id, info.consumerParameters)
     }
 
-    /// Sent without waiting, like the other calls made during the trial: the publisher switches
-    /// at once, so the first packets with the new SSRCs may reach the server before the request
-    /// does and are dropped there as an unknown SSRC (a few milliseconds on loopback).
-    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant) {
-        send(.replaceProducerSource(room: room, producer: id.rawValue, encodings: encodings))
+    /// Sends the request and answers `finish` on the load generator's loop when the server has
+    /// answered (at most `sourceReplacementTimeout`), with the trial time then: the publisher
+    /// switches only after the server knows the new SSRCs, so none of its packets is dropped as
+    /// an unknown SSRC. An error answer (e.g. 400, an SSRC in use) is `.refused`, as the engine's
+    /// `ControlError` is in simulated mode (the workload draws other SSRCs); no answer (a broken
+    /// connection, the timeout) is `.failed`. Each failed attempt is counted.
+    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant,
+                               then finish: @escaping (SourceReplacementOutcome) -> Void) {
+        let request = EngineRequest.replaceProducerSource(room: room, producer: id.rawValue, encodings: encodings)
+        let driver = driver
+        let failures = failures
+        let failedReplacements = failedReplacements
+        // Made and called on the loop; carried through the client's callback untouched.
+        let finishOnLoop = UncheckedTransfer(value: finish)
+        let pending = pendingReplacements
+        pending.enter()
+        client.submit(request, timeout: sourceReplacementTimeout).whenComplete { result in
+            defer { pending.leave() }
+            var failure: SourceReplacementOutcome?  // nil: bound, at the time the loop runs the answer
+            if case .failure(let error) = result {
+                failures.increment()
+                failedReplacements.increment()
+                // The server answered with an error: the engine refused (as a `ControlError` in
+                // simulated mode, e.g. an SSRC in use). No answer: nothing to retry with.
+                if case .server? = error as? EngineClientError { failure = .refused } else { failure = .failed }
+            }
+            let answer = failure
+            driver.loop.execute {
+                finishOnLoop.value(answer ?? .bound(at: driver.now()))
+                driver.wake()
+            }
+        }
+    }
+
+    /// Waits (at most the switch deadline and a second) until every device switch has had its
+    /// answer handed to the loop, so none arrives after the loop is shut down. Not on the loop.
+    func waitForPendingSourceReplacements() {
+        let limit = Double(sourceReplacementTimeout.nanoseconds) / 1e9 + 1
+        _ = pendingReplacements.wait(timeout: .now() + limit)
     }
 
     func pauseProducer(_ id: ProducerID) {
@@ -99,11 +144,8 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     }
 
     private func send<Response: Sendable>(_ request: EngineRequest<Response>) {
-        let client = client
         let failures = failures
-        Task {
-            do { _ = try await client.send(request) } catch { failures.increment() }
-        }
+        client.submit(request).whenFailure { _ in failures.increment() }
     }
 
     /// `a.b.c.d` as a host-order address.

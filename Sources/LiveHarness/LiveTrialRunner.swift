@@ -35,9 +35,6 @@ public struct LiveTrialRunner: Sendable {
     public var traceDirectory: String?
     /// Replay a workload file exactly as recorded (`sfulab replay`).
     public var replaysVerbatim = false
-    /// Video consumers whose layers are polled every 500 ms for the layer figures (polling every
-    /// consumer of a large room would load the server being measured).
-    public var layerSampleLimit = 16
     /// Room the trial runs in; nil: a fresh name (`trial-<seed>-<random>`). Naming it lets
     /// another client watch the same room, e.g. `sfulab record --engine URL --room NAME`.
     public var room: String?
@@ -123,11 +120,13 @@ public struct LiveTrialRunner: Sendable {
         }
         let control = try LiveSessionControl(client: client, room: room, protocol: transport, driver: driver, profile: spec.profile,
                                              host: network == nil ? "127.0.0.1" : KernelNetwork.participantsAddress)
+        // Before the loop shuts down: a device switch answered late still runs its answer there.
+        defer { control.waitForPendingSourceReplacements() }
         let generator = try LiveLoadGenerator(spec: spec, control: control, overTCP: transport == .tcp, drain: drain,
                                               traceDirectory: traceDirectory, replaysVerbatim: replaysVerbatim,
                                               impairment: network == nil ? .user : .kernel)
         let subscriberTransports = generator.subscriberTransports
-        let sampled = Array(control.videoConsumers.prefix(layerSampleLimit))
+        let videoConsumers = Set(control.videoConsumers.map(\.rawValue))
         let end = generator.end
         let shared = UncheckedTransfer(value: generator)
 
@@ -135,14 +134,19 @@ public struct LiveTrialRunner: Sendable {
         let origin = NIODeadline.now()
         try kernel?.start(origin: origin)
         let done = driver.start(shared, origin: origin)
-        // Every 500 ms of trial time: the bandwidth estimate and layers, read from the server
-        // (blocking calls on this thread, recorded on the loop).
+        // Every 500 ms of trial time: the bandwidth estimates and every video consumer's layers
+        // (one request for all of them), read from the server (blocking calls on this thread,
+        // recorded on the loop).
         var tick = Instant.zero + .milliseconds(500)
+        var consumersPolled = 0
         while tick < end {
             _ = try driver.at(tick) { $0 }.wait()
             let reached = tick  // the nominal sampling instant, as in simulated mode (the reads take ~0.1 ms)
             let estimates = try subscriberTransports.map { try control.availableOutgoingBitrate($0) }
-            let layers = try sampled.map { ($0, try client.consumerStats(room: room, consumer: $0.rawValue).currentLayers) }
+            let layers = try client.listConsumers(room: room).consumers
+                .filter { videoConsumers.contains($0.id) }
+                .map { (ConsumerID(rawValue: $0.id), $0.currentLayers) }
+            consumersPolled = max(consumersPolled, layers.count)
             driver.loop.execute {
                 shared.value.recordEstimates(estimates, now: reached)
                 for (consumer, current) in layers { shared.value.recordLayers(of: consumer, current, now: reached) }
@@ -156,6 +160,8 @@ public struct LiveTrialRunner: Sendable {
         var engineFigures = EngineFigures.metrics(stats)
         engineFigures.merge(kernelFigures) { _, new in new }
         engineFigures["live.failedControlCalls"] = Double(control.failedCalls)
+        engineFigures["live.failedDeviceSwitches"] = Double(control.failedSourceReplacements)
+        engineFigures["live.layerConsumersPolled"] = Double(consumersPolled)
         let figures = engineFigures
         let result = try driver.loop.submit {
             var result = shared.value.finish(engine: figures)

@@ -1,4 +1,4 @@
-/// One packet of an RTCP compound (RFC 3550 §6, RFC 4585, RFC 5104, REMB, transport-cc).
+/// One packet of an RTCP compound (RFC 3550 §6, RFC 4585, RFC 5104, RFC 3611 XR, REMB, transport-cc).
 public enum RTCPPacket: Hashable, Sendable {
     case senderReport(RTCPSenderReport)
     case receiverReport(RTCPReceiverReport)
@@ -9,6 +9,7 @@ public enum RTCPPacket: Hashable, Sendable {
     case fir(RTCPFullIntraRequest)
     case remb(RTCPREMB)
     case transportFeedback(RTCPTransportFeedback)
+    case extendedReport(RTCPExtendedReport)
     case unknown(RTCPUnknownPacket)
 
     /// Parses one packet given its header (from ``RTCPCompoundIterator``).
@@ -24,6 +25,8 @@ public enum RTCPPacket: Hashable, Sendable {
             self = .sdes(try RTCPSourceDescription(reading: &reader, count: count))
         case (RTCPPacketType.bye, _):
             self = .bye(try RTCPBye(reading: &reader, count: count))
+        case (RTCPPacketType.extendedReport, _):
+            self = .extendedReport(try RTCPExtendedReport(reading: &reader))
         case (RTCPPacketType.transportFeedback, RTCPGenericNACK.format):
             self = .nack(try RTCPGenericNACK(reading: &reader))
         case (RTCPPacketType.transportFeedback, RTCPTransportFeedback.format):
@@ -68,6 +71,7 @@ public enum RTCPPacket: Hashable, Sendable {
         case .fir(let packet): packet.append(to: &bytes)
         case .remb(let packet): packet.append(to: &bytes)
         case .transportFeedback(let packet): packet.append(to: &bytes)
+        case .extendedReport(let packet): packet.append(to: &bytes)
         case .unknown(let packet): bytes.append(contentsOf: packet.bytes)
         }
     }

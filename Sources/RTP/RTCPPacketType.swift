@@ -9,4 +9,6 @@ public enum RTCPPacketType {
     public static let transportFeedback: UInt8 = 205
     /// Payload-specific feedback (RFC 4585): PLI (FMT 1), FIR (FMT 4), REMB (FMT 15).
     public static let payloadFeedback: UInt8 = 206
+    /// Extended reports (RFC 3611): RRTR (block type 4), DLRR (block type 5).
+    public static let extendedReport: UInt8 = 207
 }

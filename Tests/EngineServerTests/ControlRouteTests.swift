@@ -23,6 +23,7 @@ import Testing
             (.DELETE, "/rooms/a/producers/1", .closeProducer(room: "a", producer: 1)),
             (.POST, "/rooms/a/transports/3/consumers", .consume(room: "a", transport: 3)),
             (.GET, "/rooms/a/consumers/2", .consumerStats(room: "a", consumer: 2)),
+            (.GET, "/rooms/a/consumers", .listConsumers(room: "a")),
             (.POST, "/rooms/a/consumers/2/pause", .pauseConsumer(room: "a", consumer: 2)),
             (.POST, "/rooms/a/consumers/2/resume", .resumeConsumer(room: "a", consumer: 2)),
             (.POST, "/rooms/a/consumers/2/request-key-frame", .requestKeyFrame(room: "a", consumer: 2)),

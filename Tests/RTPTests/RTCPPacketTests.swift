@@ -17,6 +17,11 @@ import Testing
         .fir(RTCPFullIntraRequest(senderSSRC: 1, entries: [RTCPFullIntraRequestEntry(ssrc: 2, sequenceNumber: 255)])),
         .remb(RTCPREMB(senderSSRC: 1, bitrateBitsPerSecond: 522_022, ssrcs: [2, 3])),
         .transportFeedback(RTCPTransportFeedback(senderSSRC: 1, mediaSSRC: 2, feedbackPacketCount: 9, arrivals: [(65535, 1_000_000), (1, 1_000_250), (2, nil), (3, 900_000)])),
+        .extendedReport(RTCPExtendedReport(senderSSRC: 1, blocks: [
+            .receiverReferenceTime(RTCPReceiverReferenceTime(ntpTimestamp: 0xE000_0001_8000_0000)),
+            .delaySinceLastReceiverReport(RTCPDelaySinceLastReceiverReport(items: [
+                RTCPDelaySinceLastReceiverReportItem(ssrc: 2, lastReceiverReport: 0x0001_8000, delaySinceLastReceiverReport: 655)])),
+        ])),
         .unknown(RTCPUnknownPacket(packetType: 204, countOrFormat: 0, bytes: [0x80, 204, 0, 2, 0, 0, 0, 1, 0x6E, 0x61, 0x6D, 0x65])),
     ]
 
@@ -137,7 +142,7 @@ import Testing
             var bytes = random.bytes(Int.random(in: 0...80, using: &random))
             if bytes.count >= 4 {
                 bytes[0] = 0x80 | (bytes[0] & 0x3F)
-                bytes[1] = UInt8.random(in: 200...206, using: &random)
+                bytes[1] = UInt8.random(in: 200...207, using: &random)
                 bytes[2] = 0
                 bytes[3] = UInt8((bytes.count / 4) - 1)
             }

@@ -201,6 +201,7 @@ extension Engine {
                 return length
             }
             counters.probePacketsSent += 1
+            counters.probeBytesSent += size
             probe.bytesSent += size
             probe.packetsSent += 1
             if probe.bytesSent >= probe.cluster.totalBytes && probe.packetsSent >= probe.cluster.minPackets {

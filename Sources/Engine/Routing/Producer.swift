@@ -46,12 +46,24 @@ final class Producer {
         /// When the stream started sending again after a pause of a second or more.
         var startedAt: Instant?
         var firSequence: UInt8 = 0
+        /// Round-trip time to the publisher, from its DLRR answers to the engine's RRTR blocks
+        /// (RFC 3611 §4.5); nil until the first answer. It spaces NACK re-requests.
+        private(set) var roundTrip: Duration?
+
+        /// Takes a new round-trip measurement: the NACK generator re-requests a packet only
+        /// once this long after its last request (mediasoup `NackGenerator::UpdateRtt`).
+        func roundTripMeasured(_ value: Duration) {
+            roundTrip = value
+            nack.updateRTT(value)
+        }
 
         /// Forgets what was received from the previous source (sequence space, statistics,
         /// pending NACKs, pending key-frame requests); rates and layer history are kept.
         func restartReception(settings: FeedbackSettings) {
             statistics = ReceiveStatistics(clockRate: statistics.clockRate)
             nack = NackGenerator(settings: settings.nack)
+            // Same publisher, same path: the measured round trip stays valid.
+            if let roundTrip { nack.updateRTT(roundTrip) }
             keyFrames = KeyFrameRequestManager(delay: keyFrames.delay, retransmissionWait: keyFrames.retransmissionWait)
         }
 

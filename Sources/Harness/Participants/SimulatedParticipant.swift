@@ -62,6 +62,8 @@ final class SimulatedParticipant {
     var probeRTXSequence: UInt16 = 0
     /// Round trip to the engine on the send transport, for answering NACKs once per RTT.
     private(set) var uplinkRoundTrip = PublisherRoundTrip()
+    /// The engine's RRTR blocks still to answer with DLRR in the next sender reports.
+    private var referenceTimeAnswers = ReferenceTimeAnswers()
 
     init(index: Int, role: ParticipantRole, random: SeededGenerator, measurements: MeasurementCollector,
          nackSettings: NackSettings, congestion: CongestionSettings = CongestionSettings(),
@@ -267,6 +269,8 @@ final class SimulatedParticipant {
                 uplinkRoundTrip.update(from: report.reportBlocks, isOwn: publishes(ssrc:), now: now)
             case .receiverReport(let report):
                 uplinkRoundTrip.update(from: report.reportBlocks, isOwn: publishes(ssrc:), now: now)
+            case .extendedReport(let report):
+                referenceTimeAnswers.receive(report, now: now)
             default:
                 continue
             }
@@ -287,6 +291,10 @@ final class SimulatedParticipant {
                                                              packetCount: 0, octetCount: UInt32(truncatingIfNeeded: sender.bytesSent))))
         }
         published += recorded?.senderReports(ntp: ntp) ?? []
+        let reported = published.compactMap { packet -> UInt32? in
+            if case .senderReport(let report) = packet { report.ssrc } else { nil }
+        }
+        published += referenceTimeAnswers.take(streams: reported, now: now)
         if !published.isEmpty { send(RTCPPacket.serializeCompound(published), to: engineSendEndpoint) }
         var blocks: [RTCPReportBlock] = []
         for index in streams.indices where streams[index].statistics.packetsReceived > 0 {

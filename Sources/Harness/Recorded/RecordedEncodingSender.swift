@@ -43,6 +43,9 @@ struct RecordedEncodingSender {
     let rate: Bitrate
     /// Sending; false while paused for the uplink estimate.
     private(set) var enabled = true
+    /// A device switch waits for the engine to bind the new SSRCs: the old source has stopped,
+    /// the new one has not started (nothing is sent, time runs on).
+    var awaitingSourceReplacement = false
     /// Gap between the last packet of one pass and the first of the next, µs.
     private let loopGapMicros: Int64
     /// Session-time intervals [start, end) (µs) in which this encoding sends nothing (join,
@@ -144,8 +147,8 @@ struct RecordedEncodingSender {
                 head = nil
                 break
             }
-            if !enabled {
-                // Paused: time runs on through the recording, nothing is sent.
+            if !enabled || awaitingSourceReplacement {
+                // Paused or switching: time runs on through the recording, nothing is sent.
                 lastSendMicros = packet.captureTimeMicros + shiftMicros
                 head = try nextPacket(after: packet)
                 continue

@@ -138,6 +138,12 @@ final class RecordedPublisher {
         tracks.compactMap { track in encodings.firstIndex { $0.trackID == track } }
     }
 
+    /// The encodings at `indices` stop sending until `replaceSource` (or `false` again): their
+    /// old device is gone and the engine has not yet bound the new one's SSRCs.
+    func awaitSourceReplacement(_ indices: [Int], _ waiting: Bool) {
+        for index in indices { encodings[index].awaitingSourceReplacement = waiting }
+    }
+
     /// A device switch: the encodings at `indices` become new RTP streams with the SSRCs of
     /// `replacements` (same order) and one new RTP timestamp offset, as the engine was told with
     /// `replaceProducerSource`.
@@ -145,6 +151,7 @@ final class RecordedPublisher {
         for (index, replacement) in zip(indices, replacements) {
             guard let ssrc = replacement.ssrc else { continue }
             encodings[index].replaceSource(ssrc: ssrc, rtxSSRC: replacement.rtxSSRC, timestampOffset: timestampOffset, random: &random)
+            encodings[index].awaitingSourceReplacement = false
         }
     }
 

@@ -13,9 +13,10 @@ import Media
 /// - `deviceSwitch` (a new camera or microphone, on `stream` or, without one, on every stream of
 ///   the participant) makes the publisher restart each encoding as a new RTP stream — new SSRCs,
 ///   sequence numbers and timestamps, video from a key frame — and tells the engine with
-///   `replaceProducerSource`, so that subscribers keep one continuous stream. The time from the
-///   switch to each video subscriber's first decodable frame of the new source is measured
-///   (`deviceSwitchGap`).
+///   `replaceProducerSource`, so that subscribers keep one continuous stream. The old device
+///   stops at the event and the new one starts once the engine has bound its SSRCs (at once in
+///   simulated mode; at the server's answer in live mode). The time from then to each video
+///   subscriber's first decodable frame of the new source is measured (`deviceSwitchGap`).
 ///
 /// Subscribers are told a paused stream went inactive on purpose, so the gap is a pause, not a
 /// freeze (libwebrtc's `VideoQualityObserver` does the same); a device switch's gap is not, and
@@ -132,37 +133,60 @@ extension RecordedWorkload {
         case .pauseConsumer(let id):
             try? control.pauseConsumer(id)
         case .replaceSource(let id, let publisher, let tracks, let keys):
-            if replaceSource(id, publisher: publisher, tracks: tracks, control: control, now: now) {
-                measurements.sourceReplaced(streams: keys, at: now)
+            replaceSource(id, publisher: publisher, tracks: tracks, control: control, now: now) { switchedAt in
+                measurements.sourceReplaced(streams: keys, at: switchedAt)
             }
         }
     }
 
     /// Draws new SSRCs for the stream's encodings, has the engine bind them to the producer, then
-    /// switches the publisher and the session recorder over. The generator is seeded from the old
-    /// SSRC and the number of switches so far, so a trial stays reproducible from its seed.
-    private func replaceSource(_ id: ProducerID, publisher index: Int, tracks: [String], control: any SessionControl, now: Instant) -> Bool {
-        guard index < publishers.count, let publisher = publishers[index] else { return false }
+    /// (once it has, `switched` is told when) switches the publisher and the session recorder
+    /// over. The generator is seeded from the old SSRC and the number of switches so far, so a
+    /// trial stays reproducible from its seed.
+    private func replaceSource(_ id: ProducerID, publisher index: Int, tracks: [String], control: any SessionControl, now: Instant,
+                               switched: @escaping (Instant) -> Void) {
+        guard index < publishers.count, let publisher = publishers[index] else { return }
         let indices = publisher.encodingIndices(playing: tracks)
-        guard let first = indices.first else { return false }
+        guard let first = indices.first else { return }
         let old = indices.map { (publisher.encodings[$0].ssrc, publisher.encodings[$0].rtxSSRC) }
         deviceSwitches += 1
-        var random = SeededGenerator(seed: UInt64(publisher.encodings[first].ssrc) << 32 | UInt64(deviceSwitches))
-        // A new SSRC that happens to be in use on the transport is refused: draw again.
-        for _ in 0..<8 {
-            let encodings = old.map { _, rtx in
-                ProducerEncoding(ssrc: UInt32(truncatingIfNeeded: random.next()),
-                                 rtxSSRC: rtx == nil ? nil : UInt32(truncatingIfNeeded: random.next()))
-            }
-            do { try control.replaceProducerSource(id, encodings: encodings, now: now) } catch is Engine.ControlError { continue } catch {
-                return false  // not a refused SSRC (live mode without the route): drawing again cannot help
-            }
-            publisher.replaceSource(indices, with: encodings, timestampOffset: UInt32(truncatingIfNeeded: random.next()), random: &random)
-            for ((oldSSRC, _), encoding) in zip(old, encodings) {
-                if let ssrc = encoding.ssrc { recorder?.sourceReplaced(old: oldSSRC, new: ssrc) }
-            }
-            return true
+        let random = SeededGenerator(seed: UInt64(publisher.encodings[first].ssrc) << 32 | UInt64(deviceSwitches))
+        // The old device stops now; the new one starts once the engine knows its SSRCs (at once
+        // in simulated mode, after the server's answer in live mode).
+        publisher.awaitSourceReplacement(indices, true)
+        attemptSourceReplacement(id, publisher: publisher, indices: indices, old: old, random: random, attemptsLeft: 8,
+                                 control: control, now: now, switched: switched)
+    }
+
+    /// One attempt of `replaceSource`: a new SSRC that happens to be in use on the transport is
+    /// refused, and the next attempt draws again.
+    private func attemptSourceReplacement(_ id: ProducerID, publisher: RecordedPublisher, indices: [Int], old: [(UInt32, UInt32?)],
+                                          random: SeededGenerator, attemptsLeft: Int, control: any SessionControl, now: Instant,
+                                          switched: @escaping (Instant) -> Void) {
+        guard attemptsLeft > 0 else {
+            publisher.awaitSourceReplacement(indices, false)  // the old device carries on
+            return
         }
-        return false
+        var random = random
+        let encodings = old.map { _, rtx in
+            ProducerEncoding(ssrc: UInt32(truncatingIfNeeded: random.next()),
+                             rtxSSRC: rtx == nil ? nil : UInt32(truncatingIfNeeded: random.next()))
+        }
+        control.replaceProducerSource(id, encodings: encodings, now: now) { [self] outcome in
+            switch outcome {
+            case .bound(let at):
+                publisher.replaceSource(indices, with: encodings, timestampOffset: UInt32(truncatingIfNeeded: random.next()), random: &random)
+                for ((oldSSRC, _), encoding) in zip(old, encodings) {
+                    if let ssrc = encoding.ssrc { recorder?.sourceReplaced(old: oldSSRC, new: ssrc) }
+                }
+                switched(at)
+            case .refused:
+                attemptSourceReplacement(id, publisher: publisher, indices: indices, old: old, random: random,
+                                         attemptsLeft: attemptsLeft - 1, control: control, now: now, switched: switched)
+            case .failed:
+                // Not a refused SSRC: drawing again cannot help; the old device carries on.
+                publisher.awaitSourceReplacement(indices, false)
+            }
+        }
     }
 }

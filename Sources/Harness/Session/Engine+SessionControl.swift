@@ -5,4 +5,16 @@ extension Engine: SessionControl {
     public func createTransport(for participant: Endpoint) -> (id: TransportID, local: Endpoint) {
         createTransport(remote: participant)
     }
+
+    /// Binds the SSRCs at once, in virtual time; any refusal (`ControlError`, e.g. an SSRC in
+    /// use on the transport) is `.refused`.
+    public func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant,
+                                      then finish: @escaping (SourceReplacementOutcome) -> Void) {
+        do {
+            try replaceProducerSource(id, encodings: encodings, now: now)
+            finish(.bound(at: now))
+        } catch {
+            finish(.refused)
+        }
+    }
 }

@@ -35,9 +35,12 @@ public protocol SessionControl: AnyObject {
     /// Pauses a consumer (mediasoup `consumer.pause()`).
     func pauseConsumer(_ id: ConsumerID) throws
 
-    /// Binds new SSRCs to a producer whose publisher replaced its source (a device switch):
-    /// consumers keep one continuous stream and restart at the next key frame.
-    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant) throws
+    /// Binds new SSRCs to a producer whose publisher replaces its source (a device switch):
+    /// consumers keep one continuous stream and restart at the next key frame. The publisher
+    /// switches only once `finish` says `.bound`: simulated mode calls it before returning, live
+    /// mode on the load generator's event loop when the server answered or the deadline passed.
+    func replaceProducerSource(_ id: ProducerID, encodings: [ProducerEncoding], now: Instant,
+                               then finish: @escaping (SourceReplacementOutcome) -> Void)
 
     /// The congestion controller's current estimate for what the engine sends on `transport`.
     func availableOutgoingBitrate(_ transport: TransportID) throws -> Bitrate

@@ -5,17 +5,12 @@ extension TrialRunner {
     func collect(world: TrialWorld, measurements: MeasurementCollector, layers: LayerTracker, estimate: TimeSeries,
                  spec: TrialSpec, simulated end: Instant) -> TrialResult {
         let counters = world.engine.counters
-        let engineFigures: [String: Double] = [
-            "engine.packetsForwarded": Double(counters.packetsForwarded),
-            "engine.retransmissionsSent": Double(counters.retransmissionsSent),
-            "engine.nacksSent": Double(counters.nacksSent),
-            "engine.keyFrameRequestsSent": Double(counters.keyFrameRequestsSent),
-            "engine.keyFrameRequestsToInactiveStreams": Double(counters.keyFrameRequestsToInactiveStreams),
-            "engine.streamsWentInactive": Double(counters.streamsWentInactive),
-            "engine.packetsDropped": Double(counters.totalDropped),
-            "engine.holesFilledWithPadding": Double(counters.holesFilledWithPadding),
-            "engine.probePacketsSent": Double(counters.probePacketsSent),
-        ]
+        // The same names live mode reads from `GET /rooms/{room}/stats` (`EngineFigures`).
+        var engineFigures: [String: Double] = ["engine.packetsDropped": Double(counters.totalDropped)]
+        for (name, value) in counters.named { engineFigures["engine.\(name)"] = Double(value) }
+        for reason in DropReason.allCases where counters.dropped(reason) > 0 {
+            engineFigures["engine.drops.\(reason)"] = Double(counters.dropped(reason))
+        }
         return Self.collect(participants: world.participants, receivedBytes: world.receivedBytes,
                             uplinks: world.uplinks.indices.map { world.uplinks[$0].counters },
                             downlinks: world.downlinks.indices.map { world.downlinks[$0].counters },
