@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(name: "LiveHarnessTests", dependencies: ["LiveHarness", "Harness", "Engine"]),
         .testTarget(name: "EngineServerTests", dependencies: [
             "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP", "LiveRecorder", "Harness", "Media",
+            "WebRTCTransport", "ICE", "DTLSSRTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
