@@ -86,7 +86,7 @@ let package = Package(
         // Live mode's load generator: the harness's participants on real sockets against a
         // `sfulab serve` process, on one SwiftNIO event loop (docs/live-mode.md).
         .target(name: "LiveHarness", dependencies: [
-            "Harness", "Engine", "ControlAPI", "EngineClient", "CNetNamespace",
+            "Harness", "Engine", "ControlAPI", "EngineClient", "CNetNamespace", "ICE", "DTLSSRTP", "WebRTCTransport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

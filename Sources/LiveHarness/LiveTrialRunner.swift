@@ -47,6 +47,8 @@ public struct LiveTrialRunner: Sendable {
     public var serverStarted: (@Sendable (Int32) -> Void)?
     /// Where the network scenario's impairments are applied (docs/live-mode.md).
     public var impairment: LiveImpairment = .user
+    /// Webrtc transports (ICE, DTLS, SRTP: what real clients use) or plain RTP to compare.
+    public var security: LiveSecurity = .webrtc
     /// Why `impairment` is what it is when it was not asked for (for example why the kernel path
     /// is not used), stated in the result's `liveImpairments["impairment"]`.
     public var impairmentReason: String?
@@ -122,7 +124,8 @@ public struct LiveTrialRunner: Sendable {
             try? client.closeRoom(room: room)
         }
         let control = try LiveSessionControl(client: client, room: room, protocol: transport, driver: driver, profile: spec.profile,
-                                             host: network == nil ? "127.0.0.1" : KernelNetwork.participantsAddress)
+                                             host: network == nil ? "127.0.0.1" : KernelNetwork.participantsAddress,
+                                             security: security)
         let generator = try LiveLoadGenerator(spec: spec, control: control, overTCP: transport == .tcp, drain: drain,
                                               traceDirectory: traceDirectory, replaysVerbatim: replaysVerbatim,
                                               impairment: network == nil ? .user : .kernel)
@@ -163,6 +166,8 @@ public struct LiveTrialRunner: Sendable {
             result.metrics["live.datagramsReadBeforeStart"] = Double(counters.readBeforeStart)
             result.metrics["live.writeFailures"] = Double(counters.writeFailures + counters.unroutable + counters.oversize)
             result.metrics.merge(driver.timerLag.metrics(prefix: "live.timerLag")) { _, new in new }
+            result.metrics.merge(driver.securityFigures) { _, new in new }
+            result.liveImpairments?["security"] = driver.securityNote(overTCP: transport == .tcp)
             return result
         }.wait()
         return result
