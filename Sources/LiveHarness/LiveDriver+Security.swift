@@ -92,25 +92,33 @@ extension LiveDriver {
     }
 
     /// The result's `live.setupTime.*` (ms: first ICE check to SRTP keys, per transport),
-    /// `live.srtpDrops` (what the participants' layers dropped) and `live.unprotected`.
+    /// `live.srtpDrops` (what the participants' layers dropped; `live.srtpDrops.<reason>` for
+    /// each reason that happened) and `live.unprotected`.
     var securityFigures: [String: Double] {
         guard !setupTimes.isEmpty else { return [:] }
         let sorted = setupTimes.map(\.milliseconds).sorted()
-        return [
+        var figures: [String: Double] = [:]
+        for reason in WebRTCDropReason.allCases {
+            let count = securities.values.reduce(0) { $0 + $1.counters[reason] }
+            if count > 0 { figures["live.srtpDrops.\(reason.rawValue)"] = Double(count) }
+        }
+        return figures.merging([
             "live.setupTime.p50": sorted[(sorted.count - 1) / 2],
             "live.setupTime.max": sorted[sorted.count - 1],
             "live.setupTime.mean": sorted.reduce(0, +) / Double(sorted.count),
             "live.srtpDrops": Double(securities.values.reduce(0) { $0 + $1.counters.totalDropped }),
             "live.unprotected": Double(counters.unprotected),
-        ]
+        ]) { _, new in new }
     }
 
     /// What the transports carried, for `liveImpairments["security"]`.
-    func securityNote(overTCP: Bool) -> String {
+    func securityNote(kernel: Bool) -> String {
         guard let profile = securities.values.first?.srtpProfile else {
             return "plain: unencrypted RTP/RTCP (PlainTransport), no ICE or DTLS"
         }
         return "webrtc: ICE-lite check, DTLS 1.2 handshake (participants in the client role) and SRTP \(profile.rawValue) on every "
-            + "transport, set up before the trial clock starts; encrypted at the socket, after the user-space links, which count the SRTP overhead"
+            + "transport, set up before the trial clock starts; encrypted at the socket, "
+            + (kernel ? "so the kernel path's links carry the encrypted IP packets"
+                      : "after the user-space links, which count the SRTP overhead")
     }
 }

@@ -160,6 +160,7 @@ public struct LiveTrialRunner: Sendable {
         engineFigures.merge(kernelFigures) { _, new in new }
         engineFigures["live.failedControlCalls"] = Double(control.failedCalls)
         let figures = engineFigures
+        let kernelPath = network != nil
         let result = try driver.loop.submit {
             var result = shared.value.finish(engine: figures)
             let counters = driver.counters
@@ -167,7 +168,7 @@ public struct LiveTrialRunner: Sendable {
             result.metrics["live.writeFailures"] = Double(counters.writeFailures + counters.unroutable + counters.oversize)
             result.metrics.merge(driver.timerLag.metrics(prefix: "live.timerLag")) { _, new in new }
             result.metrics.merge(driver.securityFigures) { _, new in new }
-            result.liveImpairments?["security"] = driver.securityNote(overTCP: transport == .tcp)
+            result.liveImpairments?["security"] = driver.securityNote(kernel: kernelPath)
             return result
         }.wait()
         return result
