@@ -81,6 +81,10 @@ public struct LiveTrialRunner: Sendable {
     /// workload or network, `LiveTrialError` for everything else.
     public func run(_ spec: TrialSpec) throws -> TrialResult {
         let transport = try Self.transportProtocol(for: spec.profile.webRtcTransport)
+        if security == .webrtc, spec.profile.webRtcTransport.srtpCryptoSuites.isEmpty {
+            throw LiveTrialError.unsupported("webRtcTransport.srtpCryptoSuites is empty: webrtc transports need at least one suite; "
+                + "list one, or run with --security plain")
+        }
         if impairment == .kernel, case .attach = engine {
             throw LiveTrialError.unsupported("--impairment kernel starts the engine inside a network namespace and cannot attach to --engine; use --impairment user")
         }
