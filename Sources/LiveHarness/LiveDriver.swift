@@ -31,7 +31,7 @@ final class LiveDriver: @unchecked Sendable {
         var oversize = 0
         /// Socket writes that failed.
         var writeFailures = 0
-        /// Packets the participants' security layers refused to protect (no keys), dropped.
+        /// Packets the participants' security layers refused to protect (no keys, replay window), dropped.
         var unprotected = 0
     }
 
