@@ -47,6 +47,10 @@ let package = Package(
         // STUN (RFC 8489) codec, ICE-lite server agent and ICE controlling checker (RFC 8445,
         // RFC 7675 consent), RFC 7983 demultiplexing; sans-IO, OpenSSL only for HMAC (docs/ice.md).
         .target(name: "ICE", dependencies: ["COpenSSL"]),
+        // A WebRTC transport's security layers, sans-IO: ICE-lite + DTLS + SRTP around a plain engine
+        // transport for the server, ICE controlling checker + DTLS + SRTP for the load generator
+        // (docs/webrtc-transport.md).
+        .target(name: "WebRTCTransport", dependencies: ["ICE", "DTLSSRTP", "Engine"]),
         // Real media: libopus and libvpx encoders/decoders, workload files.
         .target(name: "Media", dependencies: ["RTP", "COpus", "CVPX"]),
         // Virtual-time scheduler, network emulator, simulated participants, metric collectors.
@@ -70,7 +74,7 @@ let package = Package(
         // The engine on real sockets: SwiftNIO UDP and TCP (RFC 4571) transports, one event loop per
         // worker, the HTTP control API, JSON logs and Prometheus metrics (docs/engine-server.md).
         .target(name: "EngineServer", dependencies: [
-            "Engine", "ControlAPI", "RTP", "EngineClient",
+            "Engine", "ControlAPI", "RTP", "EngineClient", "ICE", "DTLSSRTP", "WebRTCTransport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -82,7 +86,7 @@ let package = Package(
         // Live mode's load generator: the harness's participants on real sockets against a
         // `sfulab serve` process, on one SwiftNIO event loop (docs/live-mode.md).
         .target(name: "LiveHarness", dependencies: [
-            "Harness", "Engine", "ControlAPI", "EngineClient", "CNetNamespace",
+            "Harness", "Engine", "ControlAPI", "EngineClient", "CNetNamespace", "ICE", "DTLSSRTP", "WebRTCTransport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -114,6 +118,7 @@ let package = Package(
         ], exclude: ["FuzzRegressions"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "RTP", "CAllocationCounter"]),
         .testTarget(name: "DTLSSRTPTests", dependencies: ["DTLSSRTP", "Engine", "CAllocationCounter", "CSRTP"]),
+        .testTarget(name: "WebRTCTransportTests", dependencies: ["WebRTCTransport", "ICE", "DTLSSRTP", "Engine", "RTP"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
@@ -123,6 +128,7 @@ let package = Package(
         ]),
         .testTarget(name: "EngineServerTests", dependencies: [
             "EngineServer", "EngineClient", "ControlAPI", "Engine", "RTP", "LiveRecorder", "Harness", "Media",
+            "WebRTCTransport", "ICE", "DTLSSRTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -4,7 +4,7 @@ import Engine
 // length before each RTP/RTCP packet): `Engine.TransportProtocol`, the profile's `listenInfos` type.
 
 /// What kind of transport to create: `plain` (unencrypted RTP/RTCP, mediasoup `PlainTransport`)
-/// or `webrtc` (ICE-lite, DTLS-SRTP; not implemented yet, refused with 501).
+/// or `webrtc` (ICE-lite, DTLS-SRTP, mediasoup `WebRtcTransport`; docs/control-api.md).
 public enum TransportType: String, Codable, Sendable, Hashable, CaseIterable {
     case plain, webrtc
 }
@@ -18,6 +18,7 @@ public struct CreateTransportRequest: Codable, Sendable, Hashable {
     /// Default `udp`.
     public var `protocol`: TransportProtocol
     /// Learn the remote address from the first datagram (mediasoup `comedia`). Default true.
+    /// Plain transports only: a webrtc transport's remote is ICE's selected tuple.
     public var comedia: Bool
 
     public init(type: TransportType = .plain, protocol: TransportProtocol = .udp, comedia: Bool = true) {
@@ -38,33 +39,50 @@ public struct CreateTransportRequest: Codable, Sendable, Hashable {
     }
 }
 
-/// A created transport: where the client sends (UDP) or connects (TCP).
+/// A created transport: where the client sends (UDP) or connects (TCP). A webrtc transport
+/// also carries its `iceParameters`, `iceCandidates` (one host candidate: `ip`, `port`) and
+/// `dtlsParameters` (`role: auto`, the server certificate's fingerprints).
 public struct TransportInfo: Codable, Sendable, Hashable {
     public var id: Int
+    public var type: TransportType?
     public var `protocol`: TransportProtocol
     public var ip: String
     public var port: UInt16
     /// The worker (event loop) that runs the room.
     public var worker: Int
+    public var iceParameters: ICEParameters?
+    public var iceCandidates: [ICECandidate]?
+    public var dtlsParameters: DTLSParameters?
 
-    public init(id: Int, protocol: TransportProtocol, ip: String, port: UInt16, worker: Int) {
+    public init(id: Int, type: TransportType? = .plain, protocol: TransportProtocol, ip: String, port: UInt16, worker: Int,
+                iceParameters: ICEParameters? = nil, iceCandidates: [ICECandidate]? = nil, dtlsParameters: DTLSParameters? = nil) {
         self.id = id
+        self.type = type
         self.protocol = `protocol`
         self.ip = ip
         self.port = port
         self.worker = worker
+        self.iceParameters = iceParameters
+        self.iceCandidates = iceCandidates
+        self.dtlsParameters = dtlsParameters
     }
 }
 
-/// `POST /rooms/{room}/transports/{id}/connect`: the client's address, for a transport created
-/// with `comedia: false`.
+/// `POST /rooms/{room}/transports/{id}/connect`: for a plain transport created with
+/// `comedia: false`, the client's address (`ip`, `port`); for a webrtc transport, the client's
+/// `dtlsParameters` (mediasoup's `WebRtcTransport.connect`).
 public struct ConnectTransportRequest: Codable, Sendable, Hashable {
-    public var ip: String
-    public var port: UInt16
+    public var ip: String?
+    public var port: UInt16?
+    public var dtlsParameters: DTLSParameters?
 
     public init(ip: String, port: UInt16) {
         self.ip = ip
         self.port = port
+    }
+
+    public init(dtlsParameters: DTLSParameters) {
+        self.dtlsParameters = dtlsParameters
     }
 }
 
@@ -75,11 +93,14 @@ public struct TransportStats: Codable, Sendable, Hashable {
     public var availableOutgoingBitrate: Int
     public var bytesReceived: Int
     public var bytesSent: Int
+    /// ICE, DTLS and SRTP state and drops of a webrtc transport; absent for plain ones.
+    public var webRtc: WebRTCTransportStats?
 
-    public init(id: Int, availableOutgoingBitrate: Int, bytesReceived: Int, bytesSent: Int) {
+    public init(id: Int, availableOutgoingBitrate: Int, bytesReceived: Int, bytesSent: Int, webRtc: WebRTCTransportStats? = nil) {
         self.id = id
         self.availableOutgoingBitrate = availableOutgoingBitrate
         self.bytesReceived = bytesReceived
         self.bytesSent = bytesSent
+        self.webRtc = webRtc
     }
 }

@@ -11,14 +11,21 @@ extension EngineClient {
 
     public func capabilities() throws(EngineClientError) -> CapabilitiesResponse { try call(.capabilities) }
 
-    /// Creates a plain transport in `room` (the room is created when it does not exist).
-    public func createTransport(room: String, protocol: TransportProtocol = .udp, comedia: Bool = true) throws(EngineClientError) -> TransportInfo {
-        try call(.createTransport(room: room, CreateTransportRequest(protocol: `protocol`, comedia: comedia)))
+    /// Creates a transport in `room` (the room is created when it does not exist): plain by
+    /// default; `webrtc` answers with `iceParameters`, `iceCandidates` and `dtlsParameters`.
+    public func createTransport(room: String, type: TransportType = .plain, protocol: TransportProtocol = .udp,
+                                comedia: Bool = true) throws(EngineClientError) -> TransportInfo {
+        try call(.createTransport(room: room, CreateTransportRequest(type: type, protocol: `protocol`, comedia: comedia)))
     }
 
-    /// Sets the remote address of a transport created with `comedia: false`.
+    /// Sets the remote address of a plain transport created with `comedia: false`.
     public func connectTransport(room: String, transport: Int, ip: String, port: UInt16) throws(EngineClientError) {
         _ = try call(.connectTransport(room: room, transport: transport, ConnectTransportRequest(ip: ip, port: port)))
+    }
+
+    /// Connects a webrtc transport: the client's DTLS role and certificate fingerprints.
+    public func connectTransport(room: String, transport: Int, dtlsParameters: DTLSParameters) throws(EngineClientError) {
+        _ = try call(.connectTransport(room: room, transport: transport, ConnectTransportRequest(dtlsParameters: dtlsParameters)))
     }
 
     public func transportStats(room: String, transport: Int) throws(EngineClientError) -> TransportStats {

@@ -73,6 +73,11 @@ public final class EngineServer: Sendable {
             let error = StartError(description: "worker.count: \(workerCount) is outside 1...256")
             return controlGroup.next().makeFailedFuture(error).always { _ in controlGroup.shutdownGracefully { _ in } }
         }
+        guard !configuration.profile.webRtcTransport.srtpCryptoSuites.isEmpty else {
+            let names = SRTPCryptoSuite.allCases.map(\.rawValue).joined(separator: ", ")
+            let error = StartError(description: "webRtcTransport.srtpCryptoSuites is empty; list at least one of \(names)")
+            return controlGroup.next().makeFailedFuture(error).always { _ in controlGroup.shutdownGracefully { _ in } }
+        }
         let workers = MultiThreadedEventLoopGroup(numberOfThreads: workerCount)
         let metrics = ServerMetrics()
         let service = ControlService(configuration: configuration, workers: Array(workers.makeIterator()), metrics: metrics,

@@ -1,6 +1,8 @@
 import ControlAPI
 import CoreMetrics
 import Engine
+import ICE
+import WebRTCTransport
 import EngineClient
 import NIOCore
 import NIOPosix
@@ -15,26 +17,35 @@ extension Room {
             switch route {
             case .connectTransport(_, let id):
                 let request = try ControlReply.decode(ConnectTransportRequest.self, from: body, name: "ConnectTransportRequest")
-                guard let address = IPv4Address(request.ip) else {
-                    throw ControlFailure.badRequest("ip: '\(request.ip)' is not an IPv4 address (for example 127.0.0.1)")
-                }
                 let transport = try self.transport(id)
+                if let security = transport.security {
+                    try connectSecure(transport, security, request.dtlsParameters)
+                    return .empty
+                }
+                guard let ip = request.ip, let port = request.port else {
+                    throw ControlFailure.badRequest("ip, port: a plain transport is connected with the client's address, for example {\"ip\": \"127.0.0.1\", \"port\": 5000}")
+                }
+                guard let address = IPv4Address(ip) else {
+                    throw ControlFailure.badRequest("ip: '\(ip)' is not an IPv4 address (for example 127.0.0.1)")
+                }
                 if let remote = try engine.remote(of: transport.id) {
                     throw ControlFailure.conflict("transport \(id) already sends to \(remote); create a new transport")
                 }
-                try engine.connectTransport(transport.id, remote: Endpoint(address: address.value, port: request.port))
+                try engine.connectTransport(transport.id, remote: Endpoint(address: address.value, port: port))
                 awaitingConnect.remove(id)
                 return .empty
             case .transportStats(_, let id):
                 let transport = try self.transport(id)
                 let bitrate = try engine.availableOutgoingBitrate(transport.id)
                 return .json(TransportStats(id: id, availableOutgoingBitrate: Int(bitrate.bitsPerSecond),
-                                            bytesReceived: transport.bytesReceived, bytesSent: transport.bytesSent))
+                                            bytesReceived: transport.bytesReceived, bytesSent: transport.bytesSent,
+                                            webRtc: transport.security.map { webRTCStats($0, transport) }))
             case .closeTransport(_, let id):
                 let transport = try self.transport(id)
                 let before = taps.isEmpty ? [] : engine.producerSnapshots
                 try engine.closeTransport(transport.id)
                 tapTransportClosed(id, before: before)
+                closeSecurity(of: transport)
                 transports[id] = nil
                 transportsByLabelPort[transport.label.port] = nil
                 awaitingConnect.remove(id)
@@ -150,13 +161,16 @@ extension Room {
 
     /// Creates an engine transport and binds its socket on `listenHost`, port 0 (the kernel picks).
     func createTransport(_ request: CreateTransportRequest, listenHost: String) -> EventLoopFuture<ControlReply> {
-        guard request.type == .plain else {
-            return loop.makeSucceededFuture(.failure(.notImplemented(
-                "type: webrtc transports (ICE-lite, DTLS-SRTP) are not implemented yet; use \"type\": \"plain\"")))
-        }
         guard !isClosed else { return loop.makeSucceededFuture(.failure(.notFound("room \(name) was closed"))) }
+        var security: WebRTCServerSecurity?
+        if request.type == .webrtc {
+            switch makeSecurity() {
+            case .success(let made): security = made
+            case .failure(let failure): return loop.makeSucceededFuture(.failure(failure))
+            }
+        }
         let (id, label) = engine.createTransport(remote: nil)
-        let transport = RoomTransport(id: id, protocol: request.protocol, label: label)
+        let transport = RoomTransport(id: id, protocol: request.protocol, label: label, security: security)
         let bound: EventLoopFuture<any Channel>
         switch request.protocol {
         case .udp:
@@ -193,11 +207,18 @@ extension Room {
             }
             transports[id.rawValue] = transport
             transportsByLabelPort[label.port] = transport
-            if !request.comedia { awaitingConnect.insert(id.rawValue) }
             metrics.transports.increment()
-            logger.info("transport created", metadata: ["transport": "\(id.rawValue)", "protocol": "\(request.protocol.rawValue)",
-                                                        "port": "\(transport.port)"])
-            return .json(TransportInfo(id: id.rawValue, protocol: request.protocol, ip: listenHost, port: transport.port, worker: worker))
+            logger.info("transport created", metadata: ["transport": "\(id.rawValue)", "type": "\(request.type.rawValue)",
+                                                        "protocol": "\(request.protocol.rawValue)", "port": "\(transport.port)"])
+            guard let security else {
+                if !request.comedia { awaitingConnect.insert(id.rawValue) }
+                return .json(TransportInfo(id: id.rawValue, protocol: request.protocol, ip: listenHost, port: transport.port, worker: worker))
+            }
+            transport.localAddress = TransportAddress(ipv4: IPv4Address(listenHost)?.value ?? 0, port: transport.port)
+            secureTransports.append(transport)
+            let (ice, candidates, dtls) = webRTCParameters(transport, security, ip: listenHost)
+            return .json(TransportInfo(id: id.rawValue, type: .webrtc, protocol: request.protocol, ip: listenHost, port: transport.port,
+                                       worker: worker, iceParameters: ice, iceCandidates: candidates, dtlsParameters: dtls))
         }.flatMapError { [self] error in
             try? engine.closeTransport(id)
             return loop.makeSucceededFuture(.failure(.internal("cannot bind a \(request.protocol.rawValue) socket on \(listenHost): \(error)")))

@@ -1,5 +1,6 @@
 import CoreMetrics
 import ControlAPI
+import DTLSSRTP
 import Engine
 import Logging
 import NIOCore
@@ -47,8 +48,19 @@ final class Room: @unchecked Sendable {
     var tapsClosedUnreachable = 0
     /// When the datagram being handled was read (tap frames carry it).
     var currentReadAt: UInt64 = 0
+    /// The DTLS context of webrtc transports, or why there is none (Room+WebRTC).
+    let dtls: Result<DTLSContext, DTLSError>
+    /// Draws webrtc transports' ICE credentials and tie-breakers.
+    var random: SeededGenerator
+    /// Webrtc transports, for their timers.
+    var secureTransports: [RoomTransport] = []
+    /// A received webrtc datagram, copied to be decrypted in place.
+    var scratch = [UInt8](repeating: 0, count: 2_048)
 
-    init(name: String, worker: Int, loop: any EventLoop, engine: Engine, origin: UInt64, metrics: ServerMetrics, logger: Logger) {
+    init(name: String, worker: Int, loop: any EventLoop, engine: Engine, origin: UInt64, metrics: ServerMetrics, logger: Logger,
+         dtls: Result<DTLSContext, DTLSError>, random: SeededGenerator) {
+        self.dtls = dtls
+        self.random = random
         self.name = name
         self.worker = worker
         self.loop = loop
@@ -72,6 +84,10 @@ final class Room: @unchecked Sendable {
     func receive(_ buffer: ByteBuffer, from peer: Endpoint, on transport: RoomTransport, readAt: UInt64) {
         guard !isClosed else { return }
         transport.bytesReceived += buffer.readableBytes
+        if let security = transport.security {
+            receiveSecure(buffer, from: peer, on: transport, security: security, readAt: readAt)
+            return
+        }
         if awaitingConnect.contains(transport.id.rawValue) {
             drop(.notConnected)
             return
@@ -92,7 +108,7 @@ final class Room: @unchecked Sendable {
     /// A TCP transport accepted a connection: with comedia, its peer becomes the transport's
     /// remote if it has none yet (docs/control-api.md).
     func tcpConnected(_ transport: RoomTransport, peer: Endpoint) {
-        guard !isClosed, !awaitingConnect.contains(transport.id.rawValue),
+        guard !isClosed, transport.security == nil, !awaitingConnect.contains(transport.id.rawValue),
               (try? engine.remote(of: transport.id)) == .some(nil) else { return }
         try? engine.connectTransport(transport.id, remote: peer)
     }
@@ -104,8 +120,8 @@ final class Room: @unchecked Sendable {
 
     /// Drains the engine's output: transmits to sockets, events to the log. With `readAt` (the
     /// input was a media packet), the RTP transmits are forwarded packets and their latency
-    /// stages are recorded.
-    private func drain(readAt: UInt64?, inputAt: UInt64) {
+    /// stages are recorded; `decryptAt` is when a webrtc transport started decrypting it.
+    func drain(readAt: UInt64?, inputAt: UInt64, decryptAt: UInt64? = nil) {
         sendStamps.removeAll(keepingCapacity: true)
         while let output = engine.poll() {
             switch output {
@@ -115,17 +131,24 @@ final class Room: @unchecked Sendable {
                     continue
                 }
                 let wasPending = transport.needsFlush
-                if let reason = transport.write(transmit.bytes, to: transmit.to) {
+                let isRTCP = RTPDemux.isRTCP(transmit.bytes)
+                let polledAt = readAt != nil && !isRTCP ? MonotonicClock.now() : 0
+                if let security = transport.security {
+                    let (reason, securityDropped) = transport.writeProtected(transmit.bytes, security: security, rtcp: isRTCP)
+                    if let reason { drop(reason) }
+                    if reason != nil || securityDropped { continue }
+                } else if let reason = transport.write(transmit.bytes, to: transmit.to) {
                     drop(reason)
                     continue
                 }
                 if !wasPending { touched.append(transport) }
-                if let readAt, !RTPDemux.isRTCP(transmit.bytes) {
-                    let stamp = MonotonicClock.now()
-                    latency.record(.route, nanoseconds: stamp &- inputAt)
-                    latency.record(.receive, nanoseconds: inputAt &- readAt)
-                    metrics.latency[StageLatencyRecorder.Stage.route.rawValue].recordNanoseconds(Int64(stamp &- inputAt))
-                    metrics.latency[StageLatencyRecorder.Stage.receive.rawValue].recordNanoseconds(Int64(inputAt &- readAt))
+                if let readAt, !isRTCP {
+                    let stamp = transport.security == nil ? polledAt : MonotonicClock.now()
+                    let receivedAt = decryptAt ?? inputAt
+                    record(.route, polledAt &- inputAt)
+                    record(.receive, receivedAt &- readAt)
+                    if let decryptAt { record(.decrypt, inputAt &- decryptAt) }
+                    if transport.security != nil { record(.encrypt, stamp &- polledAt) }
                     sendStamps.append(stamp)
                 }
             case .event(let event):
@@ -144,6 +167,11 @@ final class Room: @unchecked Sendable {
         }
     }
 
+    private func record(_ stage: StageLatencyRecorder.Stage, _ nanoseconds: UInt64) {
+        latency.record(stage, nanoseconds: nanoseconds)
+        metrics.latency[stage.rawValue].recordNanoseconds(Int64(nanoseconds))
+    }
+
     /// After a control call changed the engine: drain what it queued and re-arm the timer.
     func afterControl() {
         drain(readAt: nil, inputAt: MonotonicClock.now())
@@ -155,7 +183,7 @@ final class Room: @unchecked Sendable {
     /// Arms the timer for `engine.nextDeadline()`. An armed timer that fires no later is kept (a
     /// timer that fires early only costs one `handleTimeout` that finds nothing due).
     func rescheduleTimer() {
-        guard !isClosed, let deadline = engine.nextDeadline() else {
+        guard !isClosed, let deadline = earliest(engine.nextDeadline(), securityDeadline()) else {
             timer?.cancel()
             timer = nil
             timerDeadline = nil
@@ -177,6 +205,7 @@ final class Room: @unchecked Sendable {
         engine.handleTimeout(now: instant(start))
         engineCPUNanoseconds &+= MonotonicClock.threadCPU() &- cpuStart
         drain(readAt: nil, inputAt: start)
+        securityTimeouts(now: instant(start))
         rescheduleTimer()
     }
 
@@ -195,6 +224,7 @@ final class Room: @unchecked Sendable {
         timer = nil
         publishMetrics()
         metrics.transports.decrement(by: Double(transports.count))
+        closeSecurity()
         let closing = transports.values.compactMap { $0.close() } + closeAllTaps()
         transports.removeAll()
         transportsByLabelPort.removeAll()

@@ -1,4 +1,5 @@
 import CoreMetrics
+import DTLSSRTP
 import Engine
 import Logging
 import NIOConcurrencyHelpers
@@ -18,6 +19,10 @@ final class RoomRegistry: Sendable {
     private let origin: UInt64
     private let metrics: ServerMetrics
     private let logger: Logger
+    /// The DTLS context of every webrtc transport: the process's certificate
+    /// (`DTLSCertificate.shared()`) and the profile's `webRtcTransport.srtpCryptoSuites`; the
+    /// error when it could not be made (webrtc transports are then refused with 500).
+    private let dtls: Result<DTLSContext, DTLSError>
 
     init(workers: [any EventLoop], configuration: ServerConfiguration, origin: UInt64, metrics: ServerMetrics, logger: Logger) {
         self.workers = workers
@@ -25,6 +30,10 @@ final class RoomRegistry: Sendable {
         self.origin = origin
         self.metrics = metrics
         self.logger = logger
+        let profiles = configuration.profile.webRtcTransport.srtpCryptoSuites.compactMap { SRTPProfile(rawValue: $0.rawValue) }
+        dtls = Result(catching: { () throws(DTLSError) -> DTLSContext in
+            try DTLSContext(certificate: try DTLSCertificate.shared(), profiles: profiles)
+        })
     }
 
     var count: Int { state.withLockedValue { $0.rooms.count } }
@@ -40,7 +49,8 @@ final class RoomRegistry: Sendable {
             let worker = index % workers.count
             let engine = Engine(profile: configuration.profile, seed: configuration.roomSeed(index))
             let room = Room(name: name, worker: worker, loop: workers[worker], engine: engine, origin: origin,
-                            metrics: metrics, logger: logger)
+                            metrics: metrics, logger: logger, dtls: dtls,
+                            random: SeededGenerator(seed: configuration.roomSeed(index) ^ 0x5745_4252_5443))  // "WEBRTC"
             state.rooms[name] = room
             return (room, true)
         }

@@ -6,11 +6,15 @@ import Histogram
 struct StageLatencyRecorder {
     /// The stages, in the order `RoomStats.engineLatency` lists them.
     enum Stage: Int, CaseIterable {
-        /// Socket read complete to engine input.
+        /// Socket read complete to engine input (to the start of decryption on webrtc transports).
         case receive
+        /// SRTP decryption of the incoming packet (webrtc transports).
+        case decrypt
         /// Engine input to the transmit leaving `poll()`.
         case route
-        /// Transmit leaving `poll()` to the socket write (flush) completing.
+        /// Copying the transmit into the socket buffer and its SRTP encryption (webrtc transports).
+        case encrypt
+        /// Transmit leaving `poll()` (after encryption on webrtc transports) to the socket write (flush) completing.
         case send
         /// Socket read complete to the socket write completing.
         case total
@@ -18,7 +22,9 @@ struct StageLatencyRecorder {
         var name: String {
             switch self {
             case .receive: "receive"
+            case .decrypt: "decrypt"
             case .route: "route"
+            case .encrypt: "encrypt"
             case .send: "send"
             case .total: "total"
             }

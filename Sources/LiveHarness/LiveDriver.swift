@@ -3,6 +3,7 @@ import EngineClient
 import Harness
 import NIOCore
 import NIOPosix
+import WebRTCTransport
 
 /// Runs a `LiveLoadGenerator` on one SwiftNIO event loop with the monotonic clock, and owns the
 /// participants' sockets (one per engine transport: UDP, or TCP with RFC 4571 framing).
@@ -30,9 +31,11 @@ final class LiveDriver: @unchecked Sendable {
         var oversize = 0
         /// Socket writes that failed.
         var writeFailures = 0
+        /// Packets the participants' security layers refused to protect (no keys, replay window), dropped.
+        var unprotected = 0
     }
 
-    private struct Socket {
+    struct Socket {
         var channel: any Channel
         /// UDP: the engine transport's address; nil over TCP (the connection is the address).
         var remote: SocketAddress?
@@ -42,7 +45,7 @@ final class LiveDriver: @unchecked Sendable {
     private var generator: LiveLoadGenerator?
     private var running = false
     private var origin = NIODeadline.now()
-    private var sockets: [Endpoint: Socket] = [:]
+    var sockets: [Endpoint: Socket] = [:]
     private var timer: Scheduled<Void>?
     private var timerAt: Instant?
     private var finished: EventLoopPromise<Void>?
@@ -50,6 +53,17 @@ final class LiveDriver: @unchecked Sendable {
     /// How late the loop woke for the generator's deadlines: when this grows, the load generator
     /// cannot keep up and the figures measure it rather than the engine.
     private(set) var timerLag = LatencyHistogram()
+    /// The security layers of webrtc transports (ICE, DTLS, SRTP), by engine endpoint: media is
+    /// encrypted right before the socket write and decrypted right after the read (LiveDriver+Security).
+    var securities: [Endpoint: WebRTCClientSecurity] = [:]
+    /// Handshakes under way, completed with the set-up time.
+    var handshakes: [Endpoint: EventLoopPromise<Duration>] = [:]
+    /// The security layers' own clock origin: they run from set-up on, before the trial clock starts.
+    let securityOrigin = NIODeadline.now()
+    var securityTimer: Scheduled<Void>?
+    var securityTimerAt: NIODeadline?
+    /// ICE + DTLS set-up time of every webrtc transport, in creation order.
+    var setupTimes: [Duration] = []
 
     init(loop: any EventLoop) {
         self.loop = loop
@@ -107,6 +121,11 @@ final class LiveDriver: @unchecked Sendable {
         loop.flatSubmit {
             let channels = self.sockets.values.map(\.channel)
             self.sockets = [:]
+            self.securityTimer?.cancel()
+            self.securityTimer = nil
+            let now = self.securityNow()
+            for security in self.securities.values { security.close(now: now) }
+            self.securities = [:]
             return EventLoopFuture.andAllComplete(channels.map { $0.close() }, on: self.loop)
         }
     }
@@ -120,6 +139,9 @@ final class LiveDriver: @unchecked Sendable {
             let promise = self.loop.makePromise(of: Void.self)
             self.finished = promise
             self.generator = generator.value
+            if let security = self.securities.values.first, security.srtpProfile != nil {
+                generator.value.srtpOverhead = security.overhead
+            }
             self.origin = origin ?? .now()
             self.running = true
             self.step()
@@ -139,13 +161,21 @@ final class LiveDriver: @unchecked Sendable {
         }
     }
 
-    /// A datagram read from the socket of the transport at `engine`.
+    /// A datagram read from the socket of the transport at `engine`: through its security layer
+    /// first on a webrtc transport (STUN and DTLS stay there; SRTP is decrypted).
     func received(_ bytes: [UInt8], from engine: Endpoint) {
+        var packet = bytes
+        if let security = securities[engine] {
+            let (result, plain) = security.handle(bytes, now: securityNow())
+            flushSecurity(engine, security)
+            guard result.mediaLength != nil else { return }
+            packet = plain
+        }
         guard running, let generator else {
             counters.readBeforeStart += 1
             return
         }
-        generator.receive(bytes, from: engine, now: now())
+        generator.receive(packet, from: engine, now: now(), wireSize: bytes.count)
         step()
     }
 
@@ -198,13 +228,22 @@ final class LiveDriver: @unchecked Sendable {
                 counters.unroutable += 1
                 continue
             }
+            var bytes = transmit.bytes
+            if let security = securities[transmit.to] {
+                let isRTCP = bytes.count >= 2 && (192...223).contains(bytes[1])
+                guard let protected = security.protect(bytes, rtcp: isRTCP) else {
+                    counters.unprotected += 1
+                    continue
+                }
+                bytes = protected
+            }
             let channel = socket.channel
             let promise = loop.makePromise(of: Void.self)
             promise.futureResult.whenFailure { _ in self.counters.writeFailures += 1 }
             if let remote = socket.remote {
-                let data = channel.allocator.buffer(bytes: transmit.bytes)
+                let data = channel.allocator.buffer(bytes: bytes)
                 channel.write(AddressedEnvelope(remoteAddress: remote, data: data), promise: promise)
-            } else if let framed = RFC4571FrameDecoder.frame(transmit.bytes, allocator: channel.allocator) {
+            } else if let framed = RFC4571FrameDecoder.frame(bytes, allocator: channel.allocator) {
                 channel.write(framed, promise: promise)
             } else {
                 counters.oversize += 1

@@ -1,8 +1,11 @@
 import ControlAPI
+import DTLSSRTP
 import Engine
 import EngineClient
 import Foundation
 import Harness
+import ICE
+import WebRTCTransport
 
 /// Live mode's `SessionControl`: signals the engine server over its control API
 /// (docs/control-api.md) in one room, and opens the participant's socket behind each transport it
@@ -21,6 +24,10 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     let room: String
     let transportProtocol: TransportProtocol
     let capabilities: RouterCapabilities
+    /// Webrtc (ICE, DTLS, SRTP) or plain transports.
+    let security: LiveSecurity
+    /// The load generator's DTLS context (one certificate for every participant), for webrtc.
+    private let dtls: DTLSContext?
     private let driver: LiveDriver
     /// Host the participants' sockets bind to.
     private let host: String
@@ -36,7 +43,9 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     /// Reads the server's capabilities; the payload types come from the server, the codec list
     /// from `profile` (the same profile the server was started with, in the usual case).
     init(client: EngineClient, room: String, protocol transportProtocol: TransportProtocol, driver: LiveDriver,
-         profile: Profile, host: String = "127.0.0.1", sourceReplacementTimeout: Duration = .seconds(2)) throws {
+         profile: Profile, host: String = "127.0.0.1", security: LiveSecurity = .webrtc, sourceReplacementTimeout: Duration = .seconds(2)) throws {
+        self.security = security
+        dtls = security == .webrtc ? try DTLSContext(certificate: try DTLSCertificate.generate(commonName: "sfulab-load-generator")) : nil
         self.client = client
         self.sourceReplacementTimeout = sourceReplacementTimeout
         self.room = room
@@ -62,6 +71,7 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     var failedSourceReplacements: Int { failedReplacements.value }
 
     func createTransport(for participant: Endpoint) throws -> (id: TransportID, local: Endpoint) {
+        if let dtls { return try createWebRTCTransport(dtls) }
         // The server is told the socket's address (comedia off), so media flows to a subscriber
         // before it sends anything (a subscriber's first RTCP waits for its first packet).
         let info = try client.createTransport(room: room, protocol: transportProtocol, comedia: false)
@@ -71,6 +81,37 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
         let engine = Endpoint(address: address, port: info.port)
         let localPort = try driver.open(engine: engine, protocol: transportProtocol, host: host).wait()
         try client.connectTransport(room: room, transport: info.id, ip: host, port: UInt16(localPort))
+        return (TransportID(rawValue: info.id), engine)
+    }
+
+    /// A webrtc transport: its socket, `connect` with our DTLS parameters (client role), then the
+    /// ICE check and the DTLS handshake, before the trial clock starts (docs/live-mode.md).
+    private func createWebRTCTransport(_ dtls: DTLSContext) throws -> (id: TransportID, local: Endpoint) {
+        let info = try client.createTransport(room: room, type: .webrtc, protocol: transportProtocol)
+        guard let ice = info.iceParameters, let candidate = info.iceCandidates?.first,
+              let signalled = info.dtlsParameters?.fingerprints.first else {
+            throw LiveTrialError.engine("webrtc transport \(info.id) came without iceParameters, iceCandidates or dtlsParameters")
+        }
+        guard let address = Self.ipv4(candidate.ip), let ours = Self.ipv4(host) else {
+            throw LiveTrialError.engine("transport \(info.id) listens on \(candidate.ip), which is not an IPv4 address this load generator can reach")
+        }
+        let engine = Endpoint(address: address, port: candidate.port)
+        let localPort = try driver.open(engine: engine, protocol: transportProtocol, host: host).wait()
+        let fingerprint: DTLSFingerprint
+        do { fingerprint = try DTLSFingerprint(algorithm: signalled.algorithm, value: signalled.value) } catch {
+            throw LiveTrialError.engine("transport \(info.id): dtlsParameters.fingerprints[0]: \(error)")
+        }
+        let tuple = ICETransportTuple(local: TransportAddress(ipv4: ours, port: UInt16(localPort)),
+                                      remote: TransportAddress(ipv4: address, port: candidate.port),
+                                      transport: transportProtocol == .udp ? .udp : .tcp)
+        let layer = WebRTCClientSecurity(
+            context: dtls, remoteCredentials: ICECredentials(usernameFragment: ice.usernameFragment, password: ice.password),
+            remoteFingerprint: fingerprint, tuple: tuple, role: .client,
+            random: SeededGenerator(seed: UInt64(info.id) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(localPort)))
+        let local = DTLSFingerprintParameter(algorithm: layer.fingerprint.algorithm.rawValue, value: layer.fingerprint.value)
+        try client.connectTransport(room: room, transport: info.id,
+                                    dtlsParameters: DTLSParameters(role: layer.signalledRole.rawValue, fingerprints: [local]))
+        _ = try driver.handshake(engine: engine, security: UncheckedTransfer(value: layer), timeout: .seconds(10)).wait()
         return (TransportID(rawValue: info.id), engine)
     }
 

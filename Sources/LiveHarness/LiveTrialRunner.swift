@@ -44,6 +44,8 @@ public struct LiveTrialRunner: Sendable {
     public var serverStarted: (@Sendable (Int32) -> Void)?
     /// Where the network scenario's impairments are applied (docs/live-mode.md).
     public var impairment: LiveImpairment = .user
+    /// Webrtc transports (ICE, DTLS, SRTP: what real clients use) or plain RTP to compare.
+    public var security: LiveSecurity = .webrtc
     /// Why `impairment` is what it is when it was not asked for (for example why the kernel path
     /// is not used), stated in the result's `liveImpairments["impairment"]`.
     public var impairmentReason: String?
@@ -76,6 +78,10 @@ public struct LiveTrialRunner: Sendable {
     /// workload or network, `LiveTrialError` for everything else.
     public func run(_ spec: TrialSpec) throws -> TrialResult {
         let transport = try Self.transportProtocol(for: spec.profile.webRtcTransport)
+        if security == .webrtc, spec.profile.webRtcTransport.srtpCryptoSuites.isEmpty {
+            throw LiveTrialError.unsupported("webRtcTransport.srtpCryptoSuites is empty: webrtc transports need at least one suite; "
+                + "list one, or run with --security plain")
+        }
         if impairment == .kernel, case .attach = engine {
             throw LiveTrialError.unsupported("--impairment kernel starts the engine inside a network namespace and cannot attach to --engine; use --impairment user")
         }
@@ -119,7 +125,8 @@ public struct LiveTrialRunner: Sendable {
             try? client.closeRoom(room: room)
         }
         let control = try LiveSessionControl(client: client, room: room, protocol: transport, driver: driver, profile: spec.profile,
-                                             host: network == nil ? "127.0.0.1" : KernelNetwork.participantsAddress)
+                                             host: network == nil ? "127.0.0.1" : KernelNetwork.participantsAddress,
+                                             security: security)
         // Before the loop shuts down: a device switch answered late still runs its answer there.
         defer { control.waitForPendingSourceReplacements() }
         let generator = try LiveLoadGenerator(spec: spec, control: control, overTCP: transport == .tcp, drain: drain,
@@ -163,12 +170,15 @@ public struct LiveTrialRunner: Sendable {
         engineFigures["live.failedDeviceSwitches"] = Double(control.failedSourceReplacements)
         engineFigures["live.layerConsumersPolled"] = Double(consumersPolled)
         let figures = engineFigures
+        let kernelPath = network != nil
         let result = try driver.loop.submit {
             var result = shared.value.finish(engine: figures)
             let counters = driver.counters
             result.metrics["live.datagramsReadBeforeStart"] = Double(counters.readBeforeStart)
             result.metrics["live.writeFailures"] = Double(counters.writeFailures + counters.unroutable + counters.oversize)
             result.metrics.merge(driver.timerLag.metrics(prefix: "live.timerLag")) { _, new in new }
+            result.metrics.merge(driver.securityFigures) { _, new in new }
+            result.liveImpairments?["security"] = driver.securityNote(kernel: kernelPath)
             return result
         }.wait()
         return result

@@ -39,6 +39,9 @@ extension BenchCommand {
         @Flag(help: "Also tap the room into a local UDP receiver (what `sfulab record --engine` uses) and report its frames.")
         var tap = false
 
+        @Option(help: "What the engine path's transports carry: plain (RTP) or webrtc (ICE, DTLS-SRTP handshake, then SRTP). The relay floor stays plain.")
+        var security: LiveSecurity = .plain
+
         @Flag(help: "Print JSON on stdout.")
         var json = false
 
@@ -58,6 +61,7 @@ extension BenchCommand {
             configuration.payloadBytes = payload
             configuration.duration = DurationText.parse(duration)!
             configuration.tap = tap
+            configuration.webrtc = security == .webrtc
             if let profile {
                 do { configuration.profile = try ExperimentLoader().loadProfile(at: profile) } catch {
                     printError(error.description)
@@ -72,7 +76,11 @@ extension BenchCommand {
                 return
             }
             print("bench live: \(participants) participants x \(rate) packets/s for \(duration), \(payload)-byte payloads, "
-                + "\(report.workers) worker(s), \(report.build) build")
+                + "\(report.workers) worker(s), \(report.security) transports, \(report.build) build")
+            if let setup = report.setupMillis, let slowest = setup.max() {
+                print("  set-up (ICE + DTLS): mean \(String(format: "%.2f", setup.reduce(0, +) / Double(setup.count))) ms, "
+                    + "max \(String(format: "%.2f", slowest)) ms over \(setup.count) transports")
+            }
             for (name, path) in [("engine", report.engine), ("relay ", report.relay)] {
                 print("  \(name): \(path.received)/\(path.expected) copies (loss \(String(format: "%.4f", path.lossRatio))), "
                     + "\(String(format: "%.0f", path.packetsPerSecond)) copies/s, one-way p50 "

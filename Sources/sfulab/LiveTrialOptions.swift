@@ -25,7 +25,14 @@ struct LiveTrialOptions: ParsableArguments {
         """)
     var impairment: LiveImpairment?
 
+    @Option(help: """
+        Live mode: what the transports carry: webrtc (ICE-lite check, DTLS-SRTP handshake, then SRTP, as real \
+        clients; the default) or plain (unencrypted RTP, to compare). The result says which under `liveImpairments.security`.
+        """)
+    var security: LiveSecurity?
+
     func validate() throws {
+        if security != nil && mode != .live { throw ValidationError("--security needs --mode live (simulated runs do not encrypt)") }
         if engine != nil && mode != .live { throw ValidationError("--engine needs --mode live") }
         if room != nil && mode != .live { throw ValidationError("--room needs --mode live") }
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._")
@@ -56,6 +63,7 @@ struct LiveTrialOptions: ParsableArguments {
                                      traceDirectory: FileManager.default.currentDirectoryPath)
         runner.replaysVerbatim = verbatim
         runner.room = room
+        runner.security = security ?? .webrtc
         (runner.impairment, runner.impairmentReason) = chosenImpairment()
         runner.namespacesCreated = { participants, engine in
             printError("live: kernel impairment between network namespaces \(participants) (participants) and \(engine) (engine)")
@@ -81,3 +89,4 @@ struct LiveTrialOptions: ParsableArguments {
 }
 
 extension LiveImpairment: ExpressibleByArgument {}
+extension LiveSecurity: ExpressibleByArgument {}

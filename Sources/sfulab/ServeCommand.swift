@@ -67,6 +67,11 @@ struct ServeCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(2)
         }
+        if loaded.webRtcTransport.srtpCryptoSuites.isEmpty {
+            printError("error: \(profile!): webRtcTransport.srtpCryptoSuites is empty; list at least one of "
+                + SRTPCryptoSuite.allCases.map(\.rawValue).joined(separator: ", ") + " (or leave the key out for all four)")
+            throw ExitCode(2)
+        }
         let levelName = logLevel ?? loaded.worker.logLevel
         guard let level = JSONLogHandler.level(named: levelName) else {
             printError("error: \(profile!): worker.logLevel '\(levelName)' is not one of \(JSONLogHandler.levelNames.joined(separator: ", "))")

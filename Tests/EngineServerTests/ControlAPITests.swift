@@ -101,11 +101,17 @@ import Testing
         }
     }
 
-    @Test func webrtcTransportsAreNotImplementedYetAndConnectTwiceConflicts() throws {
+    @Test func webrtcTransportsConnectOnceAndPlainConnectTwiceConflicts() throws {
         try ServerFixture.run { fixture in
             let client = fixture.client
-            let webrtc = serverError { _ = try client.call(.createTransport(room: "w", CreateTransportRequest(type: .webrtc))) }
-            #expect(webrtc?.status == 501)
+            let webrtc = try client.createTransport(room: "w", type: .webrtc)
+            let dtls = DTLSParameters(role: "client", fingerprints: [DTLSFingerprintParameter(
+                algorithm: "sha-256", value: Array(repeating: "AB", count: 32).joined(separator: ":"))])
+            try client.connectTransport(room: "w", transport: webrtc.id, dtlsParameters: dtls)
+            #expect(serverError { try client.connectTransport(room: "w", transport: webrtc.id, dtlsParameters: dtls) }?.status == 409)
+            let badRole = DTLSParameters(role: "sideways", fingerprints: dtls.fingerprints)
+            let other = try client.createTransport(room: "w", type: .webrtc)
+            #expect(serverError { try client.connectTransport(room: "w", transport: other.id, dtlsParameters: badRole) }?.status == 400)
             let transport = try client.createTransport(room: "w", comedia: false)
             try client.connectTransport(room: "w", transport: transport.id, ip: "127.0.0.1", port: 9_999)
             let again = serverError { try client.connectTransport(room: "w", transport: transport.id, ip: "127.0.0.1", port: 9_998) }

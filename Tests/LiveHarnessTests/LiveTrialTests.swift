@@ -18,8 +18,9 @@ struct LiveTrialTests {
     }
 
     /// Runs `spec` live with a spawned server; returns the result (or the error) and the server's pid.
-    func runLive(_ spec: TrialSpec) throws -> (result: Result<TrialResult, any Error>, pid: Int32?) {
+    func runLive(_ spec: TrialSpec, security: LiveSecurity = .webrtc) throws -> (result: Result<TrialResult, any Error>, pid: Int32?) {
         var runner = LiveTrialRunner(engine: .spawn(executable: try LiveTestSupport.sfulabPath()))
+        runner.security = security
         let pid = Mutex<Int32?>(nil)
         runner.serverStarted = { started in pid.withLock { $0 = started } }
         let result = Result { try runner.run(spec) }
@@ -45,6 +46,33 @@ struct LiveTrialTests {
         #expect(result.metrics["engineLatency.p99"] != nil)
         let server = try #require(pid)
         #expect(!Self.isRunning(server))
+    }
+
+    @Test("webrtc (the default): every transport sets up ICE + DTLS, SRTP carries the media, every subscriber decodes with plausible latency")
+    func webrtcDeliversToEverySubscriber() throws {
+        let (outcome, _) = try runLive(spec(network: try NetworkScenario.preset(named: "lossless")))
+        let result = try outcome.get()
+        #expect(result.liveImpairments?["security"]?.hasPrefix("webrtc: ") == true)
+        #expect(result.liveImpairments?["security"]?.contains("AEAD_AES_256_GCM") == true)
+        let setup = try #require(result.metrics["live.setupTime.max"])
+        #expect(setup > 0 && setup < 5_000, "ICE + DTLS on loopback take milliseconds, not seconds")
+        #expect(result.metrics["live.srtpDrops"] == 0)
+        #expect(result.metrics["live.unprotected"] == 0)
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 100)
+        #expect(result.metrics["packetsLostAfterRecovery"] == 0)
+        let p50 = try #require(result.metrics["frameLatency.p50"])
+        #expect(p50 > 0 && p50 < 500, "lossless loopback: frames arrive within a few frame intervals")
+        // Every subscriber decoded every other participant's video: 3 × 2 streams saw a first frame.
+        #expect(result.metrics["timeToFirstFrame.count"] == 6)
+    }
+
+    @Test("plain: unencrypted transports still run, and the result says so")
+    func plainStillRuns() throws {
+        let (outcome, _) = try runLive(spec(network: try NetworkScenario.preset(named: "lossless")), security: .plain)
+        let result = try outcome.get()
+        #expect(result.liveImpairments?["security"]?.hasPrefix("plain: ") == true)
+        #expect(result.metrics["live.setupTime.max"] == nil)
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 100)
     }
 
     @Test("TCP (RFC 4571): the same session decodes over TCP connections")

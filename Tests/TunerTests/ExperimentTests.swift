@@ -34,6 +34,22 @@ struct ExperimentTests {
         #expect(throws: DiagnosticsError.self) { try loader.resolve(yaml: yaml + "\nmode: live\n", file: "e.yaml", modeOverride: .simulated) }
     }
 
+    @Test func srtpCryptoSuitesAreLiveOnlyAndCheckedByName() throws {
+        let yaml = """
+        name: srtp
+        sweep:
+          - key: webRtcTransport.srtpCryptoSuites
+            values: [[AEAD_AES_128_GCM], [AES_CM_128_HMAC_SHA1_80, AEAD_AES_256_GCM]]
+        repetitions: 3
+        """
+        let found = problems(yaml)
+        #expect(found.map(\.code) == [.liveOnlyKnob])
+        #expect(found.first?.message.contains("do not encrypt") == true)
+        #expect(problems(yaml + "\nmode: live\n").isEmpty)
+        let misspelt = yaml.replacingOccurrences(of: "[AEAD_AES_128_GCM]", with: "[AEAD_AES_128_GMC]") + "\nmode: live\n"
+        #expect(!problems(misspelt).isEmpty, "an unknown suite name is an error, not ignored")
+    }
+
     @Test func unknownSweepKeyHasDidYouMean() throws {
         let yaml = """
         sweep:

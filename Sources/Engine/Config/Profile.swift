@@ -131,8 +131,22 @@ public struct WebRtcTransportSettings: Codable, Sendable, Hashable {
     public var sendBufferSize: Int?
     /// Socket receive buffer, bytes; OS default when absent. Live-only.
     public var recvBufferSize: Int?
+    /// SRTP protection profiles a webrtc transport offers in DTLS's use_srtp extension, most
+    /// preferred first (the DTLS server's order wins). Not a mediasoup option (mediasoup fixes the
+    /// order); sfulab's, to weigh crypto cost against strength. Live-only. Default mediasoup's
+    /// order: AEAD_AES_256_GCM, AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32.
+    public var srtpCryptoSuites: [SRTPCryptoSuite] = SRTPCryptoSuite.allCases
 
     public init() {}
+}
+
+/// An SRTP protection profile by mediasoup's crypto-suite name (`srtpParameters.cryptoSuite`;
+/// RFC 5764 §4.1.2, RFC 7714 §14.2). The DTLS layer maps each to its `SRTPProfile`.
+public enum SRTPCryptoSuite: String, Codable, Sendable, Hashable, CaseIterable {
+    case aeadAES256GCM = "AEAD_AES_256_GCM"
+    case aeadAES128GCM = "AEAD_AES_128_GCM"
+    case aesCM128HMACSHA1_80 = "AES_CM_128_HMAC_SHA1_80"
+    case aesCM128HMACSHA1_32 = "AES_CM_128_HMAC_SHA1_32"
 }
 
 /// One simulcast encoding (mediasoup `RtpEncodingParameters`).

@@ -1,7 +1,9 @@
+import Engine
 import Histogram
 import NIOCore
 import NIOPosix
 import RTP
+import WebRTCTransport
 
 /// One simulated participant of `LiveBenchmark`: a UDP socket on 127.0.0.1 that sends stamped RTP
 /// packets and records the one-way delay of every stamped packet it receives (same process, same
@@ -43,7 +45,11 @@ final class BenchParticipant: @unchecked Sendable {
         let now = MonotonicClock.now()
         withUnsafeBytes(of: now.littleEndian) { payload.replaceSubrange(0..<8, with: $0) }
         withUnsafeBytes(of: UInt32(index).littleEndian) { payload.replaceSubrange(8..<12, with: $0) }
-        guard let packet = try? builder.build(payload: payload) else { return }
+        guard var packet = try? builder.build(payload: payload) else { return }
+        if let security = receiver.security {
+            guard let protected = security.protect(packet, rtcp: false) else { return }
+            packet = protected
+        }
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: channel.allocator.buffer(bytes: packet)), promise: nil)
         sent += 1
     }
@@ -51,9 +57,44 @@ final class BenchParticipant: @unchecked Sendable {
     /// Stamped packets received and their one-way delays. Call on the participants' loop.
     var received: (count: Int, delays: Histogram<UInt64>) { (receiver.count, receiver.delays) }
 
+    /// The set-up time (first ICE check to SRTP keys) once `connect` succeeded.
+    var setupTime: Duration? { receiver.security?.setupTime }
+
+    /// Runs ICE and DTLS with `security` against the webrtc transport at `server`; from then on
+    /// packets are protected before sending and decrypted on receipt. Any thread; the future
+    /// fails when DTLS fails or 10 s pass.
+    func connect(_ security: UncheckedSendableBox<WebRTCClientSecurity>, server: SocketAddress) -> EventLoopFuture<Void> {
+        let loop = channel.eventLoop
+        return loop.flatSubmit { [receiver, channel] in
+            let promise = loop.makePromise(of: Void.self)
+            receiver.security = security.value
+            receiver.server = server
+            receiver.handshake = promise
+            security.value.start(now: Receiver.now())
+            receiver.drainSecurity(channel)
+            let timers = loop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { _ in
+                let now = Receiver.now()
+                if let due = security.value.nextDeadline(now: now), due <= now { security.value.handleTimeout(now: now) }
+                receiver.drainSecurity(channel)
+            }
+            let deadline = loop.scheduleTask(in: .seconds(10)) {
+                receiver.handshake?.fail(BenchSetupError(description: "ICE + DTLS with \(server) did not finish within 10 s"))
+                receiver.handshake = nil
+            }
+            promise.futureResult.whenComplete { _ in
+                timers.cancel()
+                deadline.cancel()
+            }
+            return promise.futureResult
+        }
+    }
+
     /// Records stamped RTP packets; anything else (RTCP from the engine) is ignored.
     private final class Receiver: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        var security: WebRTCClientSecurity?
+        var server: SocketAddress?
+        var handshake: EventLoopPromise<Void>?
         var count = 0
         var delays: Histogram<UInt64> = {
             var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000,
@@ -62,20 +103,62 @@ final class BenchParticipant: @unchecked Sendable {
             return histogram
         }()
 
+        static func now() -> Instant { Instant(nanoseconds: Int64(MonotonicClock.now())) }
+
+        /// Sends what the security layer queued; settles the handshake once DTLS is done.
+        func drainSecurity(_ channel: any Channel) {
+            guard let security, let server else { return }
+            while let output = security.poll() {
+                if case .transmit(_, let bytes) = output {
+                    channel.write(AddressedEnvelope(remoteAddress: server, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
+                }
+            }
+            channel.flush()
+            switch security.dtlsState {
+            case .connected:
+                handshake?.succeed()
+                handshake = nil
+            case .failed, .closed:
+                handshake?.fail(BenchSetupError(description: "DTLS with \(server) failed: \(security.dtlsFailure.map { "\($0)" } ?? "closed")"))
+                handshake = nil
+            case .new, .connecting:
+                break
+            }
+        }
+
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let now = MonotonicClock.now()
             let envelope = unwrapInboundIn(data)
-            envelope.data.withUnsafeReadableBytes { bytes in
-                guard !RTPDemux.isRTCP(bytes), let header = try? RTPHeader(parsing: bytes),
-                      header.payloadRange.count >= BenchParticipant.stampBytes else { return }
-                let start = header.payloadRange.lowerBound
-                var sentAt: UInt64 = 0
-                withUnsafeMutableBytes(of: &sentAt) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<start + 8])) }
-                sentAt = UInt64(littleEndian: sentAt)
-                guard sentAt <= now else { return }
-                count += 1
-                _ = delays.record(now - sentAt)
+            if let security {
+                let (result, plain) = security.handle(Array(envelope.data.readableBytesView), now: Self.now())
+                drainSecurity(context.channel)
+                guard case .rtp = result else { return }
+                plain.withUnsafeBytes { record($0, receivedAt: now) }
+                return
             }
+            envelope.data.withUnsafeReadableBytes { record($0, receivedAt: now) }
+        }
+
+        private func record(_ bytes: UnsafeRawBufferPointer, receivedAt now: UInt64) {
+            guard !RTPDemux.isRTCP(bytes), let header = try? RTPHeader(parsing: bytes),
+                  header.payloadRange.count >= BenchParticipant.stampBytes else { return }
+            let start = header.payloadRange.lowerBound
+            var sentAt: UInt64 = 0
+            withUnsafeMutableBytes(of: &sentAt) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<start + 8])) }
+            sentAt = UInt64(littleEndian: sentAt)
+            guard sentAt <= now else { return }
+            count += 1
+            _ = delays.record(now - sentAt)
         }
     }
+}
+
+/// Why a benchmark participant could not set up its webrtc transport.
+struct BenchSetupError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Hands a non-Sendable value to the event loop that will be its only user.
+struct UncheckedSendableBox<Value>: @unchecked Sendable {
+    let value: Value
 }

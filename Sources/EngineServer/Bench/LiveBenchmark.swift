@@ -1,5 +1,8 @@
 import ControlAPI
+import DTLSSRTP
 import Engine
+import ICE
+import WebRTCTransport
 import EngineClient
 import Foundation
 import Histogram
@@ -21,6 +24,9 @@ public struct LiveBenchmark {
         public var profile = Profile()
         /// Also tap the room (docs/control-api.md, "Taps") into a local UDP receiver while it runs.
         public var tap = false
+        /// Webrtc transports (ICE, DTLS, SRTP) instead of plain ones on the engine path; the relay
+        /// path stays plain (the floor).
+        public var webrtc = false
 
         public init() {}
     }
@@ -34,7 +40,7 @@ public struct LiveBenchmark {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
-        let (engine, stats, tap) = try runEngine(loop: loop)
+        let (engine, stats, tap, setupMillis) = try runEngine(loop: loop)
         let relay = try runRelay(loop: loop)
         #if DEBUG
         let build = "debug"
@@ -45,14 +51,14 @@ public struct LiveBenchmark {
             participants: configuration.participants, workers: configuration.profile.worker.count, rate: configuration.rate,
             payloadBytes: configuration.payloadBytes, durationSeconds: configuration.duration.secondsDouble, engine: engine,
             relay: relay, engineLatency: stats.engineLatency, cpuNanosecondsPerForwardedPacket: stats.cpuNanosecondsPerForwardedPacket,
-            tap: tap, build: build)
+            tap: tap, build: build, security: configuration.webrtc ? "webrtc" : "plain", setupMillis: setupMillis)
     }
 
     private func makeParticipants(loop: any EventLoop) throws -> [BenchParticipant] {
         try (0..<configuration.participants).map { try BenchParticipant(index: $0, loop: loop) }
     }
 
-    private func runEngine(loop: any EventLoop) throws -> (LiveBenchmarkReport.Path, RoomStats, LiveBenchmarkReport.Tap?) {
+    private func runEngine(loop: any EventLoop) throws -> (LiveBenchmarkReport.Path, RoomStats, LiveBenchmarkReport.Tap?, [Double]?) {
         let server = try EngineServer.startBlocking(ServerConfiguration(profile: configuration.profile))
         defer { try? server.shutdownBlocking() }
         let client = try EngineClient(url: server.controlURL)
@@ -63,9 +69,18 @@ public struct LiveBenchmark {
         let payloadType = try client.capabilities().codecs.first { $0.mimeType == "audio/opus" }?.payloadType ?? 100
         var transports: [TransportInfo] = []
         var producers: [Int] = []
+        let dtls = configuration.webrtc ? try DTLSContext(certificate: try DTLSCertificate.generate(commonName: "sfulab-bench")) : nil
+        var setupMillis: [Double]?
         for participant in participants {
-            let transport = try client.createTransport(room: room, protocol: .udp, comedia: false)
-            try client.connectTransport(room: room, transport: transport.id, ip: "127.0.0.1", port: UInt16(participant.port))
+            let transport: TransportInfo
+            if let dtls {
+                transport = try client.createTransport(room: room, type: .webrtc, protocol: .udp)
+                let setup = try connectSecurely(participant, transport, dtls: dtls, client: client, room: room)
+                setupMillis = (setupMillis ?? []) + [setup.milliseconds]
+            } else {
+                transport = try client.createTransport(room: room, protocol: .udp, comedia: false)
+                try client.connectTransport(room: room, transport: transport.id, ip: "127.0.0.1", port: UInt16(participant.port))
+            }
             producers.append(try client.produce(room: room, transport: transport.id, ProducerOptions(
                 kind: .audio, mimeType: "audio/opus", payloadType: payloadType,
                 encodings: [ProducerEncoding(ssrc: Self.ssrc(participant.index))])))
@@ -82,13 +97,35 @@ public struct LiveBenchmark {
         let destinations = try transports.map { try SocketAddress(ipAddress: "127.0.0.1", port: Int($0.port)) }
         let path = try drive(participants, loop: loop, payloadType: payloadType) { destinations[$0] }
         let stats = try client.roomStats(room: room)
-        guard let receiver, let tap else { return (path, stats, nil) }
+        guard let receiver, let tap else { return (path, stats, nil, setupMillis) }
         let final = try client.closeTap(room: room, tap: tap.id)
         // Every frame is in the kernel once the tap answered; count what arrives within a second.
         var received = 0
         let deadline = Date(timeIntervalSinceNow: 1)
         while received < final.framesSent, Date() < deadline { received += receiver.take(until: deadline).count }
-        return (path, stats, LiveBenchmarkReport.Tap(framesSent: final.framesSent, framesDropped: final.framesDropped, framesReceived: received))
+        return (path, stats, LiveBenchmarkReport.Tap(framesSent: final.framesSent, framesDropped: final.framesDropped, framesReceived: received),
+                setupMillis)
+    }
+
+    /// Connects a participant's webrtc transport: `connect` with its DTLS parameters, then ICE and
+    /// DTLS on its socket; returns the set-up time.
+    private func connectSecurely(_ participant: BenchParticipant, _ transport: TransportInfo, dtls: DTLSContext,
+                                 client: EngineClient, room: String) throws -> Duration {
+        guard let ice = transport.iceParameters, let signalled = transport.dtlsParameters?.fingerprints.first else {
+            throw BenchSetupError(description: "webrtc transport \(transport.id) came without iceParameters or dtlsParameters")
+        }
+        let tuple = ICETransportTuple(local: TransportAddress(ip: .loopbackV4, port: UInt16(participant.port)),
+                                      remote: TransportAddress(ip: .loopbackV4, port: transport.port))
+        let security = WebRTCClientSecurity(
+            context: dtls, remoteCredentials: ICECredentials(usernameFragment: ice.usernameFragment, password: ice.password),
+            remoteFingerprint: try DTLSFingerprint(algorithm: signalled.algorithm, value: signalled.value), tuple: tuple,
+            random: SeededGenerator(seed: UInt64(participant.index) + 1))
+        try client.connectTransport(room: room, transport: transport.id, dtlsParameters: DTLSParameters(
+            role: security.signalledRole.rawValue,
+            fingerprints: [DTLSFingerprintParameter(algorithm: security.fingerprint.algorithm.rawValue, value: security.fingerprint.value)]))
+        let server = try SocketAddress(ipAddress: "127.0.0.1", port: Int(transport.port))
+        try participant.connect(UncheckedSendableBox(value: security), server: server).wait()
+        return try participant.channel.eventLoop.submit { participant.setupTime ?? .zero }.wait()
     }
 
     private func runRelay(loop: any EventLoop) throws -> LiveBenchmarkReport.Path {

@@ -48,4 +48,8 @@ public struct LiveBenchmarkReport: Codable, Sendable, Hashable {
     public var tap: Tap?
     /// `debug` or `release`: only release figures mean anything.
     public var build: String
+    /// What the engine path's transports carried: `plain` or `webrtc` (ICE, DTLS, SRTP).
+    public var security: String
+    /// With webrtc: each participant's set-up time (first ICE check to SRTP keys), ms.
+    public var setupMillis: [Double]?
 }

@@ -75,6 +75,10 @@ public final class LiveLoadGenerator {
     private var transmits: [Transmit] = []
     /// Datagrams from an engine endpoint no participant uses (counted, dropped).
     public private(set) var strayDatagrams = 0
+    /// Bytes SRTP adds to an RTP and an RTCP packet when the transports encrypt (set by the
+    /// driver once the handshakes are done): the uplink emulators count them, so that the links
+    /// carry what the wire carries although encryption happens after them, at the socket.
+    public var srtpOverhead: (rtp: Int, rtcp: Int)?
 
     /// Builds the participants and their links from `spec` and sets the session up through
     /// `control` (transports, producers, consumers), as a simulated trial does. Throws `TrialError`.
@@ -145,8 +149,10 @@ public final class LiveLoadGenerator {
 
     // MARK: Input
 
-    /// A datagram read from the socket of the transport whose engine side is `engine`.
-    public func receive(_ bytes: [UInt8], from engine: Endpoint, now: Instant) {
+    /// A datagram read from the socket of the transport whose engine side is `engine`;
+    /// `wireSize` is its size on the wire when that differs (SRTP decrypted at the socket): the
+    /// downlink emulator counts that.
+    public func receive(_ bytes: [UInt8], from engine: Endpoint, now: Instant, wireSize: Int? = nil) {
         guard let (index, local) = byEngineEndpoint[engine] else {
             strayDatagrams += 1
             return
@@ -155,7 +161,14 @@ public final class LiveLoadGenerator {
             deliver(Datagram(from: engine, to: local, bytes: bytes), to: index, now: now)
             return
         }
-        links[index].downlink.send(Datagram(from: engine, to: local, bytes: bytes), size: bytes.count, now: now)
+        links[index].downlink.send(Datagram(from: engine, to: local, bytes: bytes), size: wireSize ?? bytes.count, now: now)
+    }
+
+    /// The size of a participant's packet on the wire: with SRTP, its tag (and SRTCP index) added.
+    private func wireSize(_ bytes: [UInt8]) -> Int {
+        guard let srtpOverhead else { return bytes.count }
+        let isRTCP = bytes.count >= 2 && (192...223).contains(bytes[1])
+        return bytes.count + (isRTCP ? srtpOverhead.rtcp : srtpOverhead.rtp)
     }
 
     /// The bandwidth estimates of `subscriberTransports` at `now` (their mean is the trial's series).
@@ -218,7 +231,7 @@ public final class LiveLoadGenerator {
                 while let datagram = link.downlinkTCP?.poll(now: now) { deliver(datagram, to: index, now: now) }
             }
             if let due = participant.nextDeadline(), due <= now { participant.handleTimeout(now: now) }
-            participant.drainOutbox { link.uplink.send($0, size: $0.bytes.count, now: now) }
+            participant.drainOutbox { link.uplink.send($0, size: wireSize($0.bytes), now: now) }
             if let due = link.uplink.nextDeadline(), due <= now {
                 while let datagram = link.uplink.poll(now: now) {
                     if link.uplinkTCP != nil { link.uplinkTCP!.arrive(datagram, now: now) } else { transmits.append(Transmit(datagram)) }
