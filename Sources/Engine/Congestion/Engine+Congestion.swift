@@ -35,16 +35,15 @@ extension Engine {
 
     /// Records what an incoming RTP packet says for the receive side: its transport-wide sequence
     /// number (for transport-cc feedback) and abs-send-time (for REMB).
-    func noteIncoming(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, transport: Transport, now: Instant) {
-        guard header.extensionBlock != nil, let view = try? RTPPacketView(parsing: bytes) else { return }
-        if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
-           let sequence = TransportWideSequenceNumberExtension.decode(value) {
+    func noteIncoming(_ bytes: UnsafeRawBufferPointer, extensions: ReceivedExtensions, transport: Transport, now: Instant) {
+        if let range = extensions.transportWideCC,
+           let sequence = TransportWideSequenceNumberExtension.decode(UnsafeRawBufferPointer(rebasing: bytes[range])) {
             transport.feedbackGenerator.received(sequence: sequence, now: now)
             transport.receivesTransportWideCC = true
             if nextCongestionAt == nil { nextCongestionAt = now }
         }
-        if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.absSendTime),
-           let time = AbsSendTime(extensionValue: value) {
+        if let range = extensions.absSendTime,
+           let time = AbsSendTime(extensionValue: UnsafeRawBufferPointer(rebasing: bytes[range])) {
             transport.remoteEstimator.received(absSendTime: time, bytes: bytes.count, now: now)
         }
     }

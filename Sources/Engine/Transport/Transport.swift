@@ -17,7 +17,20 @@ final class Transport {
     var remote: Endpoint?
     /// Closed by `Engine.closeTransport`: unknown to the control API, receives and sends nothing.
     var isClosed = false
-    var incoming: [UInt32: IncomingStream] = [:]
+    var incoming: [UInt32: IncomingStream] = [:] { didSet { lastIncoming = nil } }
+    /// The last SSRC looked up in `incoming` and what it belongs to; forgotten whenever
+    /// `incoming` changes.
+    private var lastIncoming: (ssrc: UInt32, stream: IncomingStream)?
+
+    /// What `ssrc` belongs to: `incoming[ssrc]`, answered without hashing when the SSRC is the
+    /// one of the previous lookup (consecutive packets mostly belong to one stream).
+    @inline(__always)
+    func incomingStream(ssrc: UInt32) -> IncomingStream? {
+        if let last = lastIncoming, last.ssrc == ssrc { return last.stream }
+        guard let stream = incoming[ssrc] else { return nil }
+        lastIncoming = (ssrc, stream)
+        return stream
+    }
     var consumersBySSRC: [UInt32: Consumer] = [:]
     var consumers: [Consumer] = []
     var producers: [Producer] = []
