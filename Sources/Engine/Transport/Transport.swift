@@ -49,7 +49,16 @@ final class Transport {
     /// The remote side stamps transport-wide sequence numbers (it gets transport-cc feedback).
     var receivesTransportWideCC = false
     /// Receive side: transport-cc feedback about what the publishers send on this transport.
-    var feedbackGenerator: TransportFeedbackGenerator { didSet { congestionDeadlineChanged() } }
+    var feedbackGenerator: TransportFeedbackGenerator {
+        didSet {
+            // Most packets only add an arrival: the deadline (all the engine reads) stays.
+            guard feedbackGenerator.nextDeadline() != reportedFeedbackDeadline else { return }
+            reportedFeedbackDeadline = feedbackGenerator.nextDeadline()
+            congestionDeadlineChanged()
+        }
+    }
+    /// The feedback deadline when it last changed.
+    private var reportedFeedbackDeadline: Instant?
     /// Receive side: abs-send-time estimate for REMB (the fallback path).
     var remoteEstimator = RemoteBitrateEstimator()
     var nextREMBAt: Instant?
@@ -57,7 +66,9 @@ final class Transport {
     /// The probe cluster being sent, if any.
     var probe: ProbeSendState? { didSet { congestionDeadlineChanged() } }
     /// Paces media (nil with `pacingFactor` 0).
-    var pacer: LeakyBucketPacer? { didSet { congestionDeadlineChanged() } }
+    /// (`refreshedCongestionDeadline()` reads it only while packets wait, so changes without
+    /// waiting packets — every forwarded copy's `sent` — do not make the deadline stale.)
+    var pacer: LeakyBucketPacer? { didSet { if pacedCount > 0 { congestionDeadlineChanged() } } }
     /// Rewritten packets waiting for the pacer: pool slots in send order (a reused ring).
     var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = [] { didSet { congestionDeadlineChanged() } }
     var pacedHead = 0 { didSet { congestionDeadlineChanged() } }
