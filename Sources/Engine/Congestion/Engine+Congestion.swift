@@ -158,13 +158,14 @@ extension Engine {
     /// otherwise and estimate on their side); every `rembInterval` or at once after a drop of 3 %
     /// or more.
     private func sendREMBIfDue(transport: Transport, now: Instant) {
-        let ssrcs = transport.producers.flatMap { $0.streams.compactMap(\.ssrc) }
-        guard !ssrcs.isEmpty else { return }
         var value = transport.receivesTransportWideCC ? nil : transport.remoteEstimator.estimate
         if let cap = profile.webRtcTransport.maxIncomingBitrate { value = min(value ?? cap, cap) }
         guard let value else { return }
         let dropped = transport.lastREMBBitrate.map { value < $0 * 0.97 } ?? true
         guard dropped || transport.nextREMBAt.map({ $0 <= now }) ?? true else { return }
+        // Built only when a REMB goes out (every guard above returns without side effects).
+        let ssrcs = transport.producers.flatMap { $0.streams.compactMap(\.ssrc) }
+        guard !ssrcs.isEmpty else { return }
         transport.lastREMBBitrate = value
         transport.nextREMBAt = now + .milliseconds(Int64(profile.feedback.congestion.rembInterval))
         let remb = RTCPREMB(senderSSRC: rtcpSenderSSRC, bitrateBitsPerSecond: UInt64(max(0, value.bitsPerSecond)), ssrcs: ssrcs)
