@@ -131,7 +131,8 @@ extension Engine {
             vp8 = nil
             info = MediaFrameInfo.inspect(payload: payload, format: producer.payloadFormat, isVideo: producer.isVideo)
         }
-        if stream.lastPacketAt.map({ now - $0 >= .seconds(1) }) ?? true { stream.startedAt = now }
+        // A pause of a second or more restarts the stream (compared in nanoseconds: instants are whole ones).
+        if stream.lastPacketAt.map({ now.nanoseconds &- $0.nanoseconds >= 1_000_000_000 }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
                                    bytes: bytes.count, now: now)
