@@ -2,9 +2,9 @@ import Benchmark
 import Engine
 
 /// The forwarding hot path (`Engine.ForwardBenchmark`): one VP8 publisher to 0 (the ingress
-/// cost alone), 1, 10 and 100 consumers, and 3-layer simulcast to 10. One benchmark iteration forwards `scalingFactor`
-/// (1,000) input packets, so throughput is in thousands of input packets per second and malloc
-/// counts are per 1,000 packets.
+/// cost alone), 1, 10 and 100 consumers, and 3-layer simulcast to 10. One benchmark iteration
+/// forwards `scalingFactor` (1,000) input packets, so throughput is in thousands of input
+/// packets per second and malloc counts are per 1,000 packets.
 ///
 /// Timers are left out of the measured loop (`drivesTimers: false`): `handleTimeout` runs periodic
 /// RTCP reports and bitrate allocation, not per-packet work, and allocates; `sfulab bench forward`
