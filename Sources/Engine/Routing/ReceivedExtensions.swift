@@ -14,9 +14,6 @@ struct ReceivedExtensions {
     /// Value bytes of the audio level element (RFC 6464).
     var audioLevel: Range<Int>?
 
-    /// No extensions.
-    init() {}
-
     /// Walks the extension block of `packet` (already parsed as `header`) once.
     init(packet: UnsafeRawBufferPointer, header: RTPHeader) {
         guard let block = header.extensionBlock else { return }
