@@ -5,7 +5,7 @@ extension Engine {
     public func handleDatagram(from source: Endpoint, to destination: Endpoint, bytes: UnsafeRawBufferPointer, now: Instant) {
         output.rewindIfDrained()
         counters.datagramsReceived += 1
-        guard let transport = transportsByPort[destination.port], transport.local == destination else {
+        guard let transport = ingressTransport(for: destination) else {
             counters.drop(.unknownTransport)
             return
         }
@@ -22,6 +22,17 @@ extension Engine {
         }
     }
 
+    /// The open transport listening on `destination`. The last one found is remembered
+    /// (`lastIngressTransport`, forgotten whenever `transportsByPort` changes): consecutive
+    /// datagrams mostly arrive on the same transport, and a comparison costs less than hashing.
+    @inline(__always)
+    private func ingressTransport(for destination: Endpoint) -> Transport? {
+        if let last = lastIngressTransport, last.local == destination { return last }
+        guard let transport = transportsByPort[destination.port], transport.local == destination else { return nil }
+        lastIngressTransport = transport
+        return transport
+    }
+
     /// Convenience for callers holding an array.
     public func handleDatagram(from source: Endpoint, to destination: Endpoint, bytes: [UInt8], now: Instant) {
         bytes.withUnsafeBytes { handleDatagram(from: source, to: destination, bytes: $0, now: now) }
@@ -33,13 +44,15 @@ extension Engine {
             counters.drop(.malformedRTP)
             return
         }
-        noteIncoming(bytes, header: header, transport: transport, now: now)
+        // One walk of the extension block, shared by everything below.
+        let extensions = ReceivedExtensions(packet: bytes, header: header)
+        noteIncoming(bytes, extensions: extensions, transport: transport, now: now)
         // Padding-only packets (probes) only serve bandwidth estimation.
         guard header.payloadLength > 0 else {
             counters.paddingPacketsReceived += 1
             return
         }
-        guard let incoming = transport.incoming[header.ssrc] ?? bindByRID(header, bytes, transport) else {
+        guard let incoming = transport.incomingStream(ssrc: header.ssrc) ?? bindByRID(header, bytes, transport) else {
             counters.drop(.unknownSSRC)
             return
         }
@@ -64,7 +77,8 @@ extension Engine {
             }
             mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
                                          isRetransmission: true, bytes: original))
-            receiveMedia(original, header: recovered, producer: producer, streamIndex: incoming.streamIndex, now: now)
+            receiveMedia(original, header: recovered, extensions: ReceivedExtensions(packet: original, header: recovered),
+                         producer: producer, streamIndex: incoming.streamIndex, now: now)
             return
         }
         guard header.payloadType == producer.inputPayloadType else {
@@ -78,7 +92,7 @@ extension Engine {
         let stream = producer.streams[incoming.streamIndex]
         stream.lastOriginalPacketAt = now
         if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
-        receiveMedia(bytes, header: header, producer: producer, streamIndex: incoming.streamIndex, now: now)
+        receiveMedia(bytes, header: header, extensions: extensions, producer: producer, streamIndex: incoming.streamIndex, now: now)
     }
 
     /// Binds an unknown SSRC to the producer encoding whose `rid` the packet carries (RFC 8852).
@@ -100,12 +114,25 @@ extension Engine {
         return nil
     }
 
-    /// A media packet (original or recovered from RTX) of one producer stream.
-    private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, producer: Producer, streamIndex: Int, now: Instant) {
+    /// A media packet (original or recovered from RTX) of one producer stream, parsed once:
+    /// `header`, its `extensions`, and below its payload descriptor.
+    private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, extensions: ReceivedExtensions,
+                              producer: Producer, streamIndex: Int, now: Instant) {
         let stream = producer.streams[streamIndex]
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
-        let info = MediaFrameInfo.inspect(payload: payload, format: producer.payloadFormat, isVideo: producer.isVideo)
-        if stream.lastPacketAt.map({ now - $0 >= .seconds(1) }) ?? true { stream.startedAt = now }
+        // The VP8 descriptor is parsed once, for the frame information and for the offsets every
+        // forwarded copy is rewritten at.
+        let vp8: VP8PayloadDescriptor?
+        let info: MediaFrameInfo
+        if producer.payloadFormat == .vp8 {
+            vp8 = try? VP8PayloadDescriptor(parsing: payload)
+            info = producer.isVideo ? vp8.map { MediaFrameInfo(vp8: $0, payload: payload) } ?? MediaFrameInfo() : MediaFrameInfo()
+        } else {
+            vp8 = nil
+            info = MediaFrameInfo.inspect(payload: payload, format: producer.payloadFormat, isVideo: producer.isVideo)
+        }
+        // A pause of a second or more restarts the stream (compared in nanoseconds: instants are whole ones).
+        if stream.lastPacketAt.map({ now.nanoseconds &- $0.nanoseconds >= 1_000_000_000 }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
         stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
                                    bytes: bytes.count, now: now)
@@ -116,9 +143,8 @@ extension Engine {
             if !outcome.nackNow.isEmpty { streamTimersChanged = true }
             if !outcome.nackNow.isEmpty { sendNack(outcome.nackNow, stream: stream, producer: producer) }
             if outcome.requestKeyFrame { requestKeyFrame(producer: producer, stream: stream, now: now) }
-        } else if let view = try? RTPPacketView(parsing: bytes),
-                  let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.audioLevel),
-                  let level = AudioLevelExtension(extensionValue: value) {
+        } else if let range = extensions.audioLevel,
+                  let level = AudioLevelExtension(extensionValue: UnsafeRawBufferPointer(rebasing: bytes[range])) {
             producer.audioLevelSum += Int(level.levelDecibelsBelowOverload)
             producer.audioLevelCount += 1
             for observer in speakerObservers.values {
@@ -130,7 +156,7 @@ extension Engine {
             if bytes.count > PacketPool.slotSize { counters.drop(.tooLarge) }
             return
         }
-        let layout = ForwardLayout(packet: bytes, header: header, format: producer.payloadFormat)
+        let layout = ForwardLayout(extensions: extensions, vp8: vp8, payloadStart: header.payloadRange.lowerBound)
         for consumer in producer.consumers {
             forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
         }

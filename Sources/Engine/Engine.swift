@@ -39,7 +39,9 @@ public final class Engine {
     public var mediaObserver: ((AcceptedMedia) -> Void)?
 
     var transports: [Transport] = []
-    var transportsByPort: [UInt16: Transport] = [:]
+    var transportsByPort: [UInt16: Transport] = [:] { didSet { lastIngressTransport = nil } }
+    /// The transport the last datagram arrived on (see `ingressTransport(for:)`).
+    var lastIngressTransport: Transport?
     var producers: [Int: Producer] = [:]
     /// The same producers in creation order, for deterministic iteration without sorting.
     var producerList: [Producer] = []

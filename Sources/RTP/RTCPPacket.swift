@@ -87,6 +87,8 @@ public enum RTCPPacket: Hashable, Sendable {
     /// an SR or RR first and an SDES with CNAME; RFC 5506 reduced-size RTCP allows otherwise.
     public static func serializeCompound(_ packets: [RTCPPacket]) -> [UInt8] {
         var out: [UInt8] = []
+        // One allocation for the usual compound packet instead of one per doubling.
+        out.reserveCapacity(512)
         for packet in packets { packet.append(to: &out) }
         return out
     }

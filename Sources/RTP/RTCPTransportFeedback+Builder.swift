@@ -14,6 +14,7 @@ extension RTCPTransportFeedback {
         let referenceTicks = Self.floorDivide(firstArrival, Self.referenceTickMicroseconds)
         var previousTicks = referenceTicks * (Self.referenceTickMicroseconds / Self.deltaTickMicroseconds)
         var packets: [RTCPTransportFeedbackPacket] = []
+        packets.reserveCapacity(arrivals.count)
         var next: UInt16? = nil
         outer: for arrival in arrivals {
             if let expected = next {

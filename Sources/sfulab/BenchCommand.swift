@@ -25,11 +25,14 @@ struct BenchCommand: ParsableCommand {
                 steady state), then feeds --packets packets, draining poll() after each and running \
                 handleTimeout when nextDeadline() is due. Heap allocations are counted on this \
                 thread by an interposed malloc; allocationsPerPacket leaves out handleTimeout \
-                (periodic RTCP and allocation work), which is reported as timeoutAllocations. Only \
-                release builds give meaningful times: swift build -c release.
+                (periodic RTCP and allocation work), which is reported as timeoutAllocations. The \
+                same packets are also fed, interleaved run by run, to a producer without consumers: \
+                ingressNanosecondsPerPacket, and marginalNanosecondsPerConsumerCopy = \
+                (nanosecondsPerPacket - ingress) / consumers. Only release builds give meaningful \
+                times: swift build -c release.
                 """)
 
-        @Option(help: "Subscribers, each on its own transport (1...10000).")
+        @Option(help: "Subscribers, each on its own transport (0...10000; 0 measures the ingress alone).")
         var consumers: Int = 1
 
         @Option(help: "Packets fed in each measured run.")
@@ -47,40 +50,50 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Never call handleTimeout: measure the per-packet path alone.")
         var noTimers = false
 
+        @Flag(help: "Skip the zero-consumer run that measures the ingress cost.")
+        var noIngress = false
+
         @Flag(help: "Print JSON on stdout.")
         var json = false
 
         func validate() throws {
-            guard (1...10_000).contains(consumers) else { throw ValidationError("--consumers must be 1...10000, got \(consumers)") }
+            guard (0...10_000).contains(consumers) else { throw ValidationError("--consumers must be 0...10000, got \(consumers)") }
             guard packets >= 1 else { throw ValidationError("--packets must be at least 1, got \(packets)") }
             guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions must be 1...100, got \(repetitions)") }
             if let warmUp, warmUp < 0 { throw ValidationError("--warm-up must not be negative, got \(warmUp)") }
         }
 
+        /// One measured run of a workload.
+        typealias Run = (totals: ForwardBenchmark.Totals, nanoseconds: Int64, cpuNanoseconds: Int64, allocations: Int?)
+
         func run() throws {
             let configuration = ForwardBenchmark.Configuration(consumers: consumers, simulcast: simulcast,
                                                                drivesTimers: !noTimers)
+            // The same packet stream into a producer without consumers: the fixed ingress cost
+            // (the measured workload itself when it has no consumers).
+            var ingressConfiguration = configuration
+            ingressConfiguration.consumers = 0
             let workload: ForwardBenchmark
-            do { workload = try ForwardBenchmark(configuration) } catch {
+            let ingressWorkload: ForwardBenchmark?
+            do {
+                workload = try ForwardBenchmark(configuration)
+                ingressWorkload = noIngress || consumers == 0 ? nil : try ForwardBenchmark(ingressConfiguration)
+            } catch {
                 throw ValidationError("cannot set up the benchmark: \(error)")
             }
             let warmUpPackets = warmUp ?? workload.warmUpPackets
             workload.warmUp(packets: warmUpPackets)
+            if let ingressWorkload { ingressWorkload.warmUp(packets: warmUp ?? ingressWorkload.warmUpPackets) }
 
             let counting = Self.allocationCounterWorks()
-            let clock = ContinuousClock()
-            var runs: [(totals: ForwardBenchmark.Totals, nanoseconds: Int64, cpuNanoseconds: Int64, allocations: Int?)] = []
+            var runs: [Run] = []
+            var ingressRuns: [Run] = []
             runs.reserveCapacity(repetitions)
+            ingressRuns.reserveCapacity(repetitions)
+            // Interleaved, so that a load change on a shared machine disturbs both alike.
             for _ in 0..<repetitions {
-                if counting { sfulab_allocation_counter_start() }
-                let started = clock.now
-                let cpuStarted = Self.threadCPUNanoseconds()
-                let totals = workload.run(packets: packets,
-                                          allocationReader: counting ? { sfulab_allocation_counter_read().allocations } : nil)
-                let cpu = Self.threadCPUNanoseconds() - cpuStarted
-                let elapsed = clock.now - started
-                let allocations = counting ? Int(sfulab_allocation_counter_stop().allocations) : nil
-                runs.append((totals, elapsed.nanoseconds, cpu, allocations))
+                runs.append(Self.measure(workload, packets: packets, counting: counting))
+                if let ingressWorkload { ingressRuns.append(Self.measure(ingressWorkload, packets: packets, counting: counting)) }
             }
             // Times from the median run (shared machines are noisy); allocations from all runs,
             // so that one allocation anywhere shows.
@@ -105,6 +118,18 @@ struct BenchCommand: ParsableCommand {
                 report.timeoutAllocations = allTimeoutAllocations
                 report.allocationsPerPacket = Double(allAllocations - allTimeoutAllocations) / Double(allPackets)
             }
+            if consumers == 0 { ingressRuns = runs }
+            if !ingressRuns.isEmpty {
+                let ingressMedian = ingressRuns.sorted { $0.nanoseconds < $1.nanoseconds }[ingressRuns.count / 2]
+                let ingressPackets = Double(max(1, ingressMedian.totals.packets))
+                let ingressAllocations: Double? = counting
+                    ? Double(ingressRuns.reduce(0) { $0 + ($1.allocations ?? 0) - $1.totals.timeoutAllocations })
+                        / Double(max(1, ingressRuns.reduce(0) { $0 + $1.totals.packets }))
+                    : nil
+                report.setIngress(nanosecondsPerPacket: Double(ingressMedian.nanoseconds) / ingressPackets,
+                                  cpuNanosecondsPerPacket: Double(ingressMedian.cpuNanoseconds) / ingressPackets,
+                                  allocationsPerPacket: ingressAllocations)
+            }
 
             if json {
                 let encoder = JSONEncoder()
@@ -113,11 +138,20 @@ struct BenchCommand: ParsableCommand {
             } else {
                 print("bench forward: 1 publisher (\(simulcast ? "3-layer simulcast" : "VP8")) -> \(consumers) consumers, "
                     + "\(report.packets) packets after \(warmUpPackets) warm-up, \(build) build, median of \(repetitions)")
-                print("  \(String(format: "%.1f", report.nanosecondsPerPacket)) ns per packet, "
-                    + "\(String(format: "%.1f", report.nanosecondsPerConsumerCopy)) ns per consumer copy "
-                    + "(\(report.consumerCopies) copies)")
-                print("  thread CPU time: \(String(format: "%.1f", report.cpuNanosecondsPerPacket ?? 0)) ns per packet, "
-                    + "\(String(format: "%.1f", report.cpuNanosecondsPerConsumerCopy ?? 0)) ns per copy")
+                let perCopy = report.consumerCopies == 0 ? ""
+                    : ", \(String(format: "%.1f", report.nanosecondsPerConsumerCopy)) ns per consumer copy (\(report.consumerCopies) copies)"
+                let cpuPerCopy = report.consumerCopies == 0 ? ""
+                    : ", \(String(format: "%.1f", report.cpuNanosecondsPerConsumerCopy ?? 0)) ns per copy"
+                print("  \(String(format: "%.1f", report.nanosecondsPerPacket)) ns per packet\(perCopy)")
+                print("  thread CPU time: \(String(format: "%.1f", report.cpuNanosecondsPerPacket ?? 0)) ns per packet\(cpuPerCopy)")
+                if let ingress = report.ingressNanosecondsPerPacket {
+                    print("  ingress (same packets, no consumers): \(String(format: "%.1f", ingress)) ns per packet "
+                        + "(CPU \(String(format: "%.1f", report.cpuIngressNanosecondsPerPacket ?? 0)))")
+                }
+                if let marginal = report.marginalNanosecondsPerConsumerCopy {
+                    print("  marginal: \(String(format: "%.1f", marginal)) ns per consumer copy "
+                        + "(CPU \(String(format: "%.1f", report.cpuMarginalNanosecondsPerConsumerCopy ?? 0)))")
+                }
                 if let perPacket = report.allocationsPerPacket, let timers = report.timeoutAllocations {
                     print("  \(String(format: "%.4f", perPacket)) heap allocations per packet over all \(repetitions) runs; "
                         + "\(timers) more in handleTimeout (\(report.timeouts) calls per run)")
@@ -126,6 +160,20 @@ struct BenchCommand: ParsableCommand {
                 }
                 if build == "debug" { print("  note: debug build; benchmark with swift build -c release") }
             }
+        }
+
+        /// Runs `packets` packets of `workload`, timed (wall clock and thread CPU) and counted.
+        static func measure(_ workload: ForwardBenchmark, packets: Int, counting: Bool) -> Run {
+            let clock = ContinuousClock()
+            if counting { sfulab_allocation_counter_start() }
+            let started = clock.now
+            let cpuStarted = threadCPUNanoseconds()
+            let totals = workload.run(packets: packets,
+                                      allocationReader: counting ? { sfulab_allocation_counter_read().allocations } : nil)
+            let cpu = threadCPUNanoseconds() - cpuStarted
+            let elapsed = clock.now - started
+            let allocations = counting ? Int(sfulab_allocation_counter_stop().allocations) : nil
+            return (totals, elapsed.nanoseconds, cpu, allocations)
         }
 
         /// CPU time consumed by the calling thread, in nanoseconds.

@@ -73,7 +73,7 @@ struct BenchAllocationCounterTests {
     }()
 
     @Test(.enabled(if: isOptimized, "allocation-free forwarding is a release-build property"),
-          arguments: [(1, false), (10, false), (10, true)])
+          arguments: [(0, false), (1, false), (10, false), (10, true)])
     func steadyStateForwardingAllocatesNothingPerPacket(consumers: Int, simulcast: Bool) throws {
         let workload = try ForwardBenchmark(.init(consumers: consumers, simulcast: simulcast))
         workload.warmUp()
@@ -122,7 +122,19 @@ struct BenchAllocationCounterTests {
         #expect(workload.engine.counters.totalDropped == 0)
     }
 
-    @Test func rejectsAWorkloadWithoutConsumers() {
-        #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: 0)) }
+    @Test func rejectsANegativeConsumerCount() {
+        #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: -1)) }
+    }
+
+    /// Without consumers the packets are received (statistics, NACK state) and copied nowhere:
+    /// what `sfulab bench forward` measures as the ingress cost.
+    @Test func withoutConsumersPacketsAreReceivedAndNotForwarded() throws {
+        let workload = try ForwardBenchmark(.init(consumers: 0))
+        let totals = workload.run(packets: 600)
+        #expect(totals.packets == 600)
+        #expect(totals.consumerCopies == 0)
+        #expect(workload.engine.counters.rtpPacketsReceived == 600)
+        #expect(workload.engine.counters.packetsForwarded == 0)
+        #expect(workload.engine.counters.totalDropped == 0)
     }
 }

@@ -39,6 +39,23 @@ import Testing
         #expect(report.nanosecondsPerConsumerCopy == 1_000)
     }
 
+    @Test func theIngressRunGivesTheMarginalCostOfAConsumer() {
+        var report = ForwardBenchmarkReport(
+            configuration: .init(consumers: 10), totals: Self.totals(packets: 1_000, copies: 10_000, timeoutAllocations: 0),
+            warmUpPackets: 500, elapsedNanoseconds: 2_500_000, allocations: 0, build: "release", allocationCounter: "test")
+        report.cpuNanosecondsPerPacket = 2_000
+        #expect(report.ingressNanosecondsPerPacket == nil)
+        #expect(report.marginalNanosecondsPerConsumerCopy == nil)
+        report.setIngress(nanosecondsPerPacket: 500, cpuNanosecondsPerPacket: 400, allocationsPerPacket: 0)
+        #expect(report.ingressNanosecondsPerPacket == 500)
+        #expect(report.marginalNanosecondsPerConsumerCopy == 200)
+        #expect(report.cpuIngressNanosecondsPerPacket == 400)
+        #expect(report.cpuMarginalNanosecondsPerConsumerCopy == 160)
+        #expect(report.ingressAllocationsPerPacket == 0)
+        // The existing per-copy figure keeps its meaning: total time over copies.
+        #expect(report.nanosecondsPerConsumerCopy == 250)
+    }
+
     @Test func workloadConfigurationsOutsideTheirRangesAreRefused() {
         #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: 1, payloadBytes: 8)) }
         #expect(throws: Engine.ControlError.self) { try ForwardBenchmark(.init(consumers: 1, simulcast: true, packetsPerFrame: [2])) }

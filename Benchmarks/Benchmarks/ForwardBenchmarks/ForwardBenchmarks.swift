@@ -1,10 +1,10 @@
 import Benchmark
 import Engine
 
-/// The forwarding hot path (`Engine.ForwardBenchmark`): one VP8 publisher to 1, 10 and 100
-/// consumers, and 3-layer simulcast to 10. One benchmark iteration forwards `scalingFactor`
-/// (1,000) input packets, so throughput is in thousands of input packets per second and malloc
-/// counts are per 1,000 packets.
+/// The forwarding hot path (`Engine.ForwardBenchmark`): one VP8 publisher to 0 (the ingress
+/// cost alone), 1, 10 and 100 consumers, and 3-layer simulcast to 10. One benchmark iteration
+/// forwards `scalingFactor` (1,000) input packets, so throughput is in thousands of input
+/// packets per second and malloc counts are per 1,000 packets.
 ///
 /// Timers are left out of the measured loop (`drivesTimers: false`): `handleTimeout` runs periodic
 /// RTCP reports and bitrate allocation, not per-packet work, and allocates; `sfulab bench forward`
@@ -27,7 +27,7 @@ let benchmarks: @Sendable () -> Void = {
             .throughput: .init(relative: [.p50: 50.0]),
         ])
 
-    let workloads: [(name: String, configuration: ForwardBenchmark.Configuration)] = [1, 10, 100].map {
+    let workloads: [(name: String, configuration: ForwardBenchmark.Configuration)] = [0, 1, 10, 100].map {
         ("Forward_VP8_to_\($0)_consumers", .init(consumers: $0, drivesTimers: false))
     } + [("Forward_simulcast_to_10_consumers", .init(consumers: 10, simulcast: true, drivesTimers: false))]
 

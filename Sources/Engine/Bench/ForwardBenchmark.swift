@@ -17,7 +17,9 @@ import RTP
 public final class ForwardBenchmark {
     /// The shape of the workload.
     public struct Configuration: Sendable, Hashable {
-        /// Subscribers, each with its own transport and consumer. Default 1.
+        /// Subscribers, each with its own transport and consumer. Default 1. With 0 the packets
+        /// go through the receive path alone (parse, statistics, NACK, rate meters, congestion
+        /// control's receive side) and are copied nowhere: the fixed ingress cost per packet.
         public var consumers: Int
         /// Three simulcast encodings (spatial layers 0, 1, 2) instead of one stream. Default false.
         public var simulcast: Bool
@@ -116,7 +118,7 @@ public final class ForwardBenchmark {
 
     /// Builds the engine, its transports, producer and consumers, and every packet.
     public init(_ configuration: Configuration) throws(Engine.ControlError) {
-        guard configuration.consumers >= 1 else { throw .invalidParameters("a forward benchmark needs at least 1 consumer") }
+        guard configuration.consumers >= 0 else { throw .invalidParameters("a forward benchmark needs 0 or more consumers") }
         let layerCount = configuration.simulcast ? configuration.packetsPerFrame.count : 1
         guard (1...4).contains(layerCount), configuration.packetsPerFrame.count == layerCount,
               configuration.packetsPerFrame.allSatisfy({ (1...32).contains($0) }) else {

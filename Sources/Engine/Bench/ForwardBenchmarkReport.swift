@@ -21,6 +21,19 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
     public var cpuNanosecondsPerPacket: Double?
     /// CPU time of the measuring thread per consumer copy.
     public var cpuNanosecondsPerConsumerCopy: Double?
+    /// Wall-clock nanoseconds per input packet of the same packet stream into a producer with no
+    /// consumers (the same median-of-repetitions rule): the fixed receive-side work every packet
+    /// costs before any copy. Nil when not measured.
+    public var ingressNanosecondsPerPacket: Double?
+    /// (`nanosecondsPerPacket` − `ingressNanosecondsPerPacket`) / `consumers`: what one more
+    /// consumer adds per input packet (wall clock). Nil when the ingress was not measured.
+    public var marginalNanosecondsPerConsumerCopy: Double?
+    /// Thread CPU time per input packet with no consumers.
+    public var cpuIngressNanosecondsPerPacket: Double?
+    /// (`cpuNanosecondsPerPacket` − `cpuIngressNanosecondsPerPacket`) / `consumers`.
+    public var cpuMarginalNanosecondsPerConsumerCopy: Double?
+    /// Heap allocations per input packet outside `handleTimeout` with no consumers, over all runs.
+    public var ingressAllocationsPerPacket: Double?
     /// Heap allocations per input packet outside `handleTimeout` (handleDatagram, poll drain,
     /// nextDeadline); nil when no allocation counter was available. `sfulab bench forward`
     /// counts over all its measured runs.
@@ -67,5 +80,20 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
         self.warmUpPackets = warmUpPackets
         self.build = build
         self.allocationCounter = allocationCounter
+    }
+
+    /// Records the zero-consumer run of the same packet stream and derives the marginal cost of
+    /// a consumer from it: (per packet − ingress) / consumers, wall clock and, when both are
+    /// known, thread CPU time (nil without consumers).
+    public mutating func setIngress(nanosecondsPerPacket ingress: Double, cpuNanosecondsPerPacket cpuIngress: Double?,
+                                    allocationsPerPacket: Double?) {
+        ingressNanosecondsPerPacket = ingress
+        cpuIngressNanosecondsPerPacket = cpuIngress
+        ingressAllocationsPerPacket = allocationsPerPacket
+        guard consumers > 0 else { return }
+        marginalNanosecondsPerConsumerCopy = (nanosecondsPerPacket - ingress) / Double(consumers)
+        if let cpuIngress, let cpu = cpuNanosecondsPerPacket {
+            cpuMarginalNanosecondsPerConsumerCopy = (cpu - cpuIngress) / Double(consumers)
+        }
     }
 }

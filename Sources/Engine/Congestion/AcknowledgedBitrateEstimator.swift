@@ -4,6 +4,10 @@
 public struct AcknowledgedBitrateEstimator: Sendable {
     /// Span of arrivals the rate is measured over. Default 500 ms.
     public let window: Duration
+    /// `window` in whole nanoseconds, and 90 % of it rounded up: what arrivals are compared with
+    /// (integer comparisons of instants instead of `Duration` arithmetic per packet).
+    private let windowNanoseconds: Int64
+    private let nearlyWindowNanoseconds: Int64
     private var samples: [(arrival: Instant, bytes: Int)] = []
     private var head = 0
     private var bytesInWindow = 0
@@ -13,6 +17,11 @@ public struct AcknowledgedBitrateEstimator: Sendable {
 
     public init(window: Duration = .milliseconds(500)) {
         self.window = window
+        windowNanoseconds = window.nanoseconds
+        // d >= window * 0.9 for a whole number of nanoseconds d: d >= ceil(window * 0.9).
+        let (seconds, attoseconds) = (window * 0.9).components
+        nearlyWindowNanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            + (attoseconds % 1_000_000_000 > 0 ? 1 : 0)
         samples.reserveCapacity(1_024)
     }
 
@@ -36,7 +45,7 @@ public struct AcknowledgedBitrateEstimator: Sendable {
     }
 
     private mutating func refresh(latest: Instant) {
-        while head < samples.count, latest - samples[head].arrival > window {
+        while head < samples.count, latest.nanoseconds &- samples[head].arrival.nanoseconds > windowNanoseconds {
             bytesInWindow -= samples[head].bytes
             head += 1
         }
@@ -48,7 +57,7 @@ public struct AcknowledgedBitrateEstimator: Sendable {
         if firstArrival == nil { firstArrival = samples[head].arrival }
         let first = firstArrival!
         // Only report once the history spans (nearly) a whole window.
-        if latest - first >= window * 0.9 || bitrate != nil {
+        if bitrate != nil || latest.nanoseconds &- first.nanoseconds >= nearlyWindowNanoseconds {
             bitrate = Bitrate(bitsPerSecond: Int64(Double(bytesInWindow) * 8 / window.secondsDouble))
         }
     }

@@ -35,16 +35,15 @@ extension Engine {
 
     /// Records what an incoming RTP packet says for the receive side: its transport-wide sequence
     /// number (for transport-cc feedback) and abs-send-time (for REMB).
-    func noteIncoming(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, transport: Transport, now: Instant) {
-        guard header.extensionBlock != nil, let view = try? RTPPacketView(parsing: bytes) else { return }
-        if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
-           let sequence = TransportWideSequenceNumberExtension.decode(value) {
+    func noteIncoming(_ bytes: UnsafeRawBufferPointer, extensions: ReceivedExtensions, transport: Transport, now: Instant) {
+        if let range = extensions.transportWideCC,
+           let sequence = TransportWideSequenceNumberExtension.decode(UnsafeRawBufferPointer(rebasing: bytes[range])) {
             transport.feedbackGenerator.received(sequence: sequence, now: now)
             transport.receivesTransportWideCC = true
             if nextCongestionAt == nil { nextCongestionAt = now }
         }
-        if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.absSendTime),
-           let time = AbsSendTime(extensionValue: value) {
+        if let range = extensions.absSendTime,
+           let time = AbsSendTime(extensionValue: UnsafeRawBufferPointer(rebasing: bytes[range])) {
             transport.remoteEstimator.received(absSendTime: time, bytes: bytes.count, now: now)
         }
     }
@@ -159,13 +158,14 @@ extension Engine {
     /// otherwise and estimate on their side); every `rembInterval` or at once after a drop of 3 %
     /// or more.
     private func sendREMBIfDue(transport: Transport, now: Instant) {
-        let ssrcs = transport.producers.flatMap { $0.streams.compactMap(\.ssrc) }
-        guard !ssrcs.isEmpty else { return }
         var value = transport.receivesTransportWideCC ? nil : transport.remoteEstimator.estimate
         if let cap = profile.webRtcTransport.maxIncomingBitrate { value = min(value ?? cap, cap) }
         guard let value else { return }
         let dropped = transport.lastREMBBitrate.map { value < $0 * 0.97 } ?? true
         guard dropped || transport.nextREMBAt.map({ $0 <= now }) ?? true else { return }
+        // Built only when a REMB goes out (every guard above returns without side effects).
+        let ssrcs = transport.producers.flatMap { $0.streams.compactMap(\.ssrc) }
+        guard !ssrcs.isEmpty else { return }
         transport.lastREMBBitrate = value
         transport.nextREMBAt = now + .milliseconds(Int64(profile.feedback.congestion.rembInterval))
         let remb = RTCPREMB(senderSSRC: rtcpSenderSSRC, bitrateBitsPerSecond: UInt64(max(0, value.bitsPerSecond)), ssrcs: ssrcs)

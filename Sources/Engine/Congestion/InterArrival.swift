@@ -23,12 +23,15 @@ public struct InterArrival: Sendable {
 
     /// Send-time span of one group. Default 5 ms.
     public let burstInterval: Duration
+    /// `burstInterval` in whole nanoseconds: per-packet comparisons are of integer instants.
+    private let burstNanoseconds: Int64
     private var current: Group?
     private var previous: Group?
     private var negativeArrivalDeltas = 0
 
     public init(burstInterval: Duration = .milliseconds(5)) {
         self.burstInterval = burstInterval
+        burstNanoseconds = burstInterval.nanoseconds
     }
 
     /// Adds one received packet (in arrival order); returns deltas when it completes a group that
@@ -72,15 +75,16 @@ public struct InterArrival: Sendable {
 
     private func startsNewGroup(_ group: Group, sentAt: Instant, arrivedAt: Instant) -> Bool {
         if belongsToBurst(group, sentAt: sentAt, arrivedAt: arrivedAt) { return false }
-        return sentAt - group.firstSend > burstInterval
+        return sentAt.nanoseconds &- group.firstSend.nanoseconds > burstNanoseconds
     }
 
     private func belongsToBurst(_ group: Group, sentAt: Instant, arrivedAt: Instant) -> Bool {
-        let arrivalDelta = arrivedAt - group.lastArrival
-        let sendDelta = sentAt - group.lastSend
-        if sendDelta == .zero { return true }
-        let propagationDelta = arrivalDelta - sendDelta
-        return propagationDelta < .zero && arrivalDelta <= burstInterval
-            && arrivedAt - group.firstArrival < .milliseconds(100)
+        // In nanoseconds (instants are whole nanoseconds; so is `burstNanoseconds`).
+        let arrivalDelta = arrivedAt.nanoseconds &- group.lastArrival.nanoseconds
+        let sendDelta = sentAt.nanoseconds &- group.lastSend.nanoseconds
+        if sendDelta == 0 { return true }
+        let propagationDelta = arrivalDelta &- sendDelta
+        return propagationDelta < 0 && arrivalDelta <= burstNanoseconds
+            && arrivedAt.nanoseconds &- group.firstArrival.nanoseconds < 100_000_000
     }
 }

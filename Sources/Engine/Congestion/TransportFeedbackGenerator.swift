@@ -51,6 +51,8 @@ public struct TransportFeedbackGenerator: Sendable {
         var base = lastReported.map { $0 + 1 } ?? arrivals[start].sequence
         while start < arrivals.count {
             var batch: [(sequenceNumber: UInt16, arrivalMicroseconds: Int64?)] = []
+            // One allocation instead of one per doubling (lost packets come on top).
+            batch.reserveCapacity(min(Self.maxPacketsPerMessage, arrivals.count - start + 16))
             if base < arrivals[start].sequence, arrivals[start].sequence - base < Int64(Self.maxPacketsPerMessage) {
                 // Lost packets before the first arrival of this batch.
                 for lost in base..<arrivals[start].sequence {

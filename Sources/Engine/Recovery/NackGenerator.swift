@@ -129,6 +129,11 @@ public struct NackGenerator: Sendable {
     public func nextDeadline() -> Instant? { deadline }
 
     private mutating func refreshDeadline() {
+        // The common case, nothing missing, touches no container.
+        guard !items.isEmpty else {
+            deadline = nil
+            return
+        }
         var earliest: Instant?
         for item in items {
             let due = (item.sentAt ?? .zero) + rtt
@@ -139,6 +144,9 @@ public struct NackGenerator: Sendable {
 
     private mutating func removeTooOld(newest: Int64) {
         let oldest = newest - Int64(settings.maxPacketAge)
+        // Items are kept in ascending sequence order (appended above the highest, removed in
+        // place), so the first one tells whether any is too old.
+        guard let first = items.first, first.sequence < oldest else { return }
         let before = items.count
         items.removeAll { $0.sequence < oldest }
         abandonedCount += before - items.count

@@ -16,20 +16,13 @@ struct ForwardLayout {
     /// Offset of the VP8 TL0PICIDX.
     var vp8TL0PictureIndex: Int?
 
-    /// Finds the offsets in `packet` (already parsed as `header`).
-    init(packet: UnsafeRawBufferPointer, header: RTPHeader, format: PayloadFormat) {
-        if header.extensionBlock != nil, let view = try? RTPPacketView(parsing: packet) {
-            if let range = view.extensionRange(id: RouterCapabilities.HeaderExtensionID.absSendTime), range.count == 3 {
-                absSendTime = range.lowerBound
-            }
-            if let range = view.extensionRange(id: RouterCapabilities.HeaderExtensionID.transportWideCC), range.count == 2 {
-                transportSequence = range.lowerBound
-            }
-        }
-        guard format == .vp8 else { return }
-        let start = header.payloadRange.lowerBound
-        guard let descriptor = try? VP8PayloadDescriptor(parsing: UnsafeRawBufferPointer(rebasing: packet[header.payloadRange]))
-        else { return }
+    /// The offsets in a packet whose extensions were found as `extensions` and whose VP8
+    /// descriptor (nil for other payload formats, or when it does not parse) starts at
+    /// `payloadStart`.
+    init(extensions: ReceivedExtensions, vp8 descriptor: VP8PayloadDescriptor?, payloadStart start: Int) {
+        if let range = extensions.absSendTime, range.count == 3 { absSendTime = range.lowerBound }
+        if let range = extensions.transportWideCC, range.count == 2 { transportSequence = range.lowerBound }
+        guard let descriptor else { return }
         // As VP8PayloadDescriptor.rewritePictureID / rewriteTL0PictureIndex find them.
         var offset = 2
         if descriptor.pictureID != nil {

@@ -10,7 +10,7 @@ extension MediaFrameInfo {
     /// Reads key-frame, layer and frame-start information from a payload of `format` (the
     /// per-packet form: the format is decided once per stream).
     public static func inspect(payload: UnsafeRawBufferPointer, format: PayloadFormat, isVideo: Bool) -> MediaFrameInfo {
-        var info = MediaFrameInfo()
+        let info = MediaFrameInfo()
         guard isVideo else { return info }
         // VP8 (RFC 7741), VP9 (RFC 9628). Other codecs: a single-layer stream whose key frames are unknown.
         switch format {
@@ -19,17 +19,22 @@ extension MediaFrameInfo {
         case .vp8: break
         }
         guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return info }
-        info.isFrameStart = descriptor.isStartOfFrame
-        info.isPictureStart = descriptor.isStartOfFrame
-        info.temporalLayer = Int(descriptor.temporalLayerID ?? 0)
-        info.isLayerSync = descriptor.isLayerSync
-        info.pictureID = descriptor.pictureID
-        info.tl0PictureIndex = descriptor.tl0PictureIndex
+        return MediaFrameInfo(vp8: descriptor, payload: payload)
+    }
+
+    /// What a VP8 payload (RFC 7741) whose descriptor was parsed as `descriptor` says.
+    init(vp8 descriptor: VP8PayloadDescriptor, payload: UnsafeRawBufferPointer) {
+        self.init()
+        isFrameStart = descriptor.isStartOfFrame
+        isPictureStart = descriptor.isStartOfFrame
+        temporalLayer = Int(descriptor.temporalLayerID ?? 0)
+        isLayerSync = descriptor.isLayerSync
+        pictureID = descriptor.pictureID
+        tl0PictureIndex = descriptor.tl0PictureIndex
         if descriptor.isStartOfFrame {
             let offset = descriptor.encodedLength
-            info.isKeyFrame = offset < payload.count && payload[offset] & 0x01 == 0
+            isKeyFrame = offset < payload.count && payload[offset] & 0x01 == 0
         }
-        return info
     }
 
     /// VP9 (RFC 9628 §4.2): B starts a layer frame, E ends it; SID/TID/U from the layer indices

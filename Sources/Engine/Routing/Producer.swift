@@ -14,7 +14,16 @@ final class Producer {
         /// The scalability mode the encoding was declared with, if any.
         let declaredScalabilityMode: String?
         var statistics: ReceiveStatistics
-        var nack: NackGenerator { didSet { timersChanged() } }
+        var nack: NackGenerator {
+            didSet {
+                // Most packets leave the NACK deadline (all the timer table reads) as it was.
+                guard nack.nextDeadline() != reportedNackDeadline else { return }
+                reportedNackDeadline = nack.nextDeadline()
+                timersChanged()
+            }
+        }
+        /// The NACK deadline when it last changed.
+        private var reportedNackDeadline: Instant?
         var keyFrames: KeyFrameRequestManager { didSet { timersChanged() } }
         /// This stream's slot in the engine's table of stream timers, and the engine's list of
         /// slots to recompute: every change to `nack` or `keyFrames` reports itself there.

@@ -109,6 +109,8 @@ struct SequenceRewriter {
     }
 
     private func offset(for input: Int64) -> Int64? {
+        // In-order input (the common case) falls under the newest change.
+        if let newest = changes.last, input >= newest.fromInput { return newest.offset }
         for change in changes.reversed() where input >= change.fromInput {
             return change.offset
         }

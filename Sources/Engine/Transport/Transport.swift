@@ -17,7 +17,20 @@ final class Transport {
     var remote: Endpoint?
     /// Closed by `Engine.closeTransport`: unknown to the control API, receives and sends nothing.
     var isClosed = false
-    var incoming: [UInt32: IncomingStream] = [:]
+    var incoming: [UInt32: IncomingStream] = [:] { didSet { lastIncoming = nil } }
+    /// The last SSRC looked up in `incoming` and what it belongs to; forgotten whenever
+    /// `incoming` changes.
+    private var lastIncoming: (ssrc: UInt32, stream: IncomingStream)?
+
+    /// What `ssrc` belongs to: `incoming[ssrc]`, answered without hashing when the SSRC is the
+    /// one of the previous lookup (consecutive packets mostly belong to one stream).
+    @inline(__always)
+    func incomingStream(ssrc: UInt32) -> IncomingStream? {
+        if let last = lastIncoming, last.ssrc == ssrc { return last.stream }
+        guard let stream = incoming[ssrc] else { return nil }
+        lastIncoming = (ssrc, stream)
+        return stream
+    }
     var consumersBySSRC: [UInt32: Consumer] = [:]
     var consumers: [Consumer] = []
     var producers: [Producer] = []
@@ -36,7 +49,16 @@ final class Transport {
     /// The remote side stamps transport-wide sequence numbers (it gets transport-cc feedback).
     var receivesTransportWideCC = false
     /// Receive side: transport-cc feedback about what the publishers send on this transport.
-    var feedbackGenerator: TransportFeedbackGenerator { didSet { congestionDeadlineChanged() } }
+    var feedbackGenerator: TransportFeedbackGenerator {
+        didSet {
+            // Most packets only add an arrival: the deadline (all the engine reads) stays.
+            guard feedbackGenerator.nextDeadline() != reportedFeedbackDeadline else { return }
+            reportedFeedbackDeadline = feedbackGenerator.nextDeadline()
+            congestionDeadlineChanged()
+        }
+    }
+    /// The feedback deadline when it last changed.
+    private var reportedFeedbackDeadline: Instant?
     /// Receive side: abs-send-time estimate for REMB (the fallback path).
     var remoteEstimator = RemoteBitrateEstimator()
     var nextREMBAt: Instant?
@@ -44,7 +66,9 @@ final class Transport {
     /// The probe cluster being sent, if any.
     var probe: ProbeSendState? { didSet { congestionDeadlineChanged() } }
     /// Paces media (nil with `pacingFactor` 0).
-    var pacer: LeakyBucketPacer? { didSet { congestionDeadlineChanged() } }
+    /// (`refreshedCongestionDeadline()` reads it only while packets wait, so changes without
+    /// waiting packets — every forwarded copy's `sent` — do not make the deadline stale.)
+    var pacer: LeakyBucketPacer? { didSet { if pacedCount > 0 { congestionDeadlineChanged() } } }
     /// Rewritten packets waiting for the pacer: pool slots in send order (a reused ring).
     var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = [] { didSet { congestionDeadlineChanged() } }
     var pacedHead = 0 { didSet { congestionDeadlineChanged() } }
