@@ -32,7 +32,9 @@ struct FrameAssembler {
     }
 
     private var unwrapper = SequenceNumberUnwrapper()
-    private var frames: [UInt32: Frame] = [:]
+    /// Frames waiting, oldest first (a handful at most: a linear scan beats hashing the
+    /// timestamp on every packet).
+    private var frames: [Frame] = []
     private var lastDecodedSequence: Int64?
     /// Padding-only packets (no payload) seen after the last decoded frame: filler, not media.
     private var padding: Set<Int64> = []
@@ -51,11 +53,17 @@ struct FrameAssembler {
             padding.insert(extended)
             return decodeReady()
         }
-        if frames[timestamp]?.received.contains(extended) == true { return [] }
-        // Mutated in place in the dictionary: a copy taken out would share its `received` array,
+        let index: Int
+        if let found = frames.firstIndex(where: { $0.timestamp == timestamp }) {
+            if frames[found].received.contains(extended) { return [] }
+            index = found
+        } else {
+            index = frames.count
+            frames.append(Frame(timestamp: timestamp))
+        }
+        // Mutated in place in the array: a copy taken out would share its `received` array,
         // which the insert would then copy.
-        Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime,
-                 to: &frames[timestamp, default: Frame(timestamp: timestamp)])
+        Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime, to: &frames[index])
         return decodeReady()
     }
 
@@ -94,12 +102,14 @@ struct FrameAssembler {
             var next: Frame?
             if needsKeyFrame {
                 // The oldest complete key frame after what was decoded.
-                next = frames.values.lazy.filter { $0.isKeyFrame && $0.isComplete }.min { $0.firstSequence! < $1.firstSequence! }
+                next = frames.lazy.filter { $0.isKeyFrame && $0.isComplete }.min { $0.firstSequence! < $1.firstSequence! }
             } else if var last = lastDecodedSequence {
                 // Padding packets directly after the last frame carry nothing: step over them.
-                while padding.remove(last + 1) != nil { last += 1 }
-                lastDecodedSequence = last
-                next = frames.values.first { $0.firstSequence == last + 1 && $0.isComplete }
+                if !padding.isEmpty {
+                    while padding.remove(last + 1) != nil { last += 1 }
+                    lastDecodedSequence = last
+                }
+                next = frames.first { $0.firstSequence == last + 1 && $0.isComplete }
             }
             guard let frame = next else { break }
             needsKeyFrame = false
@@ -109,11 +119,9 @@ struct FrameAssembler {
             // Drop the decoded frame and anything older (in place: no new tables per frame).
             let cutoff = frame.lastSequence!
             if padding.contains(where: { $0 <= cutoff }) { padding = padding.filter { $0 > cutoff } }
-            while let index = frames.firstIndex(where: { entry in
-                guard let first = entry.value.firstSequence ?? entry.value.received.min() else { return true }
+            frames.removeAll { frame in
+                guard let first = frame.firstSequence ?? frame.received.min() else { return true }
                 return first <= cutoff
-            }) {
-                frames.remove(at: index)
             }
         }
         return decoded
