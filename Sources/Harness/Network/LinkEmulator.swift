@@ -33,6 +33,9 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var codel = CoDelController()
     private var queue = PacketFIFO<LinkPacket<Payload>>(capacity: 256)
     private var inService: LinkPacket<Payload>?
+    /// The packet in service already has its delivery in `inFlight` (computed when its service
+    /// started, see `startService`).
+    private var inServiceDeparted = false
     private var freeAt: Instant
     private var levelAtFree: Double = 0
     private var inFlight = MinHeap<InFlight>(capacity: 256)
@@ -105,7 +108,8 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     }
 
     /// The earliest instant at which the link has something to do: a delivery, a packet
-    /// finishing transmission, or a scheduled change. Nil when idle.
+    /// finishing transmission while others wait behind it (or before a scheduled change), or a
+    /// scheduled change. Nil when idle.
     ///
     /// A stored value, refreshed by every mutating call, and always inlined: callers keep links
     /// in arrays or classes, where an outlined call would copy the whole emulator to borrow it.
@@ -171,7 +175,10 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     private mutating func refreshDeadline() {
         var earliest = inFlight.min?.time
-        if let departure = inService?.departedAt, earliest.map({ departure < $0 }) ?? true { earliest = departure }
+        // A departure matters only when it starts the next packet's service or its delivery is
+        // still to be computed; otherwise it is processed whenever the link is next touched.
+        if let departure = inService?.departedAt, !inServiceDeparted || !queue.isEmpty,
+           earliest.map({ departure < $0 }) ?? true { earliest = departure }
         if nextChangeIndex < changes.count {
             let change = changes[nextChangeIndex].at
             if earliest.map({ change < $0 }) ?? true { earliest = change }
@@ -184,8 +191,8 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         let now = max(requested, clock)
         while nextChangeIndex < changes.count, changes[nextChangeIndex].at <= now {
             let change = changes[nextChangeIndex]
-            nextChangeIndex += 1
             runBottleneck(until: change.at)
+            nextChangeIndex += 1
             apply(change)
         }
         runBottleneck(until: now)
@@ -232,7 +239,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
             if let packet = inService {
                 guard packet.departedAt <= time else { return }
                 inService = nil
-                depart(packet, at: packet.departedAt)
+                if !inServiceDeparted { depart(packet, at: packet.departedAt) }
             }
             guard let head = queue.first else { return }
             let start = max(freeAt, head.sentAt)
@@ -265,6 +272,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         inService = packet
         freeAt = finish
         levelAtFree = endLevel
+        // Its delivery is known now unless a scheduled change could alter delay or jitter before
+        // it leaves (a packet leaving at a change's instant still gets the old profile). Jitter is
+        // drawn in departure order either way, so the deliveries are the same; the link just needs
+        // no wake-up at the departure.
+        inServiceDeparted = nextChangeIndex >= changes.count || finish <= changes[nextChangeIndex].at
+        if inServiceDeparted { depart(packet, at: finish) }
     }
 
     private mutating func depart(_ packet: LinkPacket<Payload>, at time: Instant) {
