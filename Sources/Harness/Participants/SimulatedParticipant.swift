@@ -33,7 +33,7 @@ final class SimulatedParticipant {
     /// Media replayed from a workload file instead of synthetic senders (Recorded/RecordedPublisher).
     var recorded: RecordedPublisher?
     private(set) var streams: [StreamReceiver] = []
-    private var streamBySSRC: [UInt32: (index: Int, isRTX: Bool)] = [:]
+    private var streamBySSRC = StreamDirectory()
     private(set) var outbox: [Datagram] = []
     /// Earliest deadline of the consumed streams; may be stale-early (harmless), never late.
     private var streamsDeadline: Instant?
@@ -117,8 +117,8 @@ final class SimulatedParticipant {
     func addStream(_ parameters: ConsumerParameters, publisher: Int, key: Int, now: Instant) {
         let index = streams.count
         streams.append(StreamReceiver(parameters: parameters, publisher: publisher, key: key, nack: nackSettings, now: now))
-        streamBySSRC[parameters.ssrc] = (index, false)
-        if let rtx = parameters.rtxSSRC { streamBySSRC[rtx] = (index, true) }
+        streamBySSRC.set(.init(index: index, isRTX: false), for: parameters.ssrc)
+        if let rtx = parameters.rtxSSRC { streamBySSRC.set(.init(index: index, isRTX: true), for: rtx) }
     }
 
     /// Hands every queued datagram to `body`, oldest first, and empties the outbox (keeping its
@@ -191,16 +191,30 @@ final class SimulatedParticipant {
         if RTPDemux.isRTCP(bytes) {
             handleRTCP(bytes, now: now)
         } else if let view = try? RTPPacketView(parsing: bytes) {
-            // One parse serves the transport-wide sequence number, the stream and the probe.
-            if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
-               let sequence = TransportWideSequenceNumberExtension.decode(value) {
+            // One parse, and one pass over the header extensions, serve the transport-wide sequence
+            // number, the stream and the probe (the first element with each id counts).
+            var transportSequence: Range<Int>?
+            var probe: Range<Int>?
+            if view.header.extensionBlock != nil {
+                for element in view.extensionElements {
+                    if element.id == RouterCapabilities.HeaderExtensionID.transportWideCC {
+                        if transportSequence == nil { transportSequence = element.range }
+                    } else if element.id == ProbeExtension.id, probe == nil {
+                        probe = element.range
+                    }
+                }
+            }
+            if let transportSequence,
+               let sequence = TransportWideSequenceNumberExtension.decode(UnsafeRawBufferPointer(rebasing: bytes[transportSequence])) {
                 receiveFeedback.received(sequence: sequence, now: now)
             }
-            handleRTP(view, now: now)
+            let extensionProbe = probe.flatMap { ProbeHeader(UnsafeRawBufferPointer(rebasing: bytes[$0]), offset: 0) }
+            handleRTP(view, extensionProbe: extensionProbe, now: now)
         }
     }
 
-    private func handleRTP(_ view: RTPPacketView, now: Instant) {
+    /// `extensionProbe`: the probe carried in a header extension (`ProbeExtension`), if any.
+    private func handleRTP(_ view: RTPPacketView, extensionProbe: ProbeHeader?, now: Instant) {
         guard let entry = streamBySSRC[view.header.ssrc] else { return }
         // Mutate the stream in place: copying it out would copy its buffers on every packet.
         let reaction: StreamReceiver.Reaction
@@ -210,11 +224,13 @@ final class SimulatedParticipant {
                                                  originalPayloadType: parameters.payloadType) else { return }
             guard let recovered = original.withUnsafeBytes({ bytes -> StreamReceiver.Reaction? in
                 guard let originalView = try? RTPPacketView(parsing: bytes) else { return nil }
-                return streams[entry.index].receive(originalView, recovered: true, now: now, measurements: measurements)
+                return streams[entry.index].receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true,
+                                                    now: now, measurements: measurements)
             }) else { return }
             reaction = recovered
         } else {
-            reaction = streams[entry.index].receive(view, recovered: false, now: now, measurements: measurements)
+            reaction = streams[entry.index].receive(view, extensionProbe: extensionProbe, recovered: false, now: now,
+                                                    measurements: measurements)
         }
         react(reaction, stream: entry.index, now: now)
     }
