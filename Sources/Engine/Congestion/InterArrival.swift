@@ -70,17 +70,19 @@ public struct InterArrival: Sendable {
         negativeArrivalDeltas = 0
     }
 
+    // The comparisons below are on nanosecond counts: the same results as with `Duration`
+    // (whose comparison operators are not inlinable), at a fraction of the cost per packet.
     private func startsNewGroup(_ group: Group, sentAt: Instant, arrivedAt: Instant) -> Bool {
         if belongsToBurst(group, sentAt: sentAt, arrivedAt: arrivedAt) { return false }
-        return sentAt - group.firstSend > burstInterval
+        return sentAt.nanoseconds &- group.firstSend.nanoseconds > burstInterval.nanoseconds
     }
 
     private func belongsToBurst(_ group: Group, sentAt: Instant, arrivedAt: Instant) -> Bool {
-        let arrivalDelta = arrivedAt - group.lastArrival
-        let sendDelta = sentAt - group.lastSend
-        if sendDelta == .zero { return true }
-        let propagationDelta = arrivalDelta - sendDelta
-        return propagationDelta < .zero && arrivalDelta <= burstInterval
-            && arrivedAt - group.firstArrival < .milliseconds(100)
+        let arrivalDelta = arrivedAt.nanoseconds &- group.lastArrival.nanoseconds
+        let sendDelta = sentAt.nanoseconds &- group.lastSend.nanoseconds
+        if sendDelta == 0 { return true }
+        let propagationDelta = arrivalDelta &- sendDelta
+        return propagationDelta < 0 && arrivalDelta <= burstInterval.nanoseconds
+            && arrivedAt.nanoseconds &- group.firstArrival.nanoseconds < 100_000_000
     }
 }

@@ -51,6 +51,7 @@ public struct TransportFeedbackGenerator: Sendable {
         var base = lastReported.map { $0 + 1 } ?? arrivals[start].sequence
         while start < arrivals.count {
             var batch: [(sequenceNumber: UInt16, arrivalMicroseconds: Int64?)] = []
+            batch.reserveCapacity(Self.maxPacketsPerMessage)
             if base < arrivals[start].sequence, arrivals[start].sequence - base < Int64(Self.maxPacketsPerMessage) {
                 // Lost packets before the first arrival of this batch.
                 for lost in base..<arrivals[start].sequence {
