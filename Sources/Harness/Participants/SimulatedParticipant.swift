@@ -33,6 +33,10 @@ final class SimulatedParticipant {
     /// Media replayed from a workload file instead of synthetic senders (Recorded/RecordedPublisher).
     var recorded: RecordedPublisher?
     private(set) var streams: [StreamReceiver] = []
+    /// The same streams, reached in place per received packet (no reference counting per access).
+    private let streamTable = InPlaceArray<StreamReceiver>()
+    /// Where an RTX packet is unwrapped (grown to the largest packet seen; freed in `deinit`).
+    private var rtxScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2_048, alignment: 16)
     private var streamBySSRC = StreamDirectory()
     private(set) var outbox: [Datagram] = []
     /// Earliest deadline of the consumed streams; may be stale-early (harmless), never late.
@@ -87,6 +91,10 @@ final class SimulatedParticipant {
         receiveFeedback = TransportFeedbackGenerator(interval: .milliseconds(Int64(congestion.feedbackInterval)))
     }
 
+    deinit {
+        rtxScratch.deallocate()
+    }
+
     /// Frames per second of this participant's video.
     var framesPerSecond: Double {
         switch role.video {
@@ -116,7 +124,9 @@ final class SimulatedParticipant {
     /// Starts receiving a consumer's stream.
     func addStream(_ parameters: ConsumerParameters, publisher: Int, key: Int, now: Instant) {
         let index = streams.count
-        streams.append(StreamReceiver(parameters: parameters, publisher: publisher, key: key, nack: nackSettings, now: now))
+        let stream = StreamReceiver(parameters: parameters, publisher: publisher, key: key, nack: nackSettings, now: now)
+        streams.append(stream)
+        streamTable.append(stream)
         streamBySSRC.set(.init(index: index, isRTX: false), for: parameters.ssrc)
         if let rtx = parameters.rtxSSRC { streamBySSRC.set(.init(index: index, isRTX: true), for: rtx) }
     }
@@ -219,27 +229,29 @@ final class SimulatedParticipant {
         // Mutate the stream in place: copying it out would copy its buffers on every packet.
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
-            let parameters = streams[entry.index].parameters
-            guard let original = try? RTX.unwrap(Array(view.bytes), originalSSRC: parameters.ssrc,
-                                                 originalPayloadType: parameters.payloadType) else { return }
-            guard let recovered = original.withUnsafeBytes({ bytes -> StreamReceiver.Reaction? in
-                guard let originalView = try? RTPPacketView(parsing: bytes) else { return nil }
-                return streams[entry.index].receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true,
-                                                    now: now, measurements: measurements)
-            }) else { return }
-            reaction = recovered
+            let parameters = streamTable[entry.index].parameters
+            if rtxScratch.count < view.bytes.count {
+                rtxScratch.deallocate()
+                rtxScratch = .allocate(byteCount: view.bytes.count, alignment: 16)
+            }
+            guard let length = try? RTX.unwrap(view.bytes, originalSSRC: parameters.ssrc, originalPayloadType: parameters.payloadType,
+                                               into: rtxScratch),
+                  let originalView = try? RTPPacketView(parsing: UnsafeRawBufferPointer(rebasing: rtxScratch[0..<length]))
+            else { return }
+            reaction = streamTable[entry.index].receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true,
+                                                        now: now, measurements: measurements)
         } else {
-            reaction = streams[entry.index].receive(view, extensionProbe: extensionProbe, recovered: false, now: now,
-                                                    measurements: measurements)
+            reaction = streamTable[entry.index].receive(view, extensionProbe: extensionProbe, recovered: false, now: now,
+                                                        measurements: measurements)
         }
         react(reaction, stream: entry.index, now: now)
     }
 
     private func react(_ reaction: StreamReceiver.Reaction, stream index: Int, now: Instant) {
         defer {
-            if let due = streams[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
+            if let due = streamTable[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
         }
-        let ssrc = streams[index].parameters.ssrc
+        let ssrc = streamTable[index].parameters.ssrc
         var packets: [RTCPPacket] = []
         if !reaction.nack.isEmpty {
             packets.append(.nack(RTCPGenericNACK(senderSSRC: rtcpSSRC, mediaSSRC: ssrc, lostSequenceNumbers: reaction.nack)))
