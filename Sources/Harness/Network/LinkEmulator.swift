@@ -152,8 +152,9 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     /// Bytes waiting in or being sent by the bottleneck.
     public var queuedBytes: Int { queue.bytes + (inService?.bytes ?? 0) }
 
-    /// Packets past the bottleneck, not yet delivered.
-    public var packetsInFlight: Int { inFlight.count }
+    /// Packets past the bottleneck, not yet delivered. (The packet being sent has its delivery
+    /// scheduled already, but counts as queued until the link is next advanced past its departure.)
+    public var packetsInFlight: Int { inFlight.count - (inService != nil && inServiceDeparted ? 1 : 0) }
 
     // MARK: - Internals
 
