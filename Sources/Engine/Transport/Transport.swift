@@ -43,8 +43,10 @@ final class Transport {
     var lastREMBBitrate: Bitrate?
     /// The probe cluster being sent, if any.
     var probe: ProbeSendState? { didSet { congestionDeadlineChanged() } }
-    /// Paces media (nil with `pacingFactor` 0).
-    var pacer: LeakyBucketPacer? { didSet { congestionDeadlineChanged() } }
+    /// Paces media (nil with `pacingFactor` 0). The deadline reads the pacer only while packets
+    /// wait for it, so a change with none waiting (every copy sent straight through) leaves the
+    /// deadline as it is; the queue's own observers report when packets start waiting.
+    var pacer: LeakyBucketPacer? { didSet { if pacedCount > 0 { congestionDeadlineChanged() } } }
     /// Rewritten packets waiting for the pacer: pool slots in send order (a reused ring).
     var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = [] { didSet { congestionDeadlineChanged() } }
     var pacedHead = 0 { didSet { congestionDeadlineChanged() } }
