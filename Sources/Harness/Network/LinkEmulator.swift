@@ -231,6 +231,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
                 return
             }
         }
+        // An idle droptail bottleneck serves the packet at once: the same as queueing it and
+        // taking it straight out, without the trip through the queue.
+        if profile.queue == .droptail, queue.isEmpty, inService == nil, freeAt <= packet.sentAt {
+            beginService(packet, at: packet.sentAt)
+            return
+        }
         queue.append(packet, bytes: packet.bytes)
         runBottleneck(until: packet.sentAt)
     }
@@ -265,7 +271,13 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         } else {
             next = queue.removeFirst()
         }
-        guard var packet = next else { return }
+        guard let packet = next else { return }
+        beginService(packet, at: start)
+    }
+
+    /// Puts `packet` on the wire at `start`: when it finishes, and (usually) when it arrives.
+    private mutating func beginService(_ packet: LinkPacket<Payload>, at start: Instant) {
+        var packet = packet
         let startLevel = max(levelAtFree, curve.level(at: start))
         let endLevel = startLevel + Double(packet.bytes)
         let finish = max(start, curve.time(reaching: endLevel, origin: start))
