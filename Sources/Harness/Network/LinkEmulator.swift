@@ -38,7 +38,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var inServiceDeparted = false
     private var freeAt: Instant
     private var levelAtFree: Double = 0
-    private var inFlight = MinHeap<InFlight>(capacity: 256)
+    private var inFlight = DeliveryQueue<LinkPacket<Payload>>(capacity: 256)
     private var lastDeliveryTime: Instant
     private var sequence: UInt64 = 0
     private var changes: [LinkChange]
@@ -131,11 +131,10 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     public mutating func pollPacket(now: Instant) -> LinkPacket<Payload>? {
         defer { refreshDeadline() }
         advance(to: now)
-        guard let top = inFlight.min, top.time <= now else { return nil }
-        _ = inFlight.popMin()
+        guard let due = inFlight.minTime, due <= now, let top = inFlight.popMin() else { return nil }
         counters.delivered += 1
-        counters.deliveredBytes += top.packet.bytes
-        return top.packet
+        counters.deliveredBytes += top.element.bytes
+        return top.element
     }
 
     /// Hands every payload dropped since the last call to `body` (oldest first) and forgets them.
@@ -158,24 +157,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     // MARK: - Internals
 
-    struct InFlight: Comparable {
-        var time: Instant
-        var sequence: UInt64
-        var packet: LinkPacket<Payload>
-        static func < (lhs: InFlight, rhs: InFlight) -> Bool {
-            lhs.time == rhs.time ? lhs.sequence < rhs.sequence : lhs.time < rhs.time
-        }
-        static func == (lhs: InFlight, rhs: InFlight) -> Bool {
-            lhs.time == rhs.time && lhs.sequence == rhs.sequence
-        }
-    }
-
     private mutating func keepDropped(_ payload: Payload) {
         if keepsDroppedPayloads { droppedPayloads.append(payload) }
     }
 
     private mutating func refreshDeadline() {
-        var earliest = inFlight.min?.time
+        var earliest = inFlight.minTime
         // A departure matters only when it starts the next packet's service or its delivery is
         // still to be computed; otherwise it is processed whenever the link is next touched.
         if let departure = inService?.departedAt, !inServiceDeparted || !queue.isEmpty,
@@ -304,7 +291,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         lastDeliveryTime = max(lastDeliveryTime, delivery)
         packet.deliveredAt = delivery
-        inFlight.push(InFlight(time: delivery, sequence: sequence, packet: packet))
+        inFlight.push(.init(time: delivery, sequence: sequence, element: packet))
         sequence &+= 1
     }
 
@@ -328,7 +315,6 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 }
 
 extension LinkEmulator: Sendable where Payload: Sendable {}
-extension LinkEmulator.InFlight: Sendable where Payload: Sendable {}
 
 /// A profile that takes over one direction of a link at `at`.
 public struct LinkChange: Sendable, Hashable {
