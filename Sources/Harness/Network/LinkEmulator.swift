@@ -34,7 +34,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var queue = PacketFIFO<LinkPacket<Payload>>(capacity: 256)
     private var inService: LinkPacket<Payload>?
     /// The packet in service already has its delivery in `inFlight` (computed when its service
-    /// started, see `startService`).
+    /// started, see `beginService`).
     private var inServiceDeparted = false
     private var freeAt: Instant
     private var levelAtFree: Double = 0
