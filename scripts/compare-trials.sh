@@ -11,7 +11,8 @@
 # each change, build again and `check` the new binary against that directory. Exit status 0
 # when every output is identical, 1 when one differs or fails (its diff is printed), 2 on a usage
 # error. --quick leaves out the 60 s trial. Trials run one after another (the machine is
-# shared); the whole set takes about 15 s of CPU with a release build.
+# shared); the whole set takes about 3 s of CPU with a release build (10 s of wall time on the
+# loaded development machine).
 # Run from anywhere: paths are resolved against the repository root (the spec's trace path,
 # ../shared/traces/..., is relative to it).
 set -eu
