@@ -56,13 +56,41 @@ struct LinkEmulatorBehaviourTests {
         var link = try LinkEmulator<String>(profile: profile(delay: 20, bandwidth: 1_000), generator: SeededGenerator(seed: 1))
         #expect(link.nextDeadline() == nil)
         link.send("a", size: 1_250, now: .zero)  // 10 ms on the wire, then 20 ms
-        #expect(link.nextDeadline() == .milliseconds(10))
+        // Nothing waits behind it, so its departure needs no wake-up: the deadline is its delivery.
+        #expect(link.nextDeadline() == .milliseconds(30))
+        #expect(link.queuedPackets == 1 && link.packetsInFlight == 0)
         #expect(link.poll(now: .milliseconds(10)) == nil)
+        #expect(link.queuedPackets == 0 && link.packetsInFlight == 1)
         #expect(link.nextDeadline() == .milliseconds(30))
         #expect(link.poll(now: .milliseconds(29)) == nil)
         #expect(link.poll(now: .milliseconds(30)) == "a")
         #expect(link.nextDeadline() == nil)
         #expect(link.counters.delivered == 1 && link.counters.deliveredBytes == 1_250)
+    }
+
+    @Test("a departure is a deadline while a packet waits behind it, or when a change comes before it")
+    func departureDeadlines() throws {
+        var link = try LinkEmulator<String>(profile: profile(delay: 20, bandwidth: 1_000), generator: SeededGenerator(seed: 1))
+        link.send("a", size: 1_250, now: .zero)
+        link.send("b", size: 1_250, now: .zero)  // waits behind "a"
+        #expect(link.nextDeadline() == .milliseconds(10))
+        #expect(link.poll(now: .milliseconds(10)) == nil)  // "b" starts; nothing waits behind it
+        #expect(link.nextDeadline() == .milliseconds(30))
+        #expect(link.poll(now: .milliseconds(30)) == "a")
+        #expect(link.nextDeadline() == .milliseconds(40))
+        #expect(link.poll(now: .milliseconds(40)) == "b")
+
+        // A change at 5 ms, while "c" is on the wire: "c" leaves at 10 ms under the new delay.
+        let slower = LinkChange(at: .milliseconds(5), profile: profile(delay: 50, bandwidth: 1_000))
+        var changing = try LinkEmulator<String>(profile: profile(delay: 20, bandwidth: 1_000), generator: SeededGenerator(seed: 1),
+                                                schedule: [slower])
+        changing.send("c", size: 1_250, now: .zero)
+        #expect(changing.nextDeadline() == .milliseconds(5))
+        #expect(changing.poll(now: .milliseconds(5)) == nil)
+        #expect(changing.nextDeadline() == .milliseconds(10))
+        #expect(changing.poll(now: .milliseconds(10)) == nil)
+        #expect(changing.nextDeadline() == .milliseconds(60))
+        #expect(changing.poll(now: .milliseconds(60)) == "c")
     }
 
     @Test("out-of-range profiles are refused, naming the field")

@@ -100,10 +100,12 @@ public struct ProbeBitrateEstimator: Sendable {
     /// once enough of it did (the last value of a feedback message is the one to use).
     public mutating func add(_ packet: PacketResult) -> Bitrate? {
         guard let id = packet.probeCluster, let arrival = packet.arrivedAt, let wanted = expected[id] else { return nil }
-        clusters = clusters.filter { $0.key == id || arrival - $0.value.lastArrival <= maxClusterAge }
-        var cluster = clusters[id] ?? Cluster(packet, arrival: arrival)
-        cluster.add(packet, arrival: arrival)
-        clusters[id] = cluster
+        // Forget old clusters (rebuilding the table only when one is due to go).
+        if clusters.contains(where: { $0.key != id && arrival - $0.value.lastArrival > maxClusterAge }) {
+            clusters = clusters.filter { $0.key == id || arrival - $0.value.lastArrival <= maxClusterAge }
+        }
+        clusters[id, default: Cluster(packet, arrival: arrival)].add(packet, arrival: arrival)
+        let cluster = clusters[id]!
 
         guard Double(cluster.packets) >= Double(wanted.packets) * minReceivedRatio,
               Double(cluster.bytes) >= Double(wanted.bytes) * minReceivedRatio else { return nil }

@@ -100,7 +100,12 @@ public struct SendSideBandwidthEstimator: Sendable {
             rtt = .nanoseconds((rtt.nanoseconds * 7 + sample.nanoseconds) / 8)
             rateControl.rtt = rtt
         }
-        let received = results.filter(\.isReceived).sorted { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
+        var received = results.filter(\.isReceived)
+        // By arrival (then sequence); feedback usually lists packets in that order already, and
+        // the order is total (sequence numbers are unique), so a sorted list is left as it is.
+        if !Self.isInArrivalOrder(received) {
+            received.sort { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
+        }
         acknowledged.update(received)
 
         // Delay-based path.
@@ -135,5 +140,21 @@ public struct SendSideBandwidthEstimator: Sendable {
             probes.recoveredFromOveruse(estimate: target, applicationLimited: applicationLimited.isLimited, now: now)
         }
         return target
+    }
+
+    /// Whether `packets` (all received) are ordered by arrival time, then sequence number.
+    private static func isInArrivalOrder(_ packets: [PacketResult]) -> Bool {
+        var index = 1
+        while index < packets.count {
+            let previous = packets[index - 1]
+            let current = packets[index]
+            let previousArrival = previous.arrivedAt!.nanoseconds
+            let currentArrival = current.arrivedAt!.nanoseconds
+            if currentArrival < previousArrival || (currentArrival == previousArrival && current.sequence < previous.sequence) {
+                return false
+            }
+            index += 1
+        }
+        return true
     }
 }

@@ -33,9 +33,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var codel = CoDelController()
     private var queue = PacketFIFO<LinkPacket<Payload>>(capacity: 256)
     private var inService: LinkPacket<Payload>?
+    /// The packet in service already has its delivery in `inFlight` (computed when its service
+    /// started, see `beginService`).
+    private var inServiceDeparted = false
     private var freeAt: Instant
     private var levelAtFree: Double = 0
-    private var inFlight = MinHeap<InFlight>(capacity: 256)
+    private var inFlight = DeliveryQueue<LinkPacket<Payload>>(capacity: 256)
     private var lastDeliveryTime: Instant
     private var sequence: UInt64 = 0
     private var changes: [LinkChange]
@@ -105,7 +108,8 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     }
 
     /// The earliest instant at which the link has something to do: a delivery, a packet
-    /// finishing transmission, or a scheduled change. Nil when idle.
+    /// finishing transmission while others wait behind it (or before a scheduled change), or a
+    /// scheduled change. Nil when idle.
     ///
     /// A stored value, refreshed by every mutating call, and always inlined: callers keep links
     /// in arrays or classes, where an outlined call would copy the whole emulator to borrow it.
@@ -127,11 +131,10 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     public mutating func pollPacket(now: Instant) -> LinkPacket<Payload>? {
         defer { refreshDeadline() }
         advance(to: now)
-        guard let top = inFlight.min, top.time <= now else { return nil }
-        _ = inFlight.popMin()
+        guard let due = inFlight.minTime, due <= now, let top = inFlight.popMin() else { return nil }
         counters.delivered += 1
-        counters.deliveredBytes += top.packet.bytes
-        return top.packet
+        counters.deliveredBytes += top.element.bytes
+        return top.element
     }
 
     /// Hands every payload dropped since the last call to `body` (oldest first) and forgets them.
@@ -148,30 +151,22 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     /// Bytes waiting in or being sent by the bottleneck.
     public var queuedBytes: Int { queue.bytes + (inService?.bytes ?? 0) }
 
-    /// Packets past the bottleneck, not yet delivered.
-    public var packetsInFlight: Int { inFlight.count }
+    /// Packets past the bottleneck, not yet delivered. (The packet being sent has its delivery
+    /// scheduled already, but counts as queued until the link is next advanced past its departure.)
+    public var packetsInFlight: Int { inFlight.count - (inService != nil && inServiceDeparted ? 1 : 0) }
 
     // MARK: - Internals
-
-    struct InFlight: Comparable {
-        var time: Instant
-        var sequence: UInt64
-        var packet: LinkPacket<Payload>
-        static func < (lhs: InFlight, rhs: InFlight) -> Bool {
-            lhs.time == rhs.time ? lhs.sequence < rhs.sequence : lhs.time < rhs.time
-        }
-        static func == (lhs: InFlight, rhs: InFlight) -> Bool {
-            lhs.time == rhs.time && lhs.sequence == rhs.sequence
-        }
-    }
 
     private mutating func keepDropped(_ payload: Payload) {
         if keepsDroppedPayloads { droppedPayloads.append(payload) }
     }
 
     private mutating func refreshDeadline() {
-        var earliest = inFlight.min?.time
-        if let departure = inService?.departedAt, earliest.map({ departure < $0 }) ?? true { earliest = departure }
+        var earliest = inFlight.minTime
+        // A departure matters only when it starts the next packet's service or its delivery is
+        // still to be computed; otherwise it is processed whenever the link is next touched.
+        if let departure = inService?.departedAt, !inServiceDeparted || !queue.isEmpty,
+           earliest.map({ departure < $0 }) ?? true { earliest = departure }
         if nextChangeIndex < changes.count {
             let change = changes[nextChangeIndex].at
             if earliest.map({ change < $0 }) ?? true { earliest = change }
@@ -184,8 +179,8 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         let now = max(requested, clock)
         while nextChangeIndex < changes.count, changes[nextChangeIndex].at <= now {
             let change = changes[nextChangeIndex]
-            nextChangeIndex += 1
             runBottleneck(until: change.at)
+            nextChangeIndex += 1
             apply(change)
         }
         runBottleneck(until: now)
@@ -223,6 +218,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
                 return
             }
         }
+        // An idle droptail bottleneck serves the packet at once: the same as queueing it and
+        // taking it straight out, without the trip through the queue.
+        if profile.queue == .droptail, queue.isEmpty, inService == nil, freeAt <= packet.sentAt {
+            beginService(packet, at: packet.sentAt)
+            return
+        }
         queue.append(packet, bytes: packet.bytes)
         runBottleneck(until: packet.sentAt)
     }
@@ -232,7 +233,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
             if let packet = inService {
                 guard packet.departedAt <= time else { return }
                 inService = nil
-                depart(packet, at: packet.departedAt)
+                if !inServiceDeparted { depart(packet, at: packet.departedAt) }
             }
             guard let head = queue.first else { return }
             let start = max(freeAt, head.sentAt)
@@ -257,7 +258,13 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         } else {
             next = queue.removeFirst()
         }
-        guard var packet = next else { return }
+        guard let packet = next else { return }
+        beginService(packet, at: start)
+    }
+
+    /// Puts `packet` on the wire at `start`: when it finishes, and (usually) when it arrives.
+    private mutating func beginService(_ packet: LinkPacket<Payload>, at start: Instant) {
+        var packet = packet
         let startLevel = max(levelAtFree, curve.level(at: start))
         let endLevel = startLevel + Double(packet.bytes)
         let finish = max(start, curve.time(reaching: endLevel, origin: start))
@@ -265,6 +272,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         inService = packet
         freeAt = finish
         levelAtFree = endLevel
+        // Its delivery is known now unless a scheduled change could alter delay or jitter before
+        // it leaves (a packet leaving at a change's instant still gets the old profile). Jitter is
+        // drawn in departure order either way, so the deliveries are the same; the link just needs
+        // no wake-up at the departure.
+        inServiceDeparted = nextChangeIndex >= changes.count || finish <= changes[nextChangeIndex].at
+        if inServiceDeparted { depart(packet, at: finish) }
     }
 
     private mutating func depart(_ packet: LinkPacket<Payload>, at time: Instant) {
@@ -278,7 +291,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         lastDeliveryTime = max(lastDeliveryTime, delivery)
         packet.deliveredAt = delivery
-        inFlight.push(InFlight(time: delivery, sequence: sequence, packet: packet))
+        inFlight.push(.init(time: delivery, sequence: sequence, element: packet))
         sequence &+= 1
     }
 
@@ -302,7 +315,6 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 }
 
 extension LinkEmulator: Sendable where Payload: Sendable {}
-extension LinkEmulator.InFlight: Sendable where Payload: Sendable {}
 
 /// A profile that takes over one direction of a link at `at`.
 public struct LinkChange: Sendable, Hashable {

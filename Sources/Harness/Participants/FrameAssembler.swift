@@ -32,10 +32,14 @@ struct FrameAssembler {
     }
 
     private var unwrapper = SequenceNumberUnwrapper()
-    private var frames: [UInt32: Frame] = [:]
+    /// Frames waiting, oldest first (a handful at most: a linear scan beats hashing the
+    /// timestamp on every packet).
+    private var frames: [Frame] = []
     private var lastDecodedSequence: Int64?
     /// Padding-only packets (no payload) seen after the last decoded frame: filler, not media.
     private var padding: Set<Int64> = []
+    /// Emptied `received` lists of dropped frames, kept with their storage for the next frames.
+    private var spareLists: [[Int64]] = []
     /// True until a key frame is decoded, and again after a frame is lost for good.
     private(set) var needsKeyFrame = true
     private(set) var decodedCount = 0
@@ -51,11 +55,19 @@ struct FrameAssembler {
             padding.insert(extended)
             return decodeReady()
         }
-        if frames[timestamp]?.received.contains(extended) == true { return [] }
-        // Mutated in place in the dictionary: a copy taken out would share its `received` array,
+        let index: Int
+        if let found = frames.firstIndex(where: { $0.timestamp == timestamp }) {
+            if frames[found].received.contains(extended) { return [] }
+            index = found
+        } else {
+            index = frames.count
+            var frame = Frame(timestamp: timestamp)
+            if let list = spareLists.popLast() { frame.received = list }
+            frames.append(frame)
+        }
+        // Mutated in place in the array: a copy taken out would share its `received` array,
         // which the insert would then copy.
-        Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime,
-                 to: &frames[timestamp, default: Frame(timestamp: timestamp)])
+        Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime, to: &frames[index])
         return decodeReady()
     }
 
@@ -91,29 +103,43 @@ struct FrameAssembler {
     private mutating func decodeReady() -> [Decoded] {
         var decoded: [Decoded] = []
         while true {
-            var next: Frame?
+            // Found by index and read in place (taking a frame out would retain its list).
+            var next: Int?
             if needsKeyFrame {
-                // The oldest complete key frame after what was decoded.
-                next = frames.values.lazy.filter { $0.isKeyFrame && $0.isComplete }.min { $0.firstSequence! < $1.firstSequence! }
+                // The oldest complete key frame after what was decoded (the first one on a tie).
+                for index in frames.indices where frames[index].isKeyFrame && frames[index].isComplete {
+                    if let best = next, frames[best].firstSequence! <= frames[index].firstSequence! { continue }
+                    next = index
+                }
             } else if var last = lastDecodedSequence {
                 // Padding packets directly after the last frame carry nothing: step over them.
-                while padding.remove(last + 1) != nil { last += 1 }
-                lastDecodedSequence = last
-                next = frames.values.first { $0.firstSequence == last + 1 && $0.isComplete }
+                if !padding.isEmpty {
+                    while padding.remove(last + 1) != nil { last += 1 }
+                    lastDecodedSequence = last
+                }
+                next = frames.firstIndex { $0.firstSequence == last + 1 && $0.isComplete }
             }
-            guard let frame = next else { break }
+            guard let index = next else { break }
             needsKeyFrame = false
-            lastDecodedSequence = frame.lastSequence
+            let cutoff = frames[index].lastSequence!
+            lastDecodedSequence = cutoff
             decodedCount += 1
-            decoded.append(Decoded(captureTime: frame.captureTime, isKeyFrame: frame.isKeyFrame, temporalLayer: frame.temporalLayer))
-            // Drop the decoded frame and anything older (in place: no new tables per frame).
-            let cutoff = frame.lastSequence!
+            decoded.append(Decoded(captureTime: frames[index].captureTime, isKeyFrame: frames[index].isKeyFrame,
+                                   temporalLayer: frames[index].temporalLayer))
+            // Drop the decoded frame and anything older, keeping their lists' storage.
             if padding.contains(where: { $0 <= cutoff }) { padding = padding.filter { $0 > cutoff } }
-            while let index = frames.firstIndex(where: { entry in
-                guard let first = entry.value.firstSequence ?? entry.value.received.min() else { return true }
-                return first <= cutoff
-            }) {
-                frames.remove(at: index)
+            var kept = 0
+            for position in frames.indices {
+                let first = frames[position].firstSequence ?? frames[position].received.min()
+                if let first, first > cutoff {
+                    if kept != position { frames.swapAt(kept, position) }
+                    kept += 1
+                }
+            }
+            while frames.count > kept {
+                var list = frames.removeLast().received
+                list.removeAll(keepingCapacity: true)
+                spareLists.append(list)
             }
         }
         return decoded

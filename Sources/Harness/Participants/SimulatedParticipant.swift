@@ -33,7 +33,11 @@ final class SimulatedParticipant {
     /// Media replayed from a workload file instead of synthetic senders (Recorded/RecordedPublisher).
     var recorded: RecordedPublisher?
     private(set) var streams: [StreamReceiver] = []
-    private var streamBySSRC: [UInt32: (index: Int, isRTX: Bool)] = [:]
+    /// The same streams, reached in place per received packet (no reference counting per access).
+    private let streamTable = InPlaceArray<StreamReceiver>()
+    /// Where an RTX packet is unwrapped (grown to the largest packet seen; freed in `deinit`).
+    private var rtxScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2_048, alignment: 16)
+    private var streamBySSRC = StreamDirectory()
     private(set) var outbox: [Datagram] = []
     /// Earliest deadline of the consumed streams; may be stale-early (harmless), never late.
     private var streamsDeadline: Instant?
@@ -89,6 +93,10 @@ final class SimulatedParticipant {
         receiveFeedback = TransportFeedbackGenerator(interval: .milliseconds(Int64(congestion.feedbackInterval)))
     }
 
+    deinit {
+        rtxScratch.deallocate()
+    }
+
     /// Frames per second of this participant's video.
     var framesPerSecond: Double {
         switch role.video {
@@ -118,9 +126,11 @@ final class SimulatedParticipant {
     /// Starts receiving a consumer's stream.
     func addStream(_ parameters: ConsumerParameters, publisher: Int, key: Int, now: Instant) {
         let index = streams.count
-        streams.append(StreamReceiver(parameters: parameters, publisher: publisher, key: key, nack: nackSettings, now: now))
-        streamBySSRC[parameters.ssrc] = (index, false)
-        if let rtx = parameters.rtxSSRC { streamBySSRC[rtx] = (index, true) }
+        let stream = StreamReceiver(parameters: parameters, publisher: publisher, key: key, nack: nackSettings, now: now)
+        streams.append(stream)
+        streamTable.append(stream)
+        streamBySSRC.set(.init(index: index, isRTX: false), for: parameters.ssrc)
+        if let rtx = parameters.rtxSSRC { streamBySSRC.set(.init(index: index, isRTX: true), for: rtx) }
     }
 
     /// Hands every queued datagram to `body`, oldest first, and empties the outbox (keeping its
@@ -193,39 +203,57 @@ final class SimulatedParticipant {
         if RTPDemux.isRTCP(bytes) {
             handleRTCP(bytes, now: now)
         } else if let view = try? RTPPacketView(parsing: bytes) {
-            // One parse serves the transport-wide sequence number, the stream and the probe.
-            if let value = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.transportWideCC),
-               let sequence = TransportWideSequenceNumberExtension.decode(value) {
+            // One parse, and one pass over the header extensions, serve the transport-wide sequence
+            // number, the stream and the probe (the first element with each id counts).
+            var transportSequence: Range<Int>?
+            var probe: Range<Int>?
+            if view.header.extensionBlock != nil {
+                for element in view.extensionElements {
+                    if element.id == RouterCapabilities.HeaderExtensionID.transportWideCC {
+                        if transportSequence == nil { transportSequence = element.range }
+                    } else if element.id == ProbeExtension.id, probe == nil {
+                        probe = element.range
+                    }
+                }
+            }
+            if let transportSequence,
+               let sequence = TransportWideSequenceNumberExtension.decode(UnsafeRawBufferPointer(rebasing: bytes[transportSequence])) {
                 receiveFeedback.received(sequence: sequence, now: now)
             }
-            handleRTP(view, now: now)
+            let extensionProbe = probe.flatMap { ProbeHeader(UnsafeRawBufferPointer(rebasing: bytes[$0]), offset: 0) }
+            handleRTP(view, extensionProbe: extensionProbe, now: now)
         }
     }
 
-    private func handleRTP(_ view: RTPPacketView, now: Instant) {
+    /// `extensionProbe`: the probe carried in a header extension (`ProbeExtension`), if any.
+    private func handleRTP(_ view: RTPPacketView, extensionProbe: ProbeHeader?, now: Instant) {
         guard let entry = streamBySSRC[view.header.ssrc] else { return }
         // Mutate the stream in place: copying it out would copy its buffers on every packet.
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
-            let parameters = streams[entry.index].parameters
-            guard let original = try? RTX.unwrap(Array(view.bytes), originalSSRC: parameters.ssrc,
-                                                 originalPayloadType: parameters.payloadType) else { return }
-            guard let recovered = original.withUnsafeBytes({ bytes -> StreamReceiver.Reaction? in
-                guard let originalView = try? RTPPacketView(parsing: bytes) else { return nil }
-                return streams[entry.index].receive(originalView, recovered: true, now: now, measurements: measurements)
-            }) else { return }
-            reaction = recovered
+            let parameters = streamTable[entry.index].parameters
+            if rtxScratch.count < view.bytes.count {
+                rtxScratch.deallocate()
+                rtxScratch = .allocate(byteCount: view.bytes.count, alignment: 16)
+            }
+            guard let length = try? RTX.unwrap(view.bytes, originalSSRC: parameters.ssrc, originalPayloadType: parameters.payloadType,
+                                               into: rtxScratch),
+                  let originalView = try? RTPPacketView(parsing: UnsafeRawBufferPointer(rebasing: rtxScratch[0..<length]))
+            else { return }
+            reaction = streamTable[entry.index].receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true,
+                                                        now: now, measurements: measurements)
         } else {
-            reaction = streams[entry.index].receive(view, recovered: false, now: now, measurements: measurements)
+            reaction = streamTable[entry.index].receive(view, extensionProbe: extensionProbe, recovered: false, now: now,
+                                                        measurements: measurements)
         }
         react(reaction, stream: entry.index, now: now)
     }
 
     private func react(_ reaction: StreamReceiver.Reaction, stream index: Int, now: Instant) {
         defer {
-            if let due = streams[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
+            if let due = streamTable[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
         }
-        let ssrc = streams[index].parameters.ssrc
+        let ssrc = streamTable[index].parameters.ssrc
         var packets: [RTCPPacket] = []
         if !reaction.nack.isEmpty {
             packets.append(.nack(RTCPGenericNACK(senderSSRC: rtcpSSRC, mediaSSRC: ssrc, lostSequenceNumbers: reaction.nack)))

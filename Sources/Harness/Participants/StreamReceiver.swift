@@ -46,8 +46,11 @@ final class StreamReceiver {
         var requestKeyFrame = false
     }
 
-    /// Handles a media packet (RTX already unwrapped; `recovered` marks it).
-    func receive(_ view: RTPPacketView, recovered: Bool, now: Instant, measurements: MeasurementCollector) -> Reaction {
+    /// Handles a media packet (RTX already unwrapped; `recovered` marks it). `extensionProbe` is
+    /// the packet's probe when it travels in a header extension (`ProbeExtension.read(view)`,
+    /// which the caller has already looked for).
+    func receive(_ view: RTPPacketView, extensionProbe: ProbeHeader?, recovered: Bool, now: Instant,
+                 measurements: MeasurementCollector) -> Reaction {
         defer { updateDeadline() }
         let bytes = view.bytes
         let header = view.header
@@ -60,7 +63,6 @@ final class StreamReceiver {
         statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // Recorded media carries the probe in a header extension (ProbeExtension), synthetic media in the payload.
-        let extensionProbe = ProbeExtension.read(view)
         let probeOffset = isVideo ? Self.probeOffset(videoPayload: payload) : 0
         if let probe = extensionProbe ?? ProbeHeader(payload, offset: probeOffset) {
             measurements.recordPacketDelay(kind: parameters.kind, milliseconds: Double(now.nanoseconds - probe.sendTime) / 1e6)

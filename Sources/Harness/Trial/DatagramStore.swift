@@ -6,47 +6,68 @@
 /// go back to a free list and keep their buffers, so a trial in steady state allocates nothing
 /// per datagram. A slot's reference count covers duplicates made by a link.
 final class DatagramStore {
-    private var buffers: [UnsafeMutableRawPointer] = []
-    private var capacities: [Int] = []
-    private var lengths: [Int] = []
-    private var referenceCounts: [Int32] = []
-    private var free: [Int32] = []
+    /// One slot: its buffer, the buffer's size, the datagram's length, and its references.
+    private struct Slot {
+        var buffer: UnsafeMutableRawPointer
+        var capacity: Int
+        var length: Int
+        var referenceCount: Int32
+    }
+
+    /// Slot table and free list in manually managed memory: the store is touched several times
+    /// per datagram, and arrays would check their uniqueness on every write.
+    private var slots: UnsafeMutablePointer<Slot>
+    private var slotCount = 0
+    private var slotCapacity: Int
+    /// Released slots, reused last-in first-out.
+    private var free: UnsafeMutablePointer<Int32>
+    private var freeCount = 0
 
     /// Smallest buffer a slot gets (above any datagram on a 1,500-byte MTU).
     static let minimumSlotBytes = 1_536
 
     /// Slots in use (for tests).
-    var inUse: Int { buffers.count - free.count }
+    var inUse: Int { slotCount - freeCount }
     /// References held over all slots: the datagrams on links, duplicates counted (for tests).
     private(set) var references = 0
 
+    init() {
+        slotCapacity = 64
+        slots = .allocate(capacity: slotCapacity)
+        free = .allocate(capacity: slotCapacity)
+    }
+
     deinit {
-        for buffer in buffers { buffer.deallocate() }
+        for index in 0..<slotCount { slots[index].buffer.deallocate() }
+        slots.deinitialize(count: slotCount)
+        slots.deallocate()
+        free.deallocate()
     }
 
     /// Copies `bytes` into a free slot holding one reference.
     func store(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let slot: Int32
-        if let reused = free.popLast() {
-            slot = reused
+        if freeCount > 0 {
+            freeCount -= 1
+            slot = free[freeCount]
         } else {
-            slot = Int32(buffers.count)
-            buffers.append(.allocate(byteCount: Self.minimumSlotBytes, alignment: 16))
-            capacities.append(Self.minimumSlotBytes)
-            lengths.append(0)
-            referenceCounts.append(0)
+            if slotCount == slotCapacity { grow() }
+            slot = Int32(slotCount)
+            (slots + slotCount).initialize(to: Slot(buffer: .allocate(byteCount: Self.minimumSlotBytes, alignment: 16),
+                                                    capacity: Self.minimumSlotBytes, length: 0, referenceCount: 0))
+            slotCount += 1
         }
-        let index = Int(slot)
-        if bytes.count > capacities[index] {
-            buffers[index].deallocate()
-            buffers[index] = .allocate(byteCount: bytes.count, alignment: 16)
-            capacities[index] = bytes.count
+        let entry = slots + Int(slot)
+        if bytes.count > entry.pointee.capacity {
+            entry.pointee.buffer.deallocate()
+            entry.pointee.buffer = .allocate(byteCount: bytes.count, alignment: 16)
+            entry.pointee.capacity = bytes.count
         }
         if let source = bytes.baseAddress, bytes.count > 0 {
-            buffers[index].copyMemory(from: source, byteCount: bytes.count)
+            entry.pointee.buffer.copyMemory(from: source, byteCount: bytes.count)
         }
-        lengths[index] = bytes.count
-        referenceCounts[index] = 1
+        entry.pointee.length = bytes.count
+        entry.pointee.referenceCount = 1
         references += 1
         return slot
     }
@@ -58,31 +79,55 @@ final class DatagramStore {
 
     /// Adds a reference (a link duplicated the datagram).
     func retain(_ slot: Int32) {
-        referenceCounts[Int(slot)] += 1
+        precondition(slot >= 0 && Int(slot) < slotCount, "no datagram slot \(slot)")
+        slots[Int(slot)].referenceCount += 1
         references += 1
     }
 
     /// Drops a reference; the slot is reused once none remain.
     func release(_ slot: Int32) {
-        let index = Int(slot)
-        precondition(referenceCounts[index] > 0, "datagram slot released more often than retained")
-        referenceCounts[index] -= 1
+        precondition(slot >= 0 && Int(slot) < slotCount, "no datagram slot \(slot)")
+        let entry = slots + Int(slot)
+        precondition(entry.pointee.referenceCount > 0, "datagram slot released more often than retained")
+        entry.pointee.referenceCount -= 1
         references -= 1
-        if referenceCounts[index] == 0 { free.append(slot) }
+        if entry.pointee.referenceCount == 0 {
+            free[freeCount] = slot
+            freeCount += 1
+        }
     }
 
     /// The bytes in `slot`, valid until its last reference is released.
     func bytes(_ slot: Int32) -> UnsafeRawBufferPointer {
-        let index = Int(slot)
-        return UnsafeRawBufferPointer(start: buffers[index], count: lengths[index])
+        precondition(slot >= 0 && Int(slot) < slotCount, "no datagram slot \(slot)")
+        let entry = slots[Int(slot)]
+        return UnsafeRawBufferPointer(start: entry.buffer, count: entry.length)
     }
 
     /// The bytes in `slot`, writable (while the caller holds the only reference).
     func mutableBytes(_ slot: Int32) -> UnsafeMutableRawBufferPointer {
-        let index = Int(slot)
-        return UnsafeMutableRawBufferPointer(start: buffers[index], count: lengths[index])
+        precondition(slot >= 0 && Int(slot) < slotCount, "no datagram slot \(slot)")
+        let entry = slots[Int(slot)]
+        return UnsafeMutableRawBufferPointer(start: entry.buffer, count: entry.length)
     }
 
     /// Length of the datagram in `slot`.
-    func length(_ slot: Int32) -> Int { lengths[Int(slot)] }
+    func length(_ slot: Int32) -> Int {
+        precondition(slot >= 0 && Int(slot) < slotCount, "no datagram slot \(slot)")
+        return slots[Int(slot)].length
+    }
+
+    /// Doubles the slot table and the free list (which never holds more than every slot).
+    private func grow() {
+        let capacity = slotCapacity * 2
+        let biggerSlots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+        biggerSlots.moveInitialize(from: slots, count: slotCount)
+        slots.deallocate()
+        slots = biggerSlots
+        let biggerFree = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        biggerFree.moveInitialize(from: free, count: freeCount)
+        free.deallocate()
+        free = biggerFree
+        slotCapacity = capacity
+    }
 }

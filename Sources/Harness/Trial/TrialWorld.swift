@@ -16,7 +16,9 @@ final class TrialWorld {
     }
 
     let engine: Engine
-    var participants: [SimulatedParticipant] = []
+    private(set) var participants: [SimulatedParticipant] = []
+    /// The same participants, reached in place on the hot path (no reference counting per access).
+    private let participantTable = InPlaceArray<SimulatedParticipant>()
     /// Each participant's uplink and downlink, by participant index; reached in place (never
     /// copied out: an emulator holds queues and heaps).
     let uplinks = InPlaceArray<LinkEmulator<Packet>>()
@@ -28,7 +30,9 @@ final class TrialWorld {
     /// address, so `participant(at:)` usually finds the index by subtraction, without hashing.
     private var addresses: [UInt32] = []
     private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
-    private var scheduled: [Instant?] = []
+    /// When each component is scheduled to wake (nil: not scheduled); in place, without the
+    /// uniqueness check an array makes on every write.
+    private let scheduled = InPlaceArray<Instant?>()
     /// Media bytes each participant received, for its received bit rate.
     var receivedBytes: [BitrateMeter] = []
     private(set) var eventsSeen: [EngineEvent] = []
@@ -38,7 +42,7 @@ final class TrialWorld {
 
     init(engine: Engine) {
         self.engine = engine
-        scheduled = [nil]
+        scheduled.append(nil)
     }
 
     var now: Instant { scheduler.now }
@@ -47,6 +51,7 @@ final class TrialWorld {
         participantByAddress[participant.sendEndpoint.address] = participants.count
         addresses.append(participant.sendEndpoint.address)
         participants.append(participant)
+        participantTable.append(participant)
         var uplink = uplink
         var downlink = downlink
         // Dropped packets come back so that their slots are released.
@@ -55,7 +60,7 @@ final class TrialWorld {
         uplinks.append(uplink)
         downlinks.append(downlink)
         receivedBytes.append(BitrateMeter())
-        scheduled.append(contentsOf: [nil, nil, nil])
+        for _ in 0..<3 { scheduled.append(nil) }
     }
 
     // Component ids: 0 engine; 1 + 3i uplink i; 2 + 3i downlink i; 3 + 3i participant i.
@@ -65,7 +70,7 @@ final class TrialWorld {
         switch (component - 1) % 3 {
         case 0: return uplinks[index].nextDeadline()
         case 1: return downlinks[index].nextDeadline()
-        default: return participants[index].nextDeadline()
+        default: return participantTable[index].nextDeadline()
         }
     }
 
@@ -114,20 +119,20 @@ final class TrialWorld {
             while let packet = downlinks[index].poll(now: now) {
                 let bytes = store.bytes(packet.slot)
                 receivedBytes[index].record(bytes: bytes.count, at: now)
-                participants[index].receive(bytes, now: now)
+                participantTable[index].receive(bytes, now: now)
                 store.release(packet.slot)
             }
             flushOutbox(of: index, now: now)
             wake(3 + 3 * index)
         default:
-            participants[index].handleTimeout(now: now)
+            participantTable[index].handleTimeout(now: now)
             flushOutbox(of: index, now: now)
         }
     }
 
     private func flushOutbox(of index: Int, now: Instant) {
         var sent = false
-        participants[index].drainOutbox { datagram in
+        participantTable[index].drainOutbox { datagram in
             let slot = store.store(datagram.bytes)
             if let stamp = datagram.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
             send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
