@@ -32,6 +32,8 @@ public final class SRTPBenchmark {
     private let slotSize: Int
     private let batch: Int
     private let slots: UnsafeMutableRawBufferPointer
+    /// Protected lengths of the batch in flight (made once: the loop itself allocates nothing).
+    private let lengths: UnsafeMutablePointer<Int>
     private var sequence: UInt16 = 0
     private var rawSequence: UInt16 = 0
 
@@ -59,6 +61,8 @@ public final class SRTPBenchmark {
         template = packet
         slotSize = (packetSize + profile.rtcpOverhead + 63) & ~63
         slots = .allocate(byteCount: slotSize * self.batch, alignment: 64)
+        lengths = .allocate(capacity: self.batch)
+        lengths.initialize(repeating: 0, count: self.batch)
     }
 
     /// A benchmark of a profile given by payload bytes after the 12-byte header.
@@ -68,6 +72,7 @@ public final class SRTPBenchmark {
 
     deinit {
         slots.deallocate()
+        lengths.deallocate()
         srtp_dealloc(rawSender)
         srtp_dealloc(rawReceiver)
     }
@@ -114,7 +119,6 @@ public final class SRTPBenchmark {
     public func measure(packets: Int) throws(SRTPError) -> Run {
         let clock = ContinuousClock()
         var run = Run(packets: 0, protectNanoseconds: 0, unprotectNanoseconds: 0)
-        var lengths = [Int](repeating: 0, count: batch)
         while run.packets < packets {
             let count = min(batch, packets - run.packets)
             for index in 0..<count {

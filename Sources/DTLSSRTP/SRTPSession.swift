@@ -44,7 +44,6 @@ public final class SRTPSession {
         let window = Self.clampedReplayWindow(replayWindow)
         switch backend {
         case .libsrtp2:
-            guard SRTPLibrary.isReady else { throw .library(status: Int32(SRTPLibrary.initialization.rawValue)) }
             let outbound = try Self.makeContext(profile: keys.profile, keyAndSalt: keys.localKeyAndSalt, direction: ssrc_any_outbound,
                                                 replayWindow: window, allowRepeatTransmission: allowRepeatTransmission)
             do {
@@ -209,6 +208,7 @@ public final class SRTPSession {
 
     static func makeContext(profile: SRTPProfile, keyAndSalt: [UInt8], direction: srtp_ssrc_type_t,
                                     replayWindow: Int, allowRepeatTransmission: Bool) throws(SRTPError) -> srtp_t {
+        guard SRTPLibrary.isReady else { throw .library(status: Int32(SRTPLibrary.initialization.rawValue)) }
         var policy = srtp_policy_t()
         switch profile {
         case .aeadAES256GCM:
