@@ -17,6 +17,22 @@ import Testing
         SRTPSessionTests.rtpPacket(sequence: sequence, ssrc: ssrc, payload: payload)
     }
 
+    /// Protects `sequences` of `ssrc` with `sender` up front; returns a function that delivers
+    /// one of them (by sequence number) to `receiver`, in whatever order the test calls it.
+    static func wire(from sender: SRTPSession, to receiver: SRTPSession, ssrc: UInt32,
+                     sequences: ClosedRange<UInt16>) throws -> (UInt16) throws(SRTPError) -> Void {
+        var wire: [UInt16: [UInt8]] = [:]
+        for sequence in sequences {
+            var packet = rtp(ssrc, sequence, payload: 40)
+            try sender.protectRTP(&packet)
+            wire[sequence] = packet
+        }
+        return { (sequence: UInt16) throws(SRTPError) in
+            var packet = wire[sequence]!
+            try receiver.unprotectRTP(&packet)
+        }
+    }
+
     /// Two SSRCs: SSRC 1 jumps by 40,000 (> 2^15) while its index is still in the first half of
     /// ROC 0, then wraps 65535 → 0 (ROC 1) and sends sequence numbers 1 and 2 a second time;
     /// SSRC 2 starts above 2^15 and wraps.
@@ -89,16 +105,7 @@ import Testing
         let keys = Self.keys(profile)
         let sender = try SRTPSession(keys: keys, backend: backend == .openssl ? .libsrtp2 : .openssl)
         let receiver = try SRTPSession(keys: keys.peer, backend: backend)
-        var wire: [UInt16: [UInt8]] = [:]
-        for sequence in UInt16(1)...1_100 {
-            var packet = Self.rtp(1, sequence, payload: 40)
-            try sender.protectRTP(&packet)
-            wire[sequence] = packet
-        }
-        func deliver(_ sequence: UInt16) throws(SRTPError) {
-            var packet = wire[sequence]!
-            try receiver.unprotectRTP(&packet)
-        }
+        let deliver = try Self.wire(from: sender, to: receiver, ssrc: 1, sequences: 1...1_100)
         try deliver(1)
         try deliver(1_100)
         try deliver(77)  // 1,023 behind: the oldest the window holds
@@ -121,6 +128,23 @@ import Testing
             var packet = wrappedWire[position]
             try receiver.unprotectRTP(&packet)
             #expect(packet == Self.rtp(5, wrapped[position]))
+        }
+    }
+
+    /// The window size is honoured alike: 100 rounds up to 128 packets (libsrtp2's 32-bit
+    /// words), and sizes beyond libsrtp2's limit are clamped to it instead of failing.
+    @Test(arguments: SRTPBackend.allCases)
+    func replayWindowSizeIsHonouredAlike(backend: SRTPBackend) throws {
+        let keys = Self.keys(.aeadAES128GCM)
+        let sender = try SRTPSession(keys: keys, backend: backend == .openssl ? .libsrtp2 : .openssl)
+        let receiver = try SRTPSession(keys: keys.peer, replayWindow: 100, backend: backend)
+        let deliver = try Self.wire(from: sender, to: receiver, ssrc: 9, sequences: 1...200)
+        try deliver(1)
+        try deliver(200)
+        try deliver(73)  // 127 behind
+        #expect(throws: SRTPError.replayed) { try deliver(72) }  // 128 behind
+        for window in [32_768, 1_000_000] {
+            _ = try SRTPSession(keys: keys, replayWindow: window, backend: backend)
         }
     }
 
