@@ -67,6 +67,7 @@ extension BenchCommand {
                     let benchmark = try SRTPBenchmark(profile: profile, packetSize: size, backend: backend)
                     benchmark.warmUp()
                     var runs: [SRTPBenchmark.Run] = []
+                    runs.reserveCapacity(repetitions)  // appending inside the counted span must not allocate
                     var allocations = 0
                     for _ in 0..<repetitions {
                         if counting { sfulab_allocation_counter_start() }
