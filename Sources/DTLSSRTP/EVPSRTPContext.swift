@@ -155,7 +155,7 @@ final class EVPSRTPContext {
         stream.rtcpIndex += 1
         let trailerValue = 0x8000_0000 | stream.rtcpIndex
         if profile.isAEAD {
-            // RFC 7714 §9: header | ciphertext | tag | E+index; AAD = header ‖ E+index (§9.1, §17).
+            // RFC 7714 §9: header | ciphertext | tag | E+index; AAD = header ‖ E+index (§9, §17).
             let tag = packet + length
             let trailer = tag + rtcpTagLength
             Self.write32(trailerValue, to: trailer)
@@ -248,7 +248,7 @@ final class EVPSRTPContext {
         for byte in 0..<12 { iv[byte] ^= rtpSalt[byte] }
     }
 
-    /// RFC 7714 §9.1: IV = (00 00 ‖ SSRC ‖ 00 00 ‖ 0 + SRTCP index (31 bits)) XOR salt, 12 bytes.
+    /// RFC 7714 §9: IV = (00 00 ‖ SSRC ‖ 00 00 ‖ 0 + SRTCP index (31 bits)) XOR salt, 12 bytes.
     private func rtcpAEADIV(ssrc: UInt32, index: UInt32) {
         iv[0] = 0
         iv[1] = 0
