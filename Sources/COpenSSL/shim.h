@@ -8,6 +8,8 @@
 #include <openssl/pem.h>
 #include <openssl/srtp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <openssl/crypto.h>
 
 /* Function-like macros in OpenSSL 3.0 that Swift cannot call directly. */
 static inline long sfulab_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
@@ -28,4 +30,14 @@ static inline long sfulab_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int versio
 }
 static inline void sfulab_BIO_set_retry_read(BIO *bio) { BIO_set_retry_read(bio); }
 static inline void sfulab_BIO_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
+/* SHA-1 on a caller-owned SHA_CTX, for the OpenSSL SRTP backend's HMAC-SHA1: the precomputed
+ * inner and outer states are plain structs copied by value per packet, so a packet's MAC
+ * allocates nothing. Deprecated in OpenSSL 3.0 but present; wrapped here so Swift sees no
+ * deprecation warnings. */
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+static inline int sfulab_SHA1_Init(SHA_CTX *c) { return SHA1_Init(c); }
+static inline int sfulab_SHA1_Update(SHA_CTX *c, const void *data, size_t len) { return SHA1_Update(c, data, len); }
+static inline int sfulab_SHA1_Final(unsigned char *md, SHA_CTX *c) { return SHA1_Final(md, c); }
+#pragma clang diagnostic pop
 #endif

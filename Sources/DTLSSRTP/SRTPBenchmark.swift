@@ -2,7 +2,7 @@ import CSRTP
 import Engine
 
 /// The measuring loop behind `sfulab bench srtp`: one sender and one receiver `SRTPSession` for a
-/// profile, RTP packets of a fixed size protected in place and unprotected in place, in batches
+/// profile and backend, RTP packets of a fixed size protected in place and unprotected in place, in batches
 /// so that protect and unprotect are timed separately without a clock read per packet.
 ///
 /// Keys are random (a handshake adds nothing to per-packet cost; `handshakeNanoseconds` times one).
@@ -19,6 +19,8 @@ public final class SRTPBenchmark {
 
     /// The profile measured.
     public let profile: SRTPProfile
+    /// The backend measured.
+    public let backend: SRTPBackend
     /// RTP packet size before protection (header included).
     public let packetSize: Int
 
@@ -30,14 +32,17 @@ public final class SRTPBenchmark {
     private let slotSize: Int
     private let batch: Int
     private let slots: UnsafeMutableRawBufferPointer
+    /// Protected lengths of the batch in flight (made once: the loop itself allocates nothing).
+    private let lengths: UnsafeMutablePointer<Int>
     private var sequence: UInt16 = 0
     private var rawSequence: UInt16 = 0
 
-    /// A benchmark of `profile` on RTP packets of `packetSize` bytes (12-byte header included),
-    /// processed in batches of `batch`.
-    public init(profile: SRTPProfile, packetSize: Int = 1200, batch: Int = 256) throws(SRTPError) {
+    /// A benchmark of `profile` on `backend` on RTP packets of `packetSize` bytes (12-byte header
+    /// included), processed in batches of `batch`.
+    public init(profile: SRTPProfile, packetSize: Int = 1200, batch: Int = 256, backend: SRTPBackend = .libsrtp2) throws(SRTPError) {
         guard packetSize >= 12 else { throw .tooShort(length: packetSize) }
         self.profile = profile
+        self.backend = backend
         self.packetSize = packetSize
         self.batch = max(1, batch)
         var generator = SystemRandomNumberGenerator()
@@ -45,8 +50,8 @@ public final class SRTPBenchmark {
         let client = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let server = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let keys = SRTPKeyingMaterial(profile: profile, localRole: .client, clientKeyAndSalt: client, serverKeyAndSalt: server)!
-        sender = try SRTPSession(keys: keys)
-        receiver = try SRTPSession(keys: keys.peer)
+        sender = try SRTPSession(keys: keys, backend: backend)
+        receiver = try SRTPSession(keys: keys.peer, backend: backend)
         rawSender = try SRTPSession.makeContext(profile: profile, keyAndSalt: client, direction: ssrc_any_outbound,
                                                 replayWindow: 1024, allowRepeatTransmission: true)
         rawReceiver = try SRTPSession.makeContext(profile: profile, keyAndSalt: client, direction: ssrc_any_inbound,
@@ -56,26 +61,31 @@ public final class SRTPBenchmark {
         template = packet
         slotSize = (packetSize + profile.rtcpOverhead + 63) & ~63
         slots = .allocate(byteCount: slotSize * self.batch, alignment: 64)
+        lengths = .allocate(capacity: self.batch)
+        lengths.initialize(repeating: 0, count: self.batch)
     }
 
     /// A benchmark of a profile given by payload bytes after the 12-byte header.
-    public convenience init(profile: SRTPProfile, payloadSize: Int) throws(SRTPError) {
-        try self.init(profile: profile, packetSize: payloadSize + 12)
+    public convenience init(profile: SRTPProfile, payloadSize: Int, backend: SRTPBackend = .libsrtp2) throws(SRTPError) {
+        try self.init(profile: profile, packetSize: payloadSize + 12, backend: backend)
     }
 
     deinit {
         slots.deallocate()
+        lengths.deallocate()
         srtp_dealloc(rawSender)
         srtp_dealloc(rawReceiver)
     }
 
-    /// Runs enough packets for libsrtp2's streams to exist on both sides (their first packet clones a template).
+    /// Runs enough packets for the streams to exist on both sides (libsrtp2 clones a template on
+    /// an SSRC's first packet; the OpenSSL backend makes its per-SSRC state).
     public func warmUp() {
         _ = try? roundTrips(count: 2 * batch)
         _ = try? rawLibsrtpRoundTrips(count: 2 * batch)
     }
 
-    /// Protects then unprotects `count` packets through `SRTPSession`; returns the packets that came back intact.
+    /// Protects then unprotects `count` packets through `SRTPSession` on the benchmark's backend;
+    /// returns the packets that came back intact.
     public func roundTrips(count: Int) throws(SRTPError) -> Int {
         var intact = 0
         for _ in 0..<count {
@@ -109,7 +119,6 @@ public final class SRTPBenchmark {
     public func measure(packets: Int) throws(SRTPError) -> Run {
         let clock = ContinuousClock()
         var run = Run(packets: 0, protectNanoseconds: 0, unprotectNanoseconds: 0)
-        var lengths = [Int](repeating: 0, count: batch)
         while run.packets < packets {
             let count = min(batch, packets - run.packets)
             for index in 0..<count {

@@ -1,61 +1,95 @@
 import CSRTP
 
-/// SRTP and SRTCP protection (RFC 3711, RFC 7714) for one DTLS-SRTP association on libsrtp2:
-/// an outbound context keyed with this endpoint's half of the exported keys for any SSRC it
-/// sends (`ssrc_any_outbound`) and an inbound one with the peer's half for any SSRC it receives
-/// (`ssrc_any_inbound`).
+/// SRTP and SRTCP protection (RFC 3711, RFC 7714) for one DTLS-SRTP association: an outbound
+/// context keyed with this endpoint's half of the exported keys for any SSRC it sends and an
+/// inbound one with the peer's half for any SSRC it receives, on either backend (`SRTPBackend`):
+/// libsrtp2 (`ssrc_any_outbound` / `ssrc_any_inbound` sessions) or the OpenSSL EVP implementation
+/// in this module (`EVPSRTPContext`). Both produce the same bytes and the same errors.
 ///
 /// Everything works in place on a caller-provided buffer; this wrapper allocates nothing per
-/// packet (libsrtp2 clones its template stream on a new SSRC's first packet, and Debian's
-/// libsrtp2, built on NSS, allocates inside every call: docs/dtls-srtp.md). Errors are returned
-/// as `SRTPError` and counted in `counters`. Not thread-safe: confine to one event loop.
+/// packet. libsrtp2 clones its template stream on a new SSRC's first packet, and Debian's
+/// libsrtp2, built on NSS, allocates inside every call; the OpenSSL backend allocates only on a
+/// new SSRC's first packet (docs/dtls-srtp.md). Errors are returned as `SRTPError` and counted in
+/// `counters`. Not thread-safe: confine to one event loop.
 public final class SRTPSession {
     /// The SRTP profile in use.
     public let profile: SRTPProfile
+    /// The library doing the work.
+    public let backend: SRTPBackend
     /// What was protected and unprotected, and what failed.
     public private(set) var counters = SRTPCounters()
 
-    private let outbound: srtp_t
-    private let inbound: srtp_t
+    /// The two directions on one backend.
+    private enum Contexts {
+        case libsrtp2(outbound: srtp_t, inbound: srtp_t)
+        case openssl(outbound: EVPSRTPContext, inbound: EVPSRTPContext)
+    }
+
+    private let contexts: Contexts
 
     /// libsrtp2's version string, e.g. "libsrtp2 2.5.0".
     public static var libraryVersion: String { SRTPLibrary.version }
 
     /// Creates both contexts from DTLS-exported keys.
     /// - Parameters:
-    ///   - replayWindow: packets in the inbound replay window (64...32768; mediasoup uses 1024).
+    ///   - replayWindow: packets in the inbound replay window (64...32767, rounded up to a
+    ///     multiple of 32; mediasoup uses 1024).
     ///   - allowRepeatTransmission: let the outbound side protect the same sequence number
     ///     twice (retransmissions of the original packet without RTX), as mediasoup does.
-    public init(keys: SRTPKeyingMaterial, replayWindow: Int = 1024, allowRepeatTransmission: Bool = true) throws(SRTPError) {
-        guard SRTPLibrary.isReady else { throw .library(status: Int32(SRTPLibrary.initialization.rawValue)) }
+    ///   - backend: libsrtp2 (the default) or the OpenSSL EVP implementation.
+    public init(keys: SRTPKeyingMaterial, replayWindow: Int = 1024, allowRepeatTransmission: Bool = true,
+                backend: SRTPBackend = .libsrtp2) throws(SRTPError) {
         profile = keys.profile
-        outbound = try Self.makeContext(profile: keys.profile, keyAndSalt: keys.localKeyAndSalt, direction: ssrc_any_outbound,
-                                        replayWindow: replayWindow, allowRepeatTransmission: allowRepeatTransmission)
-        do {
-            inbound = try Self.makeContext(profile: keys.profile, keyAndSalt: keys.remoteKeyAndSalt, direction: ssrc_any_inbound,
-                                           replayWindow: replayWindow, allowRepeatTransmission: false)
-        } catch {
-            srtp_dealloc(outbound)
-            throw error
+        self.backend = backend
+        let window = Self.clampedReplayWindow(replayWindow)
+        switch backend {
+        case .libsrtp2:
+            let outbound = try Self.makeContext(profile: keys.profile, keyAndSalt: keys.localKeyAndSalt, direction: ssrc_any_outbound,
+                                                replayWindow: window, allowRepeatTransmission: allowRepeatTransmission)
+            do {
+                let inbound = try Self.makeContext(profile: keys.profile, keyAndSalt: keys.remoteKeyAndSalt, direction: ssrc_any_inbound,
+                                                   replayWindow: window, allowRepeatTransmission: false)
+                contexts = .libsrtp2(outbound: outbound, inbound: inbound)
+            } catch {
+                srtp_dealloc(outbound)
+                throw error
+            }
+        case .openssl:
+            contexts = .openssl(
+                outbound: try EVPSRTPContext(profile: keys.profile, masterKeyAndSalt: keys.localKeyAndSalt, direction: .outbound,
+                                             replayWindow: window, allowRepeatTransmission: allowRepeatTransmission),
+                inbound: try EVPSRTPContext(profile: keys.profile, masterKeyAndSalt: keys.remoteKeyAndSalt, direction: .inbound,
+                                            replayWindow: window, allowRepeatTransmission: false))
         }
     }
 
     deinit {
-        srtp_dealloc(outbound)
-        srtp_dealloc(inbound)
+        if case .libsrtp2(let outbound, let inbound) = contexts {
+            srtp_dealloc(outbound)
+            srtp_dealloc(inbound)
+        }
     }
+
+    /// The replay window both backends use: libsrtp2 accepts 64...32767 packets.
+    static func clampedReplayWindow(_ packets: Int) -> Int { min(max(packets, 64), 32_767) }
 
     /// Protects the RTP packet in `buffer[0..<length]` in place and returns the SRTP length
     /// (`length + profile.rtpOverhead`); `buffer` needs that capacity.
     public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        let result = try run(srtp_protect, context: outbound, buffer, length: length, minimum: 12, overhead: profile.rtpOverhead)
+        let result = try run(buffer, length: length, minimum: 12, overhead: profile.rtpOverhead, outbound: true,
+                             libsrtp2: srtp_protect) { context, packet, length throws(SRTPError) in
+            try context.protectRTP(packet, length: length)
+        }
         counters.rtpProtected += 1
         return result
     }
 
     /// Verifies and decrypts the SRTP packet in `buffer[0..<length]` in place; returns the RTP length.
     public func unprotectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        let result = try run(srtp_unprotect, context: inbound, buffer, length: length, minimum: 12 + profile.rtpOverhead, overhead: 0)
+        let result = try run(buffer, length: length, minimum: 12 + profile.rtpOverhead, overhead: 0, outbound: false,
+                             libsrtp2: srtp_unprotect) { context, packet, length throws(SRTPError) in
+            try context.unprotectRTP(packet, length: length)
+        }
         counters.rtpUnprotected += 1
         return result
     }
@@ -63,14 +97,20 @@ public final class SRTPSession {
     /// Protects the RTCP compound packet in `buffer[0..<length]` in place and returns the SRTCP
     /// length (`length + profile.rtcpOverhead`); `buffer` needs that capacity.
     public func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        let result = try run(srtp_protect_rtcp, context: outbound, buffer, length: length, minimum: 8, overhead: profile.rtcpOverhead)
+        let result = try run(buffer, length: length, minimum: 8, overhead: profile.rtcpOverhead, outbound: true,
+                             libsrtp2: srtp_protect_rtcp) { context, packet, length throws(SRTPError) in
+            try context.protectRTCP(packet, length: length)
+        }
         counters.rtcpProtected += 1
         return result
     }
 
     /// Verifies and decrypts the SRTCP packet in `buffer[0..<length]` in place; returns the RTCP length.
     public func unprotectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        let result = try run(srtp_unprotect_rtcp, context: inbound, buffer, length: length, minimum: 8 + profile.rtcpOverhead, overhead: 0)
+        let result = try run(buffer, length: length, minimum: 8 + profile.rtcpOverhead, overhead: 0, outbound: false,
+                             libsrtp2: srtp_unprotect_rtcp) { context, packet, length throws(SRTPError) in
+            try context.unprotectRTCP(packet, length: length)
+        }
         counters.rtcpUnprotected += 1
         return result
     }
@@ -114,10 +154,13 @@ public final class SRTPSession {
         }
     }
 
-    /// Calls a libsrtp2 (un)protect function after the length checks, mapping and counting errors.
-    private func run(_ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
-                     context: srtp_t, _ buffer: UnsafeMutableRawBufferPointer, length: Int,
-                     minimum: Int, overhead: Int) throws(SRTPError) -> Int {
+    /// Runs one operation after the length checks on the outbound or inbound context of either
+    /// backend (`libsrtp2` or `openssl`), counting errors the same way for both.
+    @inline(__always)
+    private func run(_ buffer: UnsafeMutableRawBufferPointer, length: Int, minimum: Int, overhead: Int, outbound isOutbound: Bool,
+                     libsrtp2 call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
+                     openssl operation: (EVPSRTPContext, UnsafeMutablePointer<UInt8>, Int) throws(SRTPError) -> Int)
+        throws(SRTPError) -> Int {
         guard length >= minimum, length <= buffer.count else {
             counters.badLength += 1
             throw .tooShort(length: length)
@@ -126,28 +169,46 @@ public final class SRTPSession {
             counters.badLength += 1
             throw .bufferTooSmall(needed: length + overhead, capacity: buffer.count)
         }
+        do {
+            switch contexts {
+            case .libsrtp2(let outbound, let inbound):
+                return try Self.libsrtp2(call, context: isOutbound ? outbound : inbound, buffer, length: length)
+            case .openssl(let outbound, let inbound):
+                return try operation(isOutbound ? outbound : inbound, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), length)
+            }
+        } catch {
+            count(error)
+            throw error
+        }
+    }
+
+    /// Counts a failed operation under the counter that names its cause.
+    private func count(_ error: SRTPError) {
+        switch error {
+        case .authenticationFailed: counters.authenticationFailures += 1
+        case .replayed: counters.replays += 1
+        case .tooShort, .bufferTooSmall, .malformed: counters.badLength += 1
+        case .library: counters.otherErrors += 1
+        }
+    }
+
+    /// Calls a libsrtp2 (un)protect function, mapping its status to `SRTPError`.
+    private static func libsrtp2(_ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
+                                 context: srtp_t, _ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         var inOut = Int32(length)
         let status = call(context, buffer.baseAddress, &inOut)
         switch status {
-        case srtp_err_status_ok:
-            return Int(inOut)
-        case srtp_err_status_auth_fail:
-            counters.authenticationFailures += 1
-            throw .authenticationFailed
-        case srtp_err_status_replay_fail, srtp_err_status_replay_old:
-            counters.replays += 1
-            throw .replayed
-        case srtp_err_status_bad_param, srtp_err_status_parse_err:
-            counters.badLength += 1
-            throw .malformed
-        default:
-            counters.otherErrors += 1
-            throw .library(status: Int32(status.rawValue))
+        case srtp_err_status_ok: return Int(inOut)
+        case srtp_err_status_auth_fail: throw .authenticationFailed
+        case srtp_err_status_replay_fail, srtp_err_status_replay_old: throw .replayed
+        case srtp_err_status_bad_param, srtp_err_status_parse_err: throw .malformed
+        default: throw .library(status: Int32(status.rawValue))
         }
     }
 
     static func makeContext(profile: SRTPProfile, keyAndSalt: [UInt8], direction: srtp_ssrc_type_t,
                                     replayWindow: Int, allowRepeatTransmission: Bool) throws(SRTPError) -> srtp_t {
+        guard SRTPLibrary.isReady else { throw .library(status: Int32(SRTPLibrary.initialization.rawValue)) }
         var policy = srtp_policy_t()
         switch profile {
         case .aeadAES256GCM:
@@ -164,7 +225,7 @@ public final class SRTPSession {
             srtp_crypto_policy_set_rtcp_default(&policy.rtcp)  // SRTCP keeps the 80-bit tag (RFC 5764 §4.1.2)
         }
         policy.ssrc.type = direction
-        policy.window_size = UInt(min(max(replayWindow, 64), 32_768))
+        policy.window_size = UInt(clampedReplayWindow(replayWindow))
         policy.allow_repeat_tx = allowRepeatTransmission ? 1 : 0
         var key = keyAndSalt
         var session: srtp_t?

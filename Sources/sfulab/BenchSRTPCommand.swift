@@ -4,13 +4,13 @@ import DTLSSRTP
 import Foundation
 
 extension BenchCommand {
-    /// `sfulab bench srtp`: SRTP protect/unprotect cost per suite (`SRTPBenchmark`).
+    /// `sfulab bench srtp`: SRTP protect/unprotect cost per suite and backend (`SRTPBenchmark`).
     struct SRTP: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "srtp",
-            abstract: "Time SRTP protect and unprotect per packet for each crypto suite (libsrtp2).",
+            abstract: "Time SRTP protect and unprotect per packet for each crypto suite and backend (libsrtp2, OpenSSL).",
             discussion: """
-                For each suite, protects --packets RTP packets of --size bytes in place (in batches of \
+                For each backend and suite, protects --packets RTP packets of --size bytes in place (in batches of \
                 256), then unprotects them, timing both phases; heap allocations are counted on this \
                 thread by an interposed malloc. Also times in-memory DTLS 1.2 handshakes per suite (median of --repetitions). \
                 Only release builds give meaningful times: swift build -c release.
@@ -18,6 +18,9 @@ extension BenchCommand {
 
         @Option(help: "Suite to measure (repeatable): \(SRTPProfile.allCases.map(\.rawValue).joined(separator: ", ")). Default: all.")
         var suite: [String] = []
+
+        @Option(help: "SRTP backend to measure: \(SRTPBackend.allCases.map(\.rawValue).joined(separator: ", ")) or all.")
+        var backend = "all"
 
         @Option(help: "RTP packet size in bytes before protection, header included (12...1400).")
         var size = 1200
@@ -35,6 +38,9 @@ extension BenchCommand {
             for name in suite where SRTPProfile(rawValue: name) == nil {
                 throw ValidationError("unknown --suite '\(name)': use one of \(SRTPProfile.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            guard backend == "all" || SRTPBackend(rawValue: backend) != nil else {
+                throw ValidationError("unknown --backend '\(backend)': use \(SRTPBackend.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+            }
             guard (12...1400).contains(size) else { throw ValidationError("--size must be 12...1400, got \(size)") }
             guard packets >= 1 else { throw ValidationError("--packets must be at least 1, got \(packets)") }
             guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions must be 1...100, got \(repetitions)") }
@@ -49,24 +55,29 @@ extension BenchCommand {
             let profiles = suite.isEmpty ? SRTPProfile.allCases : suite.compactMap(SRTPProfile.init(rawValue:))
             let certificates = (try DTLSCertificate.shared(), try DTLSCertificate.generate(commonName: "sfulab-bench-peer"))
             let counting = Forward.allocationCounterWorks()
+            let backends = SRTPBackend(rawValue: backend).map { [$0] } ?? SRTPBackend.allCases
             var reports: [SRTPBenchmarkReport] = []
             for profile in profiles {
-                let benchmark = try SRTPBenchmark(profile: profile, packetSize: size)
-                benchmark.warmUp()
-                var runs: [SRTPBenchmark.Run] = []
-                var allocations = 0
-                for _ in 0..<repetitions {
-                    if counting { sfulab_allocation_counter_start() }
-                    runs.append(try benchmark.measure(packets: packets))
-                    if counting { allocations += Int(sfulab_allocation_counter_stop().allocations) }
-                }
+                // One handshake timing per suite: the backend does not take part in DTLS.
                 let handshakes = try (0..<repetitions).map { _ in
                     try SRTPBenchmark.handshakeNanoseconds(profile: profile, certificates: certificates)
                 }
                 let handshake = handshakes.sorted()[handshakes.count / 2]
-                reports.append(SRTPBenchmarkReport(profile: profile, packetSize: size, runs: runs,
-                                                   allocations: counting ? allocations : nil,
-                                                   handshakeNanoseconds: handshake, build: build))
+                for backend in backends {
+                    let benchmark = try SRTPBenchmark(profile: profile, packetSize: size, backend: backend)
+                    benchmark.warmUp()
+                    var runs: [SRTPBenchmark.Run] = []
+                    runs.reserveCapacity(repetitions)  // appending inside the counted span must not allocate
+                    var allocations = 0
+                    for _ in 0..<repetitions {
+                        if counting { sfulab_allocation_counter_start() }
+                        runs.append(try benchmark.measure(packets: packets))
+                        if counting { allocations += Int(sfulab_allocation_counter_stop().allocations) }
+                    }
+                    reports.append(SRTPBenchmarkReport(profile: profile, backend: backend, packetSize: size, runs: runs,
+                                                       allocations: counting ? allocations : nil,
+                                                       handshakeNanoseconds: handshake, build: build))
+                }
             }
             if json {
                 let encoder = JSONEncoder()
@@ -74,10 +85,11 @@ extension BenchCommand {
                 print(String(decoding: try encoder.encode(reports), as: UTF8.self))
                 return
             }
-            print("bench srtp: \(size)-byte RTP packets, \(packets) per run, median of \(repetitions), \(build) build, \(SRTPSession.libraryVersion)")
+            print("bench srtp: \(size)-byte RTP packets, \(packets) per run, median of \(repetitions), \(build) build, "
+                + backends.map(\.libraryVersion).joined(separator: ", "))
             for report in reports {
                 let allocations = report.allocationsPerPacket.map { String(format: "%.3f", $0) } ?? "not counted"
-                print("  \(report.suite.padding(toLength: 24, withPad: " ", startingAt: 0)) "
+                print("  \(report.backend.padding(toLength: 9, withPad: " ", startingAt: 0)) \(report.suite.padding(toLength: 24, withPad: " ", startingAt: 0)) "
                     + "protect \(String(format: "%7.0f", report.nanosecondsPerProtect)) ns, "
                     + "unprotect \(String(format: "%7.0f", report.nanosecondsPerUnprotect)) ns, "
                     + "allocations/packet \(allocations), handshake \(String(format: "%.0f", report.handshakeMicroseconds)) µs")

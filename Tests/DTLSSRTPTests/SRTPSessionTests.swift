@@ -7,12 +7,12 @@ import Testing
 /// SRTP sessions keyed by real handshakes: what one side protects the other unprotects.
 @Suite struct SRTPSessionTests {
     /// Client and server sessions from a handshake negotiating `profile`.
-    static func sessions(_ profile: SRTPProfile) throws -> (client: SRTPSession, server: SRTPSession) {
+    static func sessions(_ profile: SRTPProfile, backend: SRTPBackend = .libsrtp2) throws -> (client: SRTPSession, server: SRTPSession) {
         let pair = try DTLSPair(clientProfiles: [profile], serverProfiles: [profile])
         pair.run()
         let clientKeys = try #require(pair.client.keys)
         let serverKeys = try #require(pair.server.keys)
-        return (try SRTPSession(keys: clientKeys), try SRTPSession(keys: serverKeys))
+        return (try SRTPSession(keys: clientKeys, backend: backend), try SRTPSession(keys: serverKeys, backend: backend))
     }
 
     static func rtpPacket(sequence: UInt16, ssrc: UInt32 = 0x1234_5678, payload: Int = 200) -> [UInt8] {
@@ -29,9 +29,9 @@ import Testing
         return packet
     }
 
-    @Test(arguments: SRTPProfile.allCases)
-    func rtpAndRTCPRoundTripBothWays(profile: SRTPProfile) throws {
-        let (client, server) = try Self.sessions(profile)
+    @Test(arguments: SRTPProfile.allCases, SRTPBackend.allCases)
+    func rtpAndRTCPRoundTripBothWays(profile: SRTPProfile, backend: SRTPBackend) throws {
+        let (client, server) = try Self.sessions(profile, backend: backend)
         for sequence in UInt16(1)...20 {
             let original = Self.rtpPacket(sequence: sequence)
             var packet = original
@@ -56,9 +56,9 @@ import Testing
         #expect(server.counters.rtcpProtected == 1 && client.counters.rtcpUnprotected == 1)
     }
 
-    @Test(arguments: SRTPProfile.allCases)
-    func tamperedPacketsFailAuthentication(profile: SRTPProfile) throws {
-        let (client, server) = try Self.sessions(profile)
+    @Test(arguments: SRTPProfile.allCases, SRTPBackend.allCases)
+    func tamperedPacketsFailAuthentication(profile: SRTPProfile, backend: SRTPBackend) throws {
+        let (client, server) = try Self.sessions(profile, backend: backend)
         var packet = Self.rtpPacket(sequence: 100)
         try client.protectRTP(&packet)
         for index in [1, 12, packet.count / 2, packet.count - 1] {
@@ -76,9 +76,9 @@ import Testing
         #expect(server.counters.rtpUnprotected == 1)
     }
 
-    @Test(arguments: SRTPProfile.allCases)
-    func replaysAreRejected(profile: SRTPProfile) throws {
-        let (client, server) = try Self.sessions(profile)
+    @Test(arguments: SRTPProfile.allCases, SRTPBackend.allCases)
+    func replaysAreRejected(profile: SRTPProfile, backend: SRTPBackend) throws {
+        let (client, server) = try Self.sessions(profile, backend: backend)
         var packet = Self.rtpPacket(sequence: 5)
         try client.protectRTP(&packet)
         var first = packet
@@ -93,8 +93,9 @@ import Testing
         #expect(server.counters.replays == 2)
     }
 
-    @Test func shortPacketsAndSmallBuffersAreTypedErrors() throws {
-        let (client, server) = try Self.sessions(.aeadAES128GCM)
+    @Test(arguments: SRTPBackend.allCases)
+    func shortPacketsAndSmallBuffersAreTypedErrors(backend: SRTPBackend) throws {
+        let (client, server) = try Self.sessions(.aeadAES128GCM, backend: backend)
         var tiny: [UInt8] = [0x80, 96, 0, 1]
         #expect(throws: SRTPError.tooShort(length: 4)) { try client.protectRTP(&tiny) }
         #expect(tiny == [0x80, 96, 0, 1], "a rejected packet is left as it was")
@@ -109,16 +110,18 @@ import Testing
         #expect(client.counters.badLength == 2 && server.counters.badLength == 1)
     }
 
-    @Test func wrongKeysFailAuthentication() throws {
-        let (client, _) = try Self.sessions(.aesCM128HMACSHA1_80)
-        let (_, otherServer) = try Self.sessions(.aesCM128HMACSHA1_80)
+    @Test(arguments: SRTPBackend.allCases)
+    func wrongKeysFailAuthentication(backend: SRTPBackend) throws {
+        let (client, _) = try Self.sessions(.aesCM128HMACSHA1_80, backend: backend)
+        let (_, otherServer) = try Self.sessions(.aesCM128HMACSHA1_80, backend: backend)
         var packet = Self.rtpPacket(sequence: 9)
         try client.protectRTP(&packet)
         #expect(throws: SRTPError.authenticationFailed) { try otherServer.unprotectRTP(&packet) }
     }
 
-    @Test func anySSRCIsAcceptedInbound() throws {
-        let (client, server) = try Self.sessions(.aeadAES256GCM)
+    @Test(arguments: SRTPBackend.allCases)
+    func anySSRCIsAcceptedInbound(backend: SRTPBackend) throws {
+        let (client, server) = try Self.sessions(.aeadAES256GCM, backend: backend)
         for ssrc: UInt32 in [1, 2, 0xFFFF_FFFF] {
             let original = Self.rtpPacket(sequence: 1, ssrc: ssrc)
             var packet = original
