@@ -6,7 +6,8 @@ import Testing
 /// What the participants put on the wire, per SSRC, must be one RTP stream SRTP can protect: a
 /// live trial encrypts every uplink packet at the socket, after the uplink emulator, and libsrtp2
 /// refuses a sequence number 1,024 or more behind the highest it has protected on that SSRC (its
-/// replay window; `SRTPSession`'s default) or far ahead of it. Plain transports forward such
+/// replay window; `SRTPSession`'s default). A jump as far ahead is flagged too: it is a second
+/// counter's number, behind which the stream's next packets fall. Plain transports forward such
 /// packets unnoticed, so this runs the live load generator in virtual time against the in-process
 /// engine (as LiveLoadGeneratorTests do) and checks each SSRC's sequence numbers as they leave the
 /// uplink emulator, over synthetic meetings and the shipped workloads.
