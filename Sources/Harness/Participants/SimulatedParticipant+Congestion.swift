@@ -66,17 +66,32 @@ extension SimulatedParticipant {
         for index in video.indices { video[index].setEnabled(enabled[index], now: now) }
     }
 
+    /// Where a probe packet goes: the RTX stream of the first video encoding and its next sequence number.
+    struct ProbeRTX {
+        var ssrc: UInt32
+        var payloadType: UInt8
+        var sequence: UInt16
+    }
+
+    /// The RTX stream probe padding goes out on (the first video encoding's) and its next sequence
+    /// number, taken from the counter that encoding's retransmissions use: one RTX stream, one
+    /// counter (RFC 4588 §4). A counter of the probes' own made the stream's numbers jump by
+    /// thousands whenever a retransmission followed a probe, which SRTP refuses (docs/live-mode.md).
+    private func takeProbeRTX() -> ProbeRTX? {
+        guard !video.isEmpty else { return recorded?.takeProbeRTX() }
+        return ProbeRTX(ssrc: video[0].rtxSSRC, payloadType: video[0].rtxPayloadType, sequence: video[0].takeRTXSequence())
+    }
+
     /// Padding-only RTX packets of the current probe cluster that are due.
     private func sendProbePackets(now: Instant) {
-        guard var current = probe, let rtx = video.first.map({ ($0.rtxSSRC, $0.rtxPayloadType) }) ?? recorded?.probeRTX else {
+        guard var current = probe, !video.isEmpty || recorded?.hasProbeRTX == true else {
             probe = nil
             return
         }
-        while current.next <= now {
-            let builder = RTPPacketBuilder(marker: false, payloadType: rtx.1,
-                                           sequenceNumber: SequenceNumber(probeRTXSequence), timestamp: 0, ssrc: rtx.0,
+        while current.next <= now, let rtx = takeProbeRTX() {
+            let builder = RTPPacketBuilder(marker: false, payloadType: rtx.payloadType,
+                                           sequenceNumber: SequenceNumber(rtx.sequence), timestamp: 0, ssrc: rtx.ssrc,
                                            extensions: CongestionExtensions.slots, paddingLength: 255)
-            probeRTXSequence &+= 1
             guard let packet = try? builder.build(payload: []) else { break }
             send(packet, to: engineSendEndpoint, now: now, probeCluster: current.cluster.id)
             current.bytes += packet.count

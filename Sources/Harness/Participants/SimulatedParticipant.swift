@@ -63,7 +63,6 @@ final class SimulatedParticipant {
     var receiveFeedback: TransportFeedbackGenerator
     var nextCongestionAt: Instant?
     var probe: (cluster: ProbeCluster, start: Instant, bytes: Int, packets: Int, next: Instant)?
-    var probeRTXSequence: UInt16 = 0
     /// Round trip to the engine on the send transport, for answering NACKs once per RTT.
     private(set) var uplinkRoundTrip = PublisherRoundTrip()
     /// The engine's RRTR blocks still to answer with DLRR in the next sender reports.

@@ -112,6 +112,14 @@ struct VideoSender {
         return packets
     }
 
+    /// The next sequence number of the RTX stream, for a padding-only probe packet on `rtxSSRC`:
+    /// probes and retransmissions are one RTP stream (RFC 4588 §4) and share its one counter, or
+    /// the stream's numbers would jump back and forth and SRTP's replay window would refuse them.
+    mutating func takeRTXSequence() -> UInt16 {
+        defer { rtxSequence &+= 1 }
+        return rtxSequence
+    }
+
     /// RTX packets answering a NACK for `sequences` at `now` (those still in history and not
     /// resent within `rtt`).
     mutating func retransmit(_ sequences: [UInt16], now: Instant, rtt: Duration) -> [[UInt8]] {

@@ -221,6 +221,13 @@ struct RecordedEncodingSender {
         return bytes
     }
 
+    /// The next sequence number of the RTX stream, for a padding-only probe packet on `rtxSSRC`:
+    /// probes and retransmissions are one RTP stream (RFC 4588 §4) and share its one counter.
+    mutating func takeRTXSequence() -> UInt16 {
+        defer { rtxSequence &+= 1 }
+        return rtxSequence
+    }
+
     /// RTX packets answering a NACK for `sequences` at `now` (those still in the send history and
     /// not resent within `rtt`).
     mutating func retransmit(_ sequences: [UInt16], now: Instant, rtt: Duration) -> [[UInt8]] {

@@ -40,13 +40,20 @@ final class RecordedPublisher {
     /// What each video encoding is counted at (the manifest's `maxBitrate`).
     var videoRates: [Bitrate] { adaptsVideo ? allocationOrder.map { encodings[$0].rate } : [] }
 
-    /// The RTX stream probe padding goes out on: the first video encoding's.
-    var probeRTX: (ssrc: UInt32, payloadType: UInt8)? {
+    /// The encoding whose RTX stream probe padding goes out on: the first video encoding with one.
+    private var probeEncoding: Int? {
         guard adaptsVideo else { return nil }
-        return allocationOrder.lazy.compactMap { index -> (UInt32, UInt8)? in
-            guard let ssrc = self.encodings[index].rtxSSRC, let type = self.encodings[index].rtxPayloadType else { return nil }
-            return (ssrc, type)
-        }.first
+        return allocationOrder.first { encodings[$0].rtxSSRC != nil && encodings[$0].rtxPayloadType != nil }
+    }
+
+    /// Whether probe padding has an RTX stream to go out on.
+    var hasProbeRTX: Bool { probeEncoding != nil }
+
+    /// The RTX stream for the next probe packet and its sequence number, taken from the counter
+    /// the encoding's retransmissions use (`RecordedEncodingSender.takeRTXSequence`).
+    func takeProbeRTX() -> SimulatedParticipant.ProbeRTX? {
+        guard let index = probeEncoding, let ssrc = encodings[index].rtxSSRC, let type = encodings[index].rtxPayloadType else { return nil }
+        return SimulatedParticipant.ProbeRTX(ssrc: ssrc, payloadType: type, sequence: encodings[index].takeRTXSequence())
     }
 
     /// Pauses the video encodings `target` cannot carry and resumes those it can
