@@ -75,6 +75,13 @@ extension Engine {
                 counters.drop(.malformedRTX)
                 return
             }
+            // A retransmission only counts when it repairs a hole: forwarding one whose original
+            // already went out would send subscribers the same packet twice.
+            if producer.isVideo,
+               !producer.streams[incoming.streamIndex].nack.wantsRetransmission(of: recovered.sequenceNumber.rawValue) {
+                counters.drop(.unrequestedRetransmission)
+                return
+            }
             mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
                                          isRetransmission: true, bytes: original))
             receiveMedia(original, header: recovered, extensions: ReceivedExtensions(packet: original, header: recovered),

@@ -2,6 +2,9 @@
 public enum DropReason: Int, CaseIterable, Sendable, Codable, CustomStringConvertible {
     case unknownTransport, notRTPOrRTCP, malformedRTP, malformedRTCP, unknownSSRC
     case unknownPayloadType, tooLarge, malformedRTX
+    /// An RTX packet that repairs nothing: its original already arrived or was given up on
+    /// (mediasoup discards these too; libwebrtc sends old packets over RTX as probe padding).
+    case unrequestedRetransmission
 
     public var description: String {
         switch self {
@@ -13,6 +16,7 @@ public enum DropReason: Int, CaseIterable, Sendable, Codable, CustomStringConver
         case .unknownPayloadType: "unknownPayloadType"
         case .tooLarge: "tooLarge"
         case .malformedRTX: "malformedRTX"
+        case .unrequestedRetransmission: "unrequestedRetransmission"
         }
     }
 }

@@ -48,6 +48,16 @@ public struct NackGenerator: Sendable {
 
     public mutating func updateRTT(_ value: Duration) { rtt = value }
 
+    /// Whether a retransmission of `sequence` repairs something: the number is on the missing
+    /// list, or newer than anything received (mediasoup's `NackGenerator::ReceivePacket` with
+    /// `isRecovered`). Without NACK nothing was asked for, so only new numbers qualify.
+    public func wantsRetransmission(of sequence: UInt16) -> Bool {
+        guard let last = highest else { return true }
+        let extended = last + Int64(Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: last)))
+        if extended > last { return true }
+        return items.contains { $0.sequence == extended }
+    }
+
     /// Records a received packet. `isRecovered` marks RTX-recovered packets.
     public mutating func received(sequence: UInt16, isKeyFrame: Bool, now: Instant) -> Outcome {
         defer { refreshDeadline() }
