@@ -1,0 +1,127 @@
+import ControlAPI
+import Engine
+import EngineClient
+import Foundation
+import Testing
+
+/// Interop with an independent WebRTC implementation: aiortc (Python) publishes VP8 + Opus to
+/// a real `sfulab serve` over a webrtc UDP transport (full ICE against our ICE-lite, DTLS 1.2,
+/// SRTP), and a second aiortc peer subscribes through our consumers and decodes the frames.
+/// Skipped when the venv is missing (`scripts/install-deps.sh --with-test-tools` creates it).
+/// docs/interop.md.
+@Suite(.enabled(if: AiortcPeer.isInstalled, "no aiortc venv at .build/aiortc-venv: run scripts/install-deps.sh --with-test-tools"),
+       .serialized)
+struct AiortcInteropTests {
+    /// Seconds every stage of a peer may take (ICE + DTLS, publishing, decoding).
+    static let stageTimeout: TimeInterval = 30
+
+    @Test func aiortcPublishesVP8AndOpusAndASecondAiortcPeerDecodesThem() throws {
+        let server = try ServerProcess.launch(executable: ServeProcessTests.sfulabPath(), arguments: [
+            "--profile", ServeProcessTests.baselineProfile, "--seed", "7", "--log-level", "error",
+        ])
+        defer { if server.isRunning { server.terminate() } }
+        let client = server.client
+        let room = "aiortc"
+        let capabilities = try client.capabilities()
+        let vp8 = try #require(capabilities.codecs.first { $0.mimeType == "video/VP8" })
+        let opus = try #require(capabilities.codecs.first { $0.mimeType == "audio/opus" })
+        let extensions = capabilities.headerExtensions.filter { ["absSendTime", "audioLevel"].contains($0.key) }
+
+        // The publisher takes the DTLS client role (the server answers as DTLS server) ...
+        let publisher = try AiortcPeer()
+        defer { publisher.close() }
+        let (publisherTransport, publisherParameters, publisherSetup) = try connect(publisher, mode: "publish", dtlsRole: "client",
+                                                                                     room: room, client: client)
+        let senders = try #require(publisherParameters["senders"] as? [[String: Any]])
+        let video = try #require(senders.first { $0["kind"] as? String == "video" })
+        let audio = try #require(senders.first { $0["kind"] as? String == "audio" })
+        let videoSSRC = try #require((video["ssrc"] as? NSNumber)?.uint32Value)
+        let videoRTXSSRC = try #require((video["rtxSsrc"] as? NSNumber)?.uint32Value)
+        let audioSSRC = try #require((audio["ssrc"] as? NSNumber)?.uint32Value)
+        let videoProducer = try client.produce(room: room, transport: publisherTransport.id, ProducerOptions(
+            kind: .video, mimeType: "video/VP8", payloadType: vp8.payloadType, rtxPayloadType: vp8.rtxPayloadType,
+            encodings: [ProducerEncoding(ssrc: videoSSRC, rtxSSRC: videoRTXSSRC)]))
+        let audioProducer = try client.produce(room: room, transport: publisherTransport.id, ProducerOptions(
+            kind: .audio, mimeType: "audio/opus", payloadType: opus.payloadType, encodings: [ProducerEncoding(ssrc: audioSSRC)]))
+        try publisher.send(["command": "publish", "seconds": Self.stageTimeout, "headerExtensions": extensions,
+                            "video": ["payloadType": vp8.payloadType, "rtxPayloadType": vp8.rtxPayloadType],
+                            "audio": ["payloadType": opus.payloadType]])
+
+        // ... the subscriber the DTLS server role (the server is DTLS client).
+        let subscriber = try AiortcPeer()
+        defer { subscriber.close() }
+        let (subscriberTransport, _, subscriberSetup) = try connect(subscriber, mode: "subscribe", dtlsRole: "server",
+                                                                     room: room, client: client)
+        let consumers = try [videoProducer, audioProducer].map {
+            try client.consume(room: room, transport: subscriberTransport.id, ConsumerOptions(producer: ProducerID(rawValue: $0)))
+        }
+        let wantedVideoFrames = 60, wantedAudioFrames = 100
+        try subscriber.send(encoded: consumers, as: "consumers", in: [
+            "command": "subscribe", "videoFrames": wantedVideoFrames, "audioFrames": wantedAudioFrames,
+            "seconds": 20, "headerExtensions": extensions,
+        ])
+        let received = try subscriber.receive("subscribe result", timeout: Self.stageTimeout)
+        let decodedVideo = (received["video"] as? [String: Any])?["frames"] as? Int ?? 0
+        let decodedAudio = (received["audio"] as? [String: Any])?["frames"] as? Int ?? 0
+        #expect(received["ok"] as? Bool == true, "subscriber: \(received); stderr: \(subscriber.standardError.suffix(1_500))")
+        #expect(decodedVideo >= wantedVideoFrames)
+        #expect(decodedAudio >= wantedAudioFrames)
+        #expect((received["video"] as? [String: Any])?["width"] as? Int == 320)
+
+        // The server's view while the publisher still sends.
+        let producers = try client.listProducers(room: room).producers
+        let videoDescription = try #require(producers.first { $0.id == videoProducer })
+        let audioDescription = try #require(producers.first { $0.id == audioProducer })
+        #expect(videoDescription.scores?.first ?? 0 > 0, "video producer score: \(String(describing: videoDescription.scores))")
+        #expect(audioDescription.scores?.first ?? 0 > 0, "audio producer score: \(String(describing: audioDescription.scores))")
+        for (transport, role) in [(publisherTransport, "server"), (subscriberTransport, "client")] {
+            let stats = try #require(try client.transportStats(room: room, transport: transport.id).webRtc)
+            #expect(stats.iceState == "completed")
+            #expect(stats.dtlsState == "connected")
+            #expect(stats.dtlsRole == role)
+            #expect(stats.srtpCryptoSuite != nil)
+            #expect(stats.iceSelectedTuple?.remoteIp == "127.0.0.1")
+        }
+        let publisherStats = try #require(try client.transportStats(room: room, transport: publisherTransport.id).webRtc)
+        #expect(publisherStats.mediaReceived > wantedVideoFrames)
+        #expect(publisherStats.drops["authenticationFailed"] ?? 0 == 0)
+        let roomStats = try client.roomStats(room: room)
+        #expect(roomStats.packetsForwarded > 0)
+        #expect(roomStats.counters["keyFrameRequestsSent"] ?? 0 >= 1)
+
+        try publisher.send(["command": "stop"])
+        let published = try publisher.receive("publish result", timeout: Self.stageTimeout)
+        #expect(published["ok"] as? Bool == true, "publisher: \(published); stderr: \(publisher.standardError.suffix(1_500))")
+        let videoSent = (published["video"] as? [String: Any])?["packetsSent"] as? Int ?? 0
+        let keyFrameRequests = (published["video"] as? [String: Any])?["keyFrameRequests"] as? Int ?? 0
+        #expect(videoSent > 0)
+        #expect(keyFrameRequests >= 1, "the consumer's key frame request reached aiortc as PLI/FIR")
+        #expect(publisher.waitForExit(timeout: 10) == 0)
+        #expect(subscriber.waitForExit(timeout: 10) == 0)
+        print("aiortc interop: publisher setup \(publisherSetup) s, subscriber setup \(subscriberSetup) s, "
+              + "decoded \(decodedVideo) video / \(decodedAudio) audio frames, first video frame after "
+              + "\(((received["video"] as? [String: Any])?["firstFrameSeconds"]).map { "\($0)" } ?? "-") s, "
+              + "publisher sent \(videoSent) video packets, got \(keyFrameRequests) key frame requests, suite \(publisherStats.srtpCryptoSuite ?? "-")")
+        #expect(server.terminate() == 0)
+    }
+
+    /// Creates a webrtc UDP transport, starts `peer` on it, connects the transport with the
+    /// peer's DTLS parameters and waits for ICE + DTLS: the transport, the peer's parameters
+    /// line and its set-up time in seconds.
+    private func connect(_ peer: AiortcPeer, mode: String, dtlsRole: String, room: String,
+                         client: EngineClient) throws -> (TransportInfo, [String: Any], Double) {
+        let transport = try client.createTransport(room: room, type: .webrtc, protocol: .udp)
+        try peer.send(encoded: transport, as: "transport", in: ["mode": mode, "dtlsRole": dtlsRole, "timeoutSeconds": 90])
+        let parameters = try peer.receive("parameters", timeout: Self.stageTimeout)
+        let dtls = try #require(parameters["dtlsParameters"] as? [String: Any])
+        let fingerprints = try #require(dtls["fingerprints"] as? [[String: String]]).compactMap { entry in
+            entry["algorithm"].flatMap { algorithm in entry["value"].map { DTLSFingerprintParameter(algorithm: algorithm, value: $0) } }
+        }
+        try client.connectTransport(room: room, transport: transport.id,
+                                    dtlsParameters: DTLSParameters(role: dtlsRole, fingerprints: fingerprints))
+        try peer.send(["command": "start"])
+        let connected = try peer.receive("connected", timeout: Self.stageTimeout)
+        #expect(connected["event"] as? String == "connected", "\(mode): \(connected); stderr: \(peer.standardError.suffix(1_500))")
+        return (transport, parameters, connected["setupSeconds"] as? Double ?? -1)
+    }
+}
