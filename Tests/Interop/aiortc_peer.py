@@ -41,6 +41,7 @@ from aiortc import (
 from aiortc.mediastreams import AudioStreamTrack
 from aiortc.rtcdtlstransport import RTCDtlsFingerprint, RTCDtlsParameters
 from aiortc.rtcicetransport import RTCIceCandidate, RTCIceParameters
+from aiortc.rtcrtpreceiver import RemoteStreamTrack
 from aiortc.rtcrtpparameters import (
     RTCRtcpFeedback,
     RTCRtcpParameters,
@@ -128,7 +129,7 @@ def header_extensions(names):
 
 def count_feedback(sender, counts):
     """Counts the RTCP feedback a sender receives (PLI, FIR, NACK) before aiortc handles it."""
-    from aiortc.rtcp import RTCP_PSFB_FIR, RTCP_PSFB_PLI, RTCP_RTPFB_NACK, RtcpPsfbPacket, RtcpRtpfbPacket
+    from aiortc.rtp import RTCP_PSFB_FIR, RTCP_PSFB_PLI, RTCP_RTPFB_NACK, RtcpPsfbPacket, RtcpRtpfbPacket
     original = sender._handle_rtcp_packet
 
     async def handle(packet):
@@ -215,6 +216,7 @@ async def subscribe(dtls, request, deadline):
                                                 payloadType=int(consumer["rtxPayloadType"]), parameters={"apt": pt}))
             rtx = RTCRtpRtxParameters(ssrc=int(consumer["rtxSsrc"]))
         receiver = RTCRtpReceiver(kind, dtls)
+        receiver._track = RemoteStreamTrack(kind=kind)  # what RTCPeerConnection does before receive()
         own_ssrc = 0x5F000000 + len(receivers)
         receiver._set_rtcp_ssrc(own_ssrc)  # what RTCPeerConnection does: our RTCP's sender SSRC
         await receiver.receive(RTCRtpReceiveParameters(
