@@ -15,9 +15,13 @@ struct AiortcInteropTests {
     /// Seconds every stage of a peer may take (ICE + DTLS, publishing, decoding).
     static let stageTimeout: TimeInterval = 30
 
-    @Test func aiortcPublishesVP8AndOpusAndASecondAiortcPeerDecodesThem() throws {
+    /// Every SRTP protection profile aiortc 1.16 offers, each as the server's only choice.
+    @Test(arguments: ["AEAD_AES_256_GCM", "AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"])
+    func aiortcPublishesVP8AndOpusAndASecondAiortcPeerDecodesThem(suite: String) throws {
+        let profile = try Self.baselineProfile(onlySuite: suite)
+        defer { try? FileManager.default.removeItem(at: profile) }
         let server = try ServerProcess.launch(executable: ServeProcessTests.sfulabPath(), arguments: [
-            "--profile", ServeProcessTests.baselineProfile, "--seed", "7", "--log-level", "error",
+            "--profile", profile.path, "--seed", "7", "--log-level", "error",
         ])
         defer { if server.isRunning { server.terminate() } }
         let client = server.client
@@ -78,7 +82,7 @@ struct AiortcInteropTests {
         #expect(publisherStats.iceState == "completed")
         #expect(publisherStats.dtlsState == "connected")
         #expect(publisherStats.dtlsRole == "server")
-        #expect(publisherStats.srtpCryptoSuite == "AEAD_AES_256_GCM")
+        #expect(publisherStats.srtpCryptoSuite == suite)
         #expect(publisherStats.iceSelectedTuple?.remoteIp == "127.0.0.1")
         #expect(publisherStats.mediaReceived > wantedVideoFrames)
         #expect(publisherStats.drops["authenticationFailed"] ?? 0 == 0)
@@ -101,13 +105,25 @@ struct AiortcInteropTests {
             #expect(stats.dtlsState == "closed")
             #expect(stats.dtlsRole == role)
             #expect(stats.iceState == "completed")
-            #expect(stats.srtpCryptoSuite == "AEAD_AES_256_GCM")
+            #expect(stats.srtpCryptoSuite == suite)
         }
         print("aiortc interop: publisher setup \(publisherSetup) s, subscriber setup \(subscriberSetup) s, "
               + "decoded \(decodedVideo) video / \(decodedAudio) audio frames, first video frame after "
               + "\(((received["video"] as? [String: Any])?["firstFrameSeconds"]).map { "\($0)" } ?? "-") s, "
-              + "publisher sent \(videoSent) video packets, got \(keyFrameRequests) key frame requests, suite \(publisherStats.srtpCryptoSuite ?? "-")")
+              + "publisher sent \(videoSent) video packets, got \(keyFrameRequests) key frame requests, suite \(suite)")
         #expect(server.terminate() == 0)
+    }
+
+    /// Profiles/baseline.yaml with `suite` as the only SRTP crypto suite, in a temporary file.
+    static func baselineProfile(onlySuite suite: String) throws -> URL {
+        let baseline = try String(contentsOfFile: ServeProcessTests.baselineProfile, encoding: .utf8)
+        let lines = baseline.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.trimmingCharacters(in: .whitespaces).hasPrefix("srtpCryptoSuites:") ? "  srtpCryptoSuites: [\(suite)]" : String(line)
+        }
+        #expect(lines.contains("  srtpCryptoSuites: [\(suite)]"), "Profiles/baseline.yaml has no srtpCryptoSuites line")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sfulab-aiortc-\(suite)-\(getpid()).yaml")
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
     }
 
     /// The transport's webrtc stats once DTLS is closed, or as they are after 10 s.
