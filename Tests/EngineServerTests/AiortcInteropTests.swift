@@ -18,6 +18,19 @@ struct AiortcInteropTests {
     /// Every SRTP protection profile aiortc 1.16 offers, each as the server's only choice.
     @Test(arguments: ["AEAD_AES_256_GCM", "AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"])
     func aiortcPublishesVP8AndOpusAndASecondAiortcPeerDecodesThem(suite: String) throws {
+        try session(suite: suite, dropEvery: 0)
+    }
+
+    /// Every 10th video packet lost once on the uplink (dropped by the publishing aiortc before
+    /// sending) and once on the downlink (dropped by the subscribing aiortc on arrival): the
+    /// server NACKs aiortc, takes its RTX, answers aiortc's NACKs with RTX, and frames decode.
+    @Test func lossOnBothLegsIsRepairedWithNackAndRtx() throws {
+        try session(suite: "AEAD_AES_256_GCM", dropEvery: 10)
+    }
+
+    /// One publisher and one subscriber through a fresh `sfulab serve` whose only SRTP suite is
+    /// `suite`; `dropEvery` > 0 makes both peers drop video packets once (NACK/RTX exercised).
+    private func session(suite: String, dropEvery: Int) throws {
         let profile = try Self.baselineProfile(onlySuite: suite)
         defer { try? FileManager.default.removeItem(at: profile) }
         let server = try ServerProcess.launch(executable: ServeProcessTests.sfulabPath(), arguments: [
@@ -47,7 +60,7 @@ struct AiortcInteropTests {
             encodings: [ProducerEncoding(ssrc: videoSSRC, rtxSSRC: videoRTXSSRC)]))
         let audioProducer = try client.produce(room: room, transport: publisherTransport.id, ProducerOptions(
             kind: .audio, mimeType: "audio/opus", payloadType: opus.payloadType, encodings: [ProducerEncoding(ssrc: audioSSRC)]))
-        try publisher.send(["command": "publish", "seconds": Self.stageTimeout, "headerExtensions": extensions,
+        try publisher.send(["command": "publish", "seconds": Self.stageTimeout, "dropEvery": dropEvery, "headerExtensions": extensions,
                             "video": ["payloadType": vp8.payloadType, "rtxPayloadType": vp8.rtxPayloadType],
                             "audio": ["payloadType": opus.payloadType]])
 
@@ -62,7 +75,7 @@ struct AiortcInteropTests {
         let wantedVideoFrames = 60, wantedAudioFrames = 100
         try subscriber.send(encoded: consumers, as: "consumers", in: [
             "command": "subscribe", "videoFrames": wantedVideoFrames, "audioFrames": wantedAudioFrames,
-            "seconds": 20, "headerExtensions": extensions,
+            "seconds": 20, "headerExtensions": extensions, "dropEvery": dropEvery,
         ])
         let received = try subscriber.receive("subscribe result", timeout: Self.stageTimeout)
         let decodedVideo = (received["video"] as? [String: Any])?["frames"] as? Int ?? 0
@@ -89,6 +102,15 @@ struct AiortcInteropTests {
         let roomStats = try client.roomStats(room: room)
         #expect(roomStats.packetsForwarded > 0)
         #expect(roomStats.counters?["keyFrameRequestsSent"] ?? 0 >= 1)
+        let counters = roomStats.counters ?? [:]
+        let rtxReceivedBySubscriber = (received["video"] as? [String: Any])?["rtxReceived"] as? Int ?? 0
+        if dropEvery > 0 {
+            #expect(counters["nacksSent"] ?? 0 >= 1, "the server NACKs aiortc's uplink losses: \(counters)")
+            #expect(counters["rtxPacketsReceived"] ?? 0 >= 1, "aiortc answers with RTX: \(counters)")
+            #expect(counters["nacksReceived"] ?? 0 >= 1, "aiortc NACKs its downlink losses: \(counters)")
+            #expect(counters["retransmissionsSent"] ?? 0 >= 1, "the server retransmits: \(counters)")
+            #expect(rtxReceivedBySubscriber >= 1)
+        }
 
         try publisher.send(["command": "stop"])
         let published = try publisher.receive("publish result", timeout: Self.stageTimeout)
@@ -97,6 +119,8 @@ struct AiortcInteropTests {
         let keyFrameRequests = (published["video"] as? [String: Any])?["keyFrameRequests"] as? Int ?? 0
         #expect(videoSent > 0)
         #expect(keyFrameRequests >= 1, "the consumer's key frame request reached aiortc as PLI/FIR")
+        let nackedPackets = (published["video"] as? [String: Any])?["nackedPackets"] as? Int ?? 0
+        if dropEvery > 0 { #expect(nackedPackets >= 1) }
         #expect(publisher.waitForExit(timeout: 10) == 0)
         #expect(subscriber.waitForExit(timeout: 10) == 0)
         // Both peers stopped their DTLS transports before exiting: the server saw close_notify.
@@ -110,7 +134,10 @@ struct AiortcInteropTests {
         print("aiortc interop: publisher setup \(publisherSetup) s, subscriber setup \(subscriberSetup) s, "
               + "decoded \(decodedVideo) video / \(decodedAudio) audio frames, first video frame after "
               + "\(((received["video"] as? [String: Any])?["firstFrameSeconds"]).map { "\($0)" } ?? "-") s, "
-              + "publisher sent \(videoSent) video packets, got \(keyFrameRequests) key frame requests, suite \(suite)")
+              + "publisher sent \(videoSent) video packets, got \(keyFrameRequests) key frame requests, suite \(suite); "
+              + "dropEvery \(dropEvery): server NACKed \(nackedPackets) packets, subscriber got \(rtxReceivedBySubscriber) RTX, "
+              + "nacksSent \(counters["nacksSent"] ?? 0), rtxPacketsReceived \(counters["rtxPacketsReceived"] ?? 0), "
+              + "nacksReceived \(counters["nacksReceived"] ?? 0), retransmissionsSent \(counters["retransmissionsSent"] ?? 0)")
         #expect(server.terminate() == 0)
     }
 

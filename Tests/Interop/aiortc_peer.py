@@ -14,7 +14,9 @@ Driven by one JSON object per line on stdin; answers one JSON object per line on
                         "audio": {"payloadType"}, "headerExtensions": {"absSendTime": 4, ...}}
             subscribe: {"command": "subscribe", "consumers": [<ConsumerInfo>...],
                         "videoFrames": N, "audioFrames": M, "seconds": S, "headerExtensions": {...}}
-            publish runs until {"command": "stop"} or for `seconds`
+            publish runs until {"command": "stop"} or for `seconds`; with "dropEvery": N (both
+            commands) every N-th video packet's first transmission is dropped, as loss
+            (publish: before sending; subscribe: on arrival), so NACK and RTX are exercised
   stdout 3  {"event": "result", "ok": true|false, ...counts...}
 
 Every stage has a deadline; the process exits 0 only when the stage asked for succeeded
@@ -142,6 +144,43 @@ def count_feedback(sender, counts):
     sender._handle_rtcp_packet = handle
 
 
+def drop_publisher_packets(dtls, ssrc, payload_type, every, counts):
+    """Drops the first transmission of every `every`-th video RTP packet (by sequence number)
+    before it is protected, as uplink loss: the server has to NACK them and aiortc has to
+    retransmit them as RTX (other SSRC, so never dropped)."""
+    original = dtls._send_rtp
+    dropped = set()
+
+    async def send(data):
+        if len(data) >= 12 and (data[1] & 0x7F) == payload_type and int.from_bytes(data[8:12], "big") == ssrc:
+            sequence = int.from_bytes(data[2:4], "big")
+            if sequence % every == 0 and sequence not in dropped:
+                dropped.add(sequence)
+                counts["droppedOnPurpose"] += 1
+                return
+        await original(data)
+
+    dtls._send_rtp = send
+
+
+def drop_received_packets(receiver, ssrc, rtx_ssrc, every, entry):
+    """Drops the first arrival of every `every`-th media packet of `ssrc`, as downlink loss:
+    aiortc NACKs them and the server has to retransmit them as RTX (counted as rtxReceived)."""
+    original = receiver._handle_rtp_packet
+    dropped = set()
+
+    async def handle(packet, arrival_time_ms):
+        if packet.ssrc == rtx_ssrc:
+            entry["rtxReceived"] += 1
+        elif packet.ssrc == ssrc and packet.sequence_number % every == 0 and packet.sequence_number not in dropped:
+            dropped.add(packet.sequence_number)
+            entry["droppedOnPurpose"] += 1
+            return
+        await original(packet, arrival_time_ms)
+
+    receiver._handle_rtp_packet = handle
+
+
 async def outbound_packets(sender):
     report = await sender.getStats()
     return sum(s.packetsSent for s in report.values() if s.type == "outbound-rtp")
@@ -153,8 +192,9 @@ async def publish(dtls, senders, tracks, request, deadline):
     counts = {}
     video = request.get("video")
     audio = request.get("audio")
+    drop_every = int(request.get("dropEvery", 0))
     for kind, sender in senders.items():
-        counts[kind] = {"keyFrameRequests": 0, "nackedPackets": 0}
+        counts[kind] = {"keyFrameRequests": 0, "nackedPackets": 0, "droppedOnPurpose": 0}
         count_feedback(sender, counts[kind])
         cname = "aiortc-interop"
         if kind == "video":
@@ -170,6 +210,8 @@ async def publish(dtls, senders, tracks, request, deadline):
                                                     parameters={"apt": pt}))
                 rtx = RTCRtpRtxParameters(ssrc=sender._rtx_ssrc)
             encodings = [RTCRtpEncodingParameters(ssrc=sender._ssrc, payloadType=pt, rtx=rtx)]
+            if drop_every > 0:
+                drop_publisher_packets(dtls, sender._ssrc, pt, drop_every, counts[kind])
         else:
             if audio is None:
                 continue
@@ -200,8 +242,10 @@ async def subscribe(dtls, request, deadline):
     wanted = {"video": int(request.get("videoFrames", 0)), "audio": int(request.get("audioFrames", 0))}
     seconds = float(require(request, "seconds", "subscribe"))
     names = request.get("headerExtensions", {})
+    drop_every = int(request.get("dropEvery", 0))
     stop_at = min(deadline, time.monotonic() + seconds)
     receivers, result = [], {"event": "result"}
+    entries = {}
     for consumer in consumers:
         kind = require(consumer, "kind", "subscribe.consumers[]")
         pt = int(require(consumer, "payloadType", "subscribe.consumers[]"))
@@ -224,6 +268,9 @@ async def subscribe(dtls, request, deadline):
             encodings=[RTCRtpDecodingParameters(ssrc=int(consumer["ssrc"]), payloadType=pt, rtx=rtx)],
             rtcp=RTCRtcpParameters(cname="aiortc-interop-sub", mux=True, ssrc=own_ssrc)))
         receivers.append((kind, receiver))
+        entries[kind] = {"frames": 0, "rtxReceived": 0, "droppedOnPurpose": 0}
+        if drop_every > 0 and kind == "video":
+            drop_received_packets(receiver, int(consumer["ssrc"]), rtx.ssrc if rtx else None, drop_every, entries[kind])
 
     def enough():
         return all(entries[k]["frames"] >= n for k, n in wanted.items() if n > 0 and k in entries)
@@ -241,7 +288,6 @@ async def subscribe(dtls, request, deadline):
 
     started = time.monotonic()
     finished = asyncio.Event()
-    entries = {kind: {"frames": 0} for kind, _ in receivers}
     tasks = [asyncio.ensure_future(count(kind, receiver, entries[kind])) for kind, receiver in receivers]
     try:
         await asyncio.wait_for(finished.wait(), max(0.1, stop_at - time.monotonic()))
