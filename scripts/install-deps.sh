@@ -23,7 +23,7 @@ ensure_aiortc_venv() {
         ! "$aiortc_venv/bin/pip" install -q --disable-pip-version-check "aiortc==$AIORTC_VERSION" </dev/null ||
         ! "$aiortc_venv/bin/python3" -c "import aiortc" ; then
         rm -rf "$aiortc_venv"
-        echo "install-deps: could not install aiortc $AIORTC_VERSION into $aiortc_venv (needs python3 with venv and pip access); the interop tests will be skipped" >&2
+        echo "install-deps: could not install aiortc $AIORTC_VERSION into $aiortc_venv (needs python3 with venv, and pip access to PyPI or a wheel cache); fix that and run this again (without the venv the interop tests are skipped)" >&2
         return 1
     fi
     touch "$marker"

@@ -43,6 +43,8 @@ final class AiortcPeer: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errorPipe
         process.terminationHandler = { [exited] _ in exited.signal() }
+        // A peer that died must make `send` throw (EPIPE), not kill the test process.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
         let reader = output.fileHandleForReading
         Thread.detachNewThread { [self] in
@@ -94,8 +96,7 @@ final class AiortcPeer: @unchecked Sendable {
             let closed = stdoutClosed
             lock.unlock()
             if closed {
-                process.waitUntilExit()
-                throw PeerError.exited(status: process.terminationStatus, waitingFor: what, stderr: stderr)
+                throw PeerError.exited(status: waitForExit(timeout: 5) ?? -1, waitingFor: what, stderr: stderr)
             }
             throw PeerError.timedOut(waitingFor: what, stderr: stderr)
         }
