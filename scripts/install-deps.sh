@@ -48,7 +48,7 @@ fi
 
 if [ ${#need_apt[@]} -eq 0 ]; then
     if [ "${1:-}" = "--with-test-tools" ]; then
-        ensure_aiortc_venv
+        ensure_aiortc_venv || echo "install-deps: continuing without aiortc: the interop tests will be skipped" >&2
     fi
     exit 0
 fi
@@ -67,5 +67,5 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 if [ "${1:-}" = "--with-test-tools" ]; then
-    ensure_aiortc_venv
+    ensure_aiortc_venv || echo "install-deps: continuing without aiortc: the interop tests will be skipped" >&2
 fi
