@@ -66,13 +66,13 @@ struct ExperimentTests {
         #expect(problems(yaml + "\nmode: live\n").isEmpty)
         let (experiment, _) = try loader.resolve(yaml: yaml + "\nmode: live\n", file: "e.yaml")
         let plan = try SweepPlan(experiment: experiment)
-        #expect(plan.candidates.map(\.profile.webRtcTransport.srtpBackend) == [.libsrtp2, .openssl])
+        #expect(plan.candidates.map(\.profile.webRtcTransport.srtpBackend) == [.libsrtp2, .libsrtp2, .openssl])  // base first
 
         let misspelt = problems(yaml.replacingOccurrences(of: "openssl]", with: "opensll]") + "\nmode: live\n")
         let d = try #require(misspelt.first)
         #expect(misspelt.count == 1)
         #expect(d.keyPath == "sweep[0].values[1]")
-        #expect(d.line == 4 && d.column == 29)
+        #expect(d.line == 4 && d.column == 24)
         #expect(d.fix == "did you mean `openssl`? (one of `libsrtp2`, `openssl`)")
     }
 
