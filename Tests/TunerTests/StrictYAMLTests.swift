@@ -67,7 +67,7 @@ struct StrictYAMLTests {
         #expect(count?.line == 2 && count?.column == 10)
         #expect(count?.fix == "for example `1`")
         #expect(byPath["webRtcTransport.enableUdp"]?.line == 4)
-        #expect(byPath["webRtcTransport.listenInfos[0].protocol"]?.fix == "did you mean `udp`? (one of `udp`, `tcp`)")
+        #expect(byPath["webRtcTransport.listenInfos[0].protocol"]?.fix == "did you mean `udp`? allowed: `udp`, `tcp`")
         #expect(byPath["consumr"]?.fix == "did you mean `consumer`?")
         #expect(byPath["consumr"]?.line == 8 && byPath["consumr"]?.column == 1)
     }

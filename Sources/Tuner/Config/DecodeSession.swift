@@ -165,7 +165,7 @@ final class DecodeSession {
             // The allowed values always, after a suggestion when one is close.
             let word = node.scalar?.string ?? ""
             let allowed = names.map { "`\($0)`" }.joined(separator: ", ")
-            let fix = EditDistance.suggestion(for: word, among: names).map { "did you mean `\($0)`? (one of \(allowed))" }
+            let fix = EditDistance.suggestion(for: word, among: names).map { "did you mean `\($0)`? allowed: \(allowed)" }
                 ?? "expected one of \(allowed)"
             return ("invalid value \(found)", fix)
         }
