@@ -96,7 +96,7 @@ public struct WebRTCTransportStats: Codable, Sendable, Hashable {
     public var srtpCryptoSuite: String?
     /// The SRTP library this transport runs (`webRtcTransport.srtpBackend`: `libsrtp2` or `openssl`).
     public var srtpBackend: String
-    /// That library's version string (for example `libsrtp2 2.5.0`, `OpenSSL 3.0.17 1 Jul 2025`).
+    /// That library's version string (for example `libsrtp2 2.5.0`, `OpenSSL 3.0.22 25 Aug 2026`).
     public var srtpLibrary: String
     /// SRTP/SRTCP packets decrypted and handed to the engine, and protected for the wire.
     public var mediaReceived: Int
