@@ -94,6 +94,10 @@ public struct WebRTCTransportStats: Codable, Sendable, Hashable {
     public var dtlsRole: String?
     /// The negotiated SRTP protection profile (mediasoup's crypto-suite names); absent before DTLS connected.
     public var srtpCryptoSuite: String?
+    /// The SRTP library this transport runs (`webRtcTransport.srtpBackend`: `libsrtp2` or `openssl`).
+    public var srtpBackend: String
+    /// That library's version string (for example `libsrtp2 2.5.0`, `OpenSSL 3.0.22 25 Aug 2026`).
+    public var srtpLibrary: String
     /// SRTP/SRTCP packets decrypted and handed to the engine, and protected for the wire.
     public var mediaReceived: Int
     public var mediaSent: Int
@@ -106,12 +110,15 @@ public struct WebRTCTransportStats: Codable, Sendable, Hashable {
     public var dtlsFailure: String?
 
     public init(iceState: String, iceSelectedTuple: TransportTupleDescription?, dtlsState: String, dtlsRole: String?,
-                srtpCryptoSuite: String?, mediaReceived: Int, mediaSent: Int, drops: [String: Int], dtlsFailure: String?) {
+                srtpCryptoSuite: String?, srtpBackend: String, srtpLibrary: String, mediaReceived: Int, mediaSent: Int,
+                drops: [String: Int], dtlsFailure: String?) {
         self.iceState = iceState
         self.iceSelectedTuple = iceSelectedTuple
         self.dtlsState = dtlsState
         self.dtlsRole = dtlsRole
         self.srtpCryptoSuite = srtpCryptoSuite
+        self.srtpBackend = srtpBackend
+        self.srtpLibrary = srtpLibrary
         self.mediaReceived = mediaReceived
         self.mediaSent = mediaSent
         self.drops = drops

@@ -1,4 +1,5 @@
 import COpenSSL
+import Engine
 
 /// Which library protects and unprotects SRTP packets: a live-mode tuning knob (DESIGN.md). Both
 /// give the same `SRTPSession` API, the same bytes on the wire and the same errors and counters;
@@ -11,6 +12,14 @@ public enum SRTPBackend: String, CaseIterable, Sendable, Codable, CustomStringCo
     case openssl
 
     public var description: String { rawValue }
+
+    /// The backend a profile's `webRtcTransport.srtpBackend` names.
+    public init(_ name: SRTPBackendName) {
+        switch name {
+        case .libsrtp2: self = .libsrtp2
+        case .openssl: self = .openssl
+        }
+    }
 
     /// The library's version string, e.g. "libsrtp2 2.5.0" or "OpenSSL 3.0.22 …".
     public var libraryVersion: String {

@@ -1,4 +1,5 @@
 import ControlAPI
+import DTLSSRTP
 import Engine
 import Logging
 import NIOCore
@@ -96,7 +97,9 @@ public final class EngineServer: Sendable {
             .map { listener in
                 let server = EngineServer(configuration: configuration, service: service, workers: workers,
                                           controlGroup: controlGroup, listener: listener)
-                logger.info("listening", metadata: ["control": .string(server.controlURL), "workers": "\(workerCount)"])
+                let srtp = SRTPBackend(configuration.profile.webRtcTransport.srtpBackend)
+                logger.info("listening", metadata: ["control": .string(server.controlURL), "workers": "\(workerCount)",
+                                                    "srtpBackend": "\(srtp.rawValue)", "srtpLibrary": .string(srtp.libraryVersion)])
                 return server
             }
             .flatMapErrorThrowing { error in

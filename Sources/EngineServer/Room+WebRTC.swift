@@ -116,8 +116,9 @@ extension Room {
         case .failure(let error):
             return .failure(.internal("webrtc transports are unavailable: the DTLS context could not be made: \(error)"))
         case .success(let context):
-            let consent = Duration.seconds(engine.profile.webRtcTransport.iceConsentTimeout)
-            return .success(WebRTCServerSecurity(context: context, generator: &random, consentTimeout: consent))
+            let settings = engine.profile.webRtcTransport
+            return .success(WebRTCServerSecurity(context: context, generator: &random, consentTimeout: .seconds(settings.iceConsentTimeout),
+                                                 srtpBackend: SRTPBackend(settings.srtpBackend)))
         }
     }
 
@@ -187,6 +188,7 @@ extension Room {
         }
         return WebRTCTransportStats(iceState: security.iceState.rawValue, iceSelectedTuple: tuple, dtlsState: security.dtlsState.rawValue,
                                     dtlsRole: security.dtlsRole?.rawValue, srtpCryptoSuite: security.srtpProfile?.rawValue,
+                                    srtpBackend: security.srtpBackend.rawValue, srtpLibrary: security.srtpBackend.libraryVersion,
                                     mediaReceived: security.counters.mediaReceived, mediaSent: security.counters.mediaSent,
                                     drops: drops, dtlsFailure: security.dtlsFailure.map { "\($0)" })
     }

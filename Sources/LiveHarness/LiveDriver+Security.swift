@@ -1,3 +1,5 @@
+import ControlAPI
+import DTLSSRTP
 import Engine
 import EngineClient
 import NIOCore
@@ -111,13 +113,17 @@ extension LiveDriver {
         ]) { _, new in new }
     }
 
-    /// What the transports carried, for `liveImpairments["security"]`.
-    func securityNote(kernel: Bool) -> String {
-        guard let profile = securities.values.first?.srtpProfile else {
+    /// What the transports carried, for `liveImpairments["security"]`: with webrtc, the SRTP
+    /// profile and which library ran it on each side (`server` is one of the server's webrtc
+    /// transports' stats; nil when they could not be read).
+    func securityNote(kernel: Bool, server: WebRTCTransportStats?) -> String {
+        guard let client = securities.values.first, let profile = client.srtpProfile else {
             return "plain: unencrypted RTP/RTCP (PlainTransport), no ICE or DTLS"
         }
+        let serverSide = server.map { "\($0.srtpBackend) (\($0.srtpLibrary))" } ?? "not reported"
         return "webrtc: ICE-lite check, DTLS 1.2 handshake (participants in the client role) and SRTP \(profile.rawValue) on every "
-            + "transport, set up before the trial clock starts; encrypted at the socket, "
+            + "transport (SRTP backend: server \(serverSide), participants \(client.srtpBackend.rawValue) (\(client.srtpBackend.libraryVersion))), "
+            + "set up before the trial clock starts; encrypted at the socket, "
             + (kernel ? "so the kernel path's links carry the encrypted IP packets"
                       : "after the user-space links, which count the SRTP overhead")
     }

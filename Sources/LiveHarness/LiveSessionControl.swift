@@ -28,6 +28,8 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     let security: LiveSecurity
     /// The load generator's DTLS context (one certificate for every participant), for webrtc.
     private let dtls: DTLSContext?
+    /// The participants' SRTP library: the profile's `webRtcTransport.srtpBackend`, as the server's.
+    let srtpBackend: SRTPBackend
     private let driver: LiveDriver
     /// Host the participants' sockets bind to.
     private let host: String
@@ -45,6 +47,7 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
     init(client: EngineClient, room: String, protocol transportProtocol: TransportProtocol, driver: LiveDriver,
          profile: Profile, host: String = "127.0.0.1", security: LiveSecurity = .webrtc, sourceReplacementTimeout: Duration = .seconds(2)) throws {
         self.security = security
+        srtpBackend = SRTPBackend(profile.webRtcTransport.srtpBackend)
         dtls = security == .webrtc ? try DTLSContext(certificate: try DTLSCertificate.generate(commonName: "sfulab-load-generator")) : nil
         self.client = client
         self.sourceReplacementTimeout = sourceReplacementTimeout
@@ -107,7 +110,7 @@ final class LiveSessionControl: SessionControl, @unchecked Sendable {
         let layer = WebRTCClientSecurity(
             context: dtls, remoteCredentials: ICECredentials(usernameFragment: ice.usernameFragment, password: ice.password),
             remoteFingerprint: fingerprint, tuple: tuple, role: .client,
-            random: SeededGenerator(seed: UInt64(info.id) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(localPort)))
+            random: SeededGenerator(seed: UInt64(info.id) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(localPort)), srtpBackend: srtpBackend)
         let local = DTLSFingerprintParameter(algorithm: layer.fingerprint.algorithm.rawValue, value: layer.fingerprint.value)
         try client.connectTransport(room: room, transport: info.id,
                                     dtlsParameters: DTLSParameters(role: layer.signalledRole.rawValue, fingerprints: [local]))

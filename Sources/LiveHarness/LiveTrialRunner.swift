@@ -171,6 +171,10 @@ public struct LiveTrialRunner: Sendable {
         engineFigures["live.layerConsumersPolled"] = Double(consumersPolled)
         let figures = engineFigures
         let kernelPath = network != nil
+        // Which SRTP library the server ran, from one of its webrtc transports (the note says
+        // "not reported" rather than failing a finished trial when the read fails).
+        let serverSRTP = security == .webrtc
+            ? subscriberTransports.first.flatMap { try? client.transportStats(room: room, transport: $0.rawValue).webRtc } : nil
         let result = try driver.loop.submit {
             var result = shared.value.finish(engine: figures)
             let counters = driver.counters
@@ -178,7 +182,7 @@ public struct LiveTrialRunner: Sendable {
             result.metrics["live.writeFailures"] = Double(counters.writeFailures + counters.unroutable + counters.oversize)
             result.metrics.merge(driver.timerLag.metrics(prefix: "live.timerLag")) { _, new in new }
             result.metrics.merge(driver.securityFigures) { _, new in new }
-            result.liveImpairments?["security"] = driver.securityNote(kernel: kernelPath)
+            result.liveImpairments?["security"] = driver.securityNote(kernel: kernelPath, server: serverSRTP)
             return result
         }.wait()
         return result

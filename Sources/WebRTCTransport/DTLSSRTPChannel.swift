@@ -8,6 +8,8 @@ import Engine
 final class DTLSSRTPChannel {
     let context: DTLSContext
     let retransmissionTimeout: Duration?
+    /// The library the SRTP session runs on once DTLS is connected.
+    let srtpBackend: SRTPBackend
     private(set) var endpoint: DTLSEndpoint?
     private(set) var srtp: SRTPSession?
     private(set) var state: DTLSTransportState = .new
@@ -19,9 +21,10 @@ final class DTLSSRTPChannel {
         case event(WebRTCSecurityEvent)
     }
 
-    init(context: DTLSContext, retransmissionTimeout: Duration?) {
+    init(context: DTLSContext, retransmissionTimeout: Duration?, srtpBackend: SRTPBackend) {
         self.context = context
         self.retransmissionTimeout = retransmissionTimeout
+        self.srtpBackend = srtpBackend
     }
 
     /// Creates the endpoint for a resolved role; it waits for `start`.
@@ -94,7 +97,7 @@ final class DTLSSRTPChannel {
             switch event {
             case .connected(_, let keys):
                 do throws(SRTPError) {
-                    srtp = try SRTPSession(keys: keys)
+                    srtp = try SRTPSession(keys: keys, backend: srtpBackend)
                     setState(.connected)
                 } catch {
                     setState(.failed)

@@ -22,6 +22,8 @@ public final class WebRTCClientSecurity {
     public var iceState: ICEState { checker.state }
     public var dtlsState: DTLSTransportState { channel.state }
     public var srtpProfile: SRTPProfile? { channel.srtp?.profile }
+    /// The library SRTP runs on, chosen when the layer is made.
+    public var srtpBackend: SRTPBackend { channel.srtpBackend }
     public private(set) var counters = WebRTCSecurityCounters()
     /// Why DTLS failed, once it did.
     public private(set) var dtlsFailure: DTLSFailure?
@@ -53,13 +55,14 @@ public final class WebRTCClientSecurity {
     ///   - tuple: our socket (local) and the server's candidate (remote).
     ///   - role: `client` or `server` (`auto` is taken as `client`).
     ///   - random: ICE credentials, tie-breaker, transaction IDs and consent jitter.
+    ///   - srtpBackend: the library that protects and unprotects media (the server's may differ).
     public init(context: DTLSContext, remoteCredentials: ICECredentials, remoteFingerprint: DTLSFingerprint,
                 tuple: ICETransportTuple, role: DTLSRole = .client, random: SeededGenerator,
                 iceConfiguration: ICECheckerConfiguration = ICECheckerConfiguration(),
-                dtlsRetransmissionTimeout: Duration? = .milliseconds(100)) {
+                dtlsRetransmissionTimeout: Duration? = .milliseconds(100), srtpBackend: SRTPBackend = .libsrtp2) {
         signalledRole = role == .server ? .server : .client
         checker = ICEControllingChecker(remoteCredentials: remoteCredentials, tuple: tuple, configuration: iceConfiguration, random: random)
-        channel = DTLSSRTPChannel(context: context, retransmissionTimeout: dtlsRetransmissionTimeout)
+        channel = DTLSSRTPChannel(context: context, retransmissionTimeout: dtlsRetransmissionTimeout, srtpBackend: srtpBackend)
         self.remoteFingerprint = remoteFingerprint
     }
 

@@ -26,6 +26,8 @@ public final class WebRTCServerSecurity {
     public private(set) var dtlsRole: DTLSRole?
     /// The negotiated SRTP profile once DTLS is connected.
     public var srtpProfile: SRTPProfile? { channel.srtp?.profile }
+    /// The library SRTP runs on (`webRtcTransport.srtpBackend`), chosen when the layer is made.
+    public var srtpBackend: SRTPBackend { channel.srtpBackend }
     /// Why DTLS failed, once it did.
     public private(set) var dtlsFailure: DTLSFailure?
     /// Drops by reason and media counts of this layer.
@@ -50,11 +52,13 @@ public final class WebRTCServerSecurity {
     ///   - generator: draws the ICE credentials and tie-breaker.
     ///   - consentTimeout: mediasoup's `iceConsentTimeout` (zero disables it).
     ///   - dtlsRetransmissionTimeout: the first DTLS retransmission timeout (≥ 20 ms; nil: OpenSSL's 1 s).
+    ///   - srtpBackend: the library that protects and unprotects media (the peer's may differ).
     public init<G: RandomNumberGenerator>(context: DTLSContext, generator: inout G,
                                           consentTimeout: Duration = ICELiteAgent.defaultConsentTimeout,
-                                          dtlsRetransmissionTimeout: Duration? = .milliseconds(100)) {
+                                          dtlsRetransmissionTimeout: Duration? = .milliseconds(100),
+                                          srtpBackend: SRTPBackend = .libsrtp2) {
         agent = ICELiteAgent(generator: &generator, consentTimeout: consentTimeout)
-        channel = DTLSSRTPChannel(context: context, retransmissionTimeout: dtlsRetransmissionTimeout)
+        channel = DTLSSRTPChannel(context: context, retransmissionTimeout: dtlsRetransmissionTimeout, srtpBackend: srtpBackend)
     }
 
     /// mediasoup's `WebRtcTransport.connect({ dtlsParameters })`: resolves the local DTLS role

@@ -42,6 +42,9 @@ extension BenchCommand {
         @Option(help: "What the engine path's transports carry: plain (RTP) or webrtc (ICE, DTLS-SRTP handshake, then SRTP). The relay floor stays plain.")
         var security: LiveSecurity = .plain
 
+        @Option(help: "With --security webrtc: the SRTP library of the server and the participants, libsrtp2 or openssl (overrides the profile's webRtcTransport.srtpBackend).")
+        var srtpBackend: SRTPBackendName?
+
         @Flag(help: "Print JSON on stdout.")
         var json = false
 
@@ -51,6 +54,9 @@ extension BenchCommand {
             guard (12...1_200).contains(payload) else { throw ValidationError("--payload must be 12...1200, got \(payload)") }
             guard let parsed = DurationText.parse(duration), parsed > .zero, parsed <= .seconds(600) else {
                 throw ValidationError("--duration: '\(duration)' is not a duration of up to 10 minutes (examples: 5s, 500ms)")
+            }
+            if srtpBackend != nil, security != .webrtc {
+                throw ValidationError("--srtp-backend needs --security webrtc (plain transports run no SRTP)")
             }
         }
 
@@ -68,6 +74,7 @@ extension BenchCommand {
                     throw ExitCode(2)
                 }
             }
+            if let srtpBackend { configuration.profile.webRtcTransport.srtpBackend = srtpBackend }
             let report = try LiveBenchmark(configuration).run()
             if json {
                 let encoder = JSONEncoder()
@@ -77,6 +84,9 @@ extension BenchCommand {
             }
             print("bench live: \(participants) participants x \(rate) packets/s for \(duration), \(payload)-byte payloads, "
                 + "\(report.workers) worker(s), \(report.security) transports, \(report.build) build")
+            if let backend = report.srtpBackend, let library = report.srtpLibrary {
+                print("  SRTP backend: \(backend) (\(library)) on the server and the participants")
+            }
             if let setup = report.setupMillis, let slowest = setup.max() {
                 print("  set-up (ICE + DTLS): mean \(String(format: "%.2f", setup.reduce(0, +) / Double(setup.count))) ms, "
                     + "max \(String(format: "%.2f", slowest)) ms over \(setup.count) transports")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Harness
 import LiveHarness
@@ -90,3 +91,4 @@ struct LiveTrialOptions: ParsableArguments {
 
 extension LiveImpairment: ExpressibleByArgument {}
 extension LiveSecurity: ExpressibleByArgument {}
+extension SRTPBackendName: ExpressibleByArgument {}

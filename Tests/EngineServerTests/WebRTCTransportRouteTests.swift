@@ -53,6 +53,59 @@ import Testing
         }
     }
 
+    /// The profile's `webRtcTransport.srtpBackend` on the server, the other library in the
+    /// participants: the same bytes on the wire, so media flows both ways through the room.
+    @Test(arguments: [(SRTPBackendName.openssl, SRTPBackend.libsrtp2), (.libsrtp2, .openssl)],
+          [SRTPCryptoSuite.aeadAES128GCM, .aesCM128HMACSHA1_80])
+    func serverAndParticipantsOnDifferentSrtpBackendsForwardMedia(backends: (SRTPBackendName, SRTPBackend),
+                                                                   suite: SRTPCryptoSuite) throws {
+        let (serverBackend, clientBackend) = backends
+        var profile = Profile()
+        profile.webRtcTransport.srtpBackend = serverBackend
+        profile.webRtcTransport.srtpCryptoSuites = [suite]
+        try ServerFixture.run(profile: profile) { fixture in
+            let client = fixture.client
+            let room = "webrtc-\(serverBackend.rawValue)-\(suite.rawValue)"
+            let alice = try WebRTCPeer(fixture, room: room, protocol: .udp, seed: 1, srtpBackend: clientBackend)
+            let bob = try WebRTCPeer(fixture, room: room, protocol: .udp, seed: 2, srtpBackend: clientBackend)
+            defer { alice.close(); bob.close() }
+            #expect(try alice.connect() == .connected)
+            #expect(try bob.connect() == .connected)
+            #expect(alice.security.srtpBackend == clientBackend)
+
+            let payloadType = try fixture.payloadType("audio/opus")
+            var fromAlice = AudioStream(ssrc: 7_001, payloadType: payloadType)
+            var fromBob = AudioStream(ssrc: 7_002, payloadType: payloadType)
+            let aliceProducer = try client.produce(room: room, transport: alice.info.id, ProducerOptions(
+                kind: .audio, mimeType: "audio/opus", payloadType: payloadType, encodings: [ProducerEncoding(ssrc: fromAlice.ssrc)]))
+            let bobProducer = try client.produce(room: room, transport: bob.info.id, ProducerOptions(
+                kind: .audio, mimeType: "audio/opus", payloadType: payloadType, encodings: [ProducerEncoding(ssrc: fromBob.ssrc)]))
+            let toBob = try client.consume(room: room, transport: bob.info.id, ConsumerOptions(producer: ProducerID(rawValue: aliceProducer)))
+            let toAlice = try client.consume(room: room, transport: alice.info.id, ConsumerOptions(producer: ProducerID(rawValue: bobProducer)))
+
+            let count = 25
+            for _ in 0..<count {
+                #expect(try alice.send(rtp: fromAlice.next()))
+                #expect(try bob.send(rtp: fromBob.next()))
+            }
+            let atBob = rtpHeaders(try bob.waitForMedia { rtpHeaders($0, ssrc: toBob.ssrc).count >= count }, ssrc: toBob.ssrc)
+            let atAlice = rtpHeaders(try alice.waitForMedia { rtpHeaders($0, ssrc: toAlice.ssrc).count >= count }, ssrc: toAlice.ssrc)
+            #expect(atBob.count == count && isContinuous(atBob))
+            #expect(atAlice.count == count && isContinuous(atAlice))
+            #expect(alice.security.counters.totalDropped == 0 && bob.security.counters.totalDropped == 0)
+
+            let stats = try #require(try client.transportStats(room: room, transport: alice.info.id).webRtc)
+            #expect(stats.srtpCryptoSuite == suite.rawValue)
+            #expect(stats.srtpBackend == serverBackend.rawValue)
+            #expect(stats.srtpLibrary == SRTPBackend(serverBackend).libraryVersion)
+            #expect(stats.srtpLibrary.lowercased().hasPrefix(serverBackend == .openssl ? "openssl" : "libsrtp"))
+            for reason in ["authenticationFailed", "replayed", "malformedMedia", "protectFailed"] {
+                #expect(stats.drops[reason] == nil, "no packet of either library was refused by the other: \(stats.drops)")
+            }
+            #expect(stats.mediaReceived >= count && stats.mediaSent >= count)
+        }
+    }
+
     @Test func wrongFingerprintFailsTheHandshakeAndNothingIsForwarded() throws {
         try ServerFixture.run { fixture in
             let client = fixture.client

@@ -54,6 +54,7 @@ struct LiveTrialTests {
         let result = try outcome.get()
         #expect(result.liveImpairments?["security"]?.hasPrefix("webrtc: ") == true)
         #expect(result.liveImpairments?["security"]?.contains("AEAD_AES_256_GCM") == true)
+        #expect(result.liveImpairments?["security"]?.contains("SRTP backend: server libsrtp2 (libsrtp2 ") == true)
         let setup = try #require(result.metrics["live.setupTime.max"])
         #expect(setup > 0 && setup < 5_000, "ICE + DTLS on loopback take milliseconds, not seconds")
         #expect(result.metrics["live.srtpDrops"] == 0)
@@ -64,6 +65,21 @@ struct LiveTrialTests {
         #expect(p50 > 0 && p50 < 500, "lossless loopback: frames arrive within a few frame intervals")
         // Every subscriber decoded every other participant's video: 3 × 2 streams saw a first frame.
         #expect(result.metrics["timeToFirstFrame.count"] == 6)
+    }
+
+    @Test("webrtc on the OpenSSL SRTP backend: the profile's srtpBackend reaches the server and the participants, and the result names it")
+    func webrtcOnTheOpenSSLBackend() throws {
+        var profile = Profile()
+        profile.webRtcTransport.srtpBackend = .openssl
+        profile.webRtcTransport.srtpCryptoSuites = [.aesCM128HMACSHA1_80]
+        let (outcome, _) = try runLive(spec(network: try NetworkScenario.preset(named: "lossless"), profile: profile))
+        let result = try outcome.get()
+        let note = try #require(result.liveImpairments?["security"])
+        #expect(note.contains("SRTP AES_CM_128_HMAC_SHA1_80 on every transport"), "\(note)")
+        #expect(note.contains("server openssl (OpenSSL ") && note.contains("participants openssl (OpenSSL "), "\(note)")
+        #expect(result.metrics["live.srtpDrops"] == 0)
+        #expect(result.metrics["videoFramesDecoded", default: 0] > 100)
+        #expect(result.metrics["engineLatency.decrypt.count", default: 0] > 0)
     }
 
     @Test("plain: unencrypted transports still run, and the result says so")

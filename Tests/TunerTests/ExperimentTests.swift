@@ -50,6 +50,32 @@ struct ExperimentTests {
         #expect(!problems(misspelt).isEmpty, "an unknown suite name is an error, not ignored")
     }
 
+    @Test func srtpBackendIsLiveOnlyAndCheckedByName() throws {
+        let yaml = """
+        name: srtp-backend
+        sweep:
+          - key: webRtcTransport.srtpBackend
+            values: [libsrtp2, openssl]
+        repetitions: 3
+        """
+        let found = problems(yaml)
+        #expect(found.map(\.code) == [.liveOnlyKnob])
+        let refusal = try #require(found.first)
+        #expect(refusal.line == 3 && refusal.column == 10)
+        #expect(refusal.message.contains("webRtcTransport.srtpBackend") && refusal.message.contains("do not encrypt"))
+        #expect(problems(yaml + "\nmode: live\n").isEmpty)
+        let (experiment, _) = try loader.resolve(yaml: yaml + "\nmode: live\n", file: "e.yaml")
+        let plan = try SweepPlan(experiment: experiment)
+        #expect(plan.candidates.map(\.profile.webRtcTransport.srtpBackend) == [.libsrtp2, .libsrtp2, .openssl])  // base first
+
+        let misspelt = problems(yaml.replacingOccurrences(of: "openssl]", with: "opensll]") + "\nmode: live\n")
+        let d = try #require(misspelt.first)
+        #expect(misspelt.count == 1)
+        #expect(d.keyPath == "sweep[0].values[1]")
+        #expect(d.line == 4 && d.column == 24)
+        #expect(d.fix == "did you mean `openssl`? allowed: `libsrtp2`, `openssl`")
+    }
+
     @Test func unknownSweepKeyHasDidYouMean() throws {
         let yaml = """
         sweep:

@@ -67,9 +67,25 @@ struct StrictYAMLTests {
         #expect(count?.line == 2 && count?.column == 10)
         #expect(count?.fix == "for example `1`")
         #expect(byPath["webRtcTransport.enableUdp"]?.line == 4)
-        #expect(byPath["webRtcTransport.listenInfos[0].protocol"]?.fix == "did you mean `udp`?")
+        #expect(byPath["webRtcTransport.listenInfos[0].protocol"]?.fix == "did you mean `udp`? allowed: `udp`, `tcp`")
         #expect(byPath["consumr"]?.fix == "did you mean `consumer`?")
         #expect(byPath["consumr"]?.line == 8 && byPath["consumr"]?.column == 1)
+    }
+
+    @Test func srtpBackendIsReadAndAMisspeltOneNamesTheAllowedValues() throws {
+        let valid = StrictYAML.decode(Profile.self, yaml: "webRtcTransport:\n  srtpBackend: openssl\n", file: "p.yaml")
+        #expect(valid.diagnostics.isEmpty)
+        #expect(valid.value?.webRtcTransport.srtpBackend == .openssl)
+        #expect(Profile().webRtcTransport.srtpBackend == .libsrtp2, "the default is what mediasoup links")
+
+        let misspelt = StrictYAML.decode(Profile.self, yaml: "webRtcTransport:\n  srtpBackend: boringssl\n", file: "p.yaml")
+        #expect(misspelt.value == nil)
+        let d = try #require(misspelt.diagnostics.first)
+        #expect(misspelt.diagnostics.count == 1)
+        #expect(d.keyPath == "webRtcTransport.srtpBackend")
+        #expect(d.line == 2 && d.column == 16)
+        #expect(d.fix.contains("`libsrtp2`") && d.fix.contains("`openssl`"))
+        #expect(d.description.hasPrefix("p.yaml:2:16: error: webRtcTransport.srtpBackend: invalid value `boringssl`"))
     }
 
     @Test func syntaxErrorHasAPosition() {

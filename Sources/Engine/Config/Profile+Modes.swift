@@ -19,6 +19,7 @@ extension Profile {
         "webRtcTransport.recvBufferSize": "socket buffers are kernel behaviour, which simulation does not model",
         "webRtcTransport.iceConsentTimeout": "ICE consent freshness only runs on live transports",
         "webRtcTransport.srtpCryptoSuites": "simulated runs do not encrypt; SRTP's CPU cost and overhead only show on live transports",
+        "webRtcTransport.srtpBackend": "simulated runs do not encrypt; the SRTP library's CPU cost only shows on live transports",
         "webRtcTransport.enableUdp": "the simulated network carries every transport as datagrams; it has no TCP model yet",
         "webRtcTransport.enableTcp": "the simulated network carries every transport as datagrams; it has no TCP model yet",
         "webRtcTransport.preferUdp": "the simulated network carries every transport as datagrams; it has no TCP model yet",

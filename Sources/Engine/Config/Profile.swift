@@ -136,8 +136,21 @@ public struct WebRtcTransportSettings: Codable, Sendable, Hashable {
     /// order); sfulab's, to weigh crypto cost against strength. Live-only. Default mediasoup's
     /// order: AEAD_AES_256_GCM, AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32.
     public var srtpCryptoSuites: [SRTPCryptoSuite] = SRTPCryptoSuite.allCases
+    /// The library that protects and unprotects SRTP on webrtc transports, on the server and in
+    /// the live load generator's participants. Not a mediasoup option; sfulab's, to weigh crypto
+    /// cost. Live-only. Default `libsrtp2`, the library mediasoup links (docs/dtls-srtp.md).
+    public var srtpBackend: SRTPBackendName = .libsrtp2
 
     public init() {}
+}
+
+/// Which SRTP implementation a webrtc transport runs (the DTLS layer maps each to its
+/// `SRTPBackend`): both put the same bytes on the wire; they differ in CPU cost and allocations.
+public enum SRTPBackendName: String, Codable, Sendable, Hashable, CaseIterable {
+    /// libsrtp2, as mediasoup uses it.
+    case libsrtp2
+    /// RFC 3711 / RFC 7714 on OpenSSL's libcrypto (EVP), no allocation per packet.
+    case openssl
 }
 
 /// An SRTP protection profile by mediasoup's crypto-suite name (`srtpParameters.cryptoSuite`;

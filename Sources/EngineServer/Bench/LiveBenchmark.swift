@@ -25,7 +25,8 @@ public struct LiveBenchmark {
         /// Also tap the room (docs/control-api.md, "Taps") into a local UDP receiver while it runs.
         public var tap = false
         /// Webrtc transports (ICE, DTLS, SRTP) instead of plain ones on the engine path; the relay
-        /// path stays plain (the floor).
+        /// path stays plain (the floor). The server and the participants run SRTP on the
+        /// profile's `webRtcTransport.srtpBackend`.
         public var webrtc = false
 
         public init() {}
@@ -51,8 +52,12 @@ public struct LiveBenchmark {
             participants: configuration.participants, workers: configuration.profile.worker.count, rate: configuration.rate,
             payloadBytes: configuration.payloadBytes, durationSeconds: configuration.duration.secondsDouble, engine: engine,
             relay: relay, engineLatency: stats.engineLatency, cpuNanosecondsPerForwardedPacket: stats.cpuNanosecondsPerForwardedPacket,
-            tap: tap, build: build, security: configuration.webrtc ? "webrtc" : "plain", setupMillis: setupMillis)
+            tap: tap, build: build, security: configuration.webrtc ? "webrtc" : "plain", setupMillis: setupMillis,
+            srtpBackend: configuration.webrtc ? srtpBackend.rawValue : nil, srtpLibrary: configuration.webrtc ? srtpBackend.libraryVersion : nil)
     }
+
+    /// The SRTP library of the server's and the participants' webrtc transports.
+    private var srtpBackend: SRTPBackend { SRTPBackend(configuration.profile.webRtcTransport.srtpBackend) }
 
     private func makeParticipants(loop: any EventLoop) throws -> [BenchParticipant] {
         try (0..<configuration.participants).map { try BenchParticipant(index: $0, loop: loop) }
@@ -119,7 +124,7 @@ public struct LiveBenchmark {
         let security = WebRTCClientSecurity(
             context: dtls, remoteCredentials: ICECredentials(usernameFragment: ice.usernameFragment, password: ice.password),
             remoteFingerprint: try DTLSFingerprint(algorithm: signalled.algorithm, value: signalled.value), tuple: tuple,
-            random: SeededGenerator(seed: UInt64(participant.index) + 1))
+            random: SeededGenerator(seed: UInt64(participant.index) + 1), srtpBackend: srtpBackend)
         try client.connectTransport(room: room, transport: transport.id, dtlsParameters: DTLSParameters(
             role: security.signalledRole.rawValue,
             fingerprints: [DTLSFingerprintParameter(algorithm: security.fingerprint.algorithm.rawValue, value: security.fingerprint.value)]))

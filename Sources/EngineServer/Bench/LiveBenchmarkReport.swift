@@ -52,4 +52,7 @@ public struct LiveBenchmarkReport: Codable, Sendable, Hashable {
     public var security: String
     /// With webrtc: each participant's set-up time (first ICE check to SRTP keys), ms.
     public var setupMillis: [Double]?
+    /// With webrtc: the SRTP library both sides ran (`libsrtp2` or `openssl`) and its version string.
+    public var srtpBackend: String?
+    public var srtpLibrary: String?
 }

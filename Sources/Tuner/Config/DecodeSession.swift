@@ -162,9 +162,11 @@ final class DecodeSession {
     static func explain<T>(_ error: DecodingError, type: T.Type, node: Node) -> (String, String) {
         let found = describe(node)
         if let names = caseNames(T.self) {
+            // The allowed values always, after a suggestion when one is close.
             let word = node.scalar?.string ?? ""
-            let fix = EditDistance.suggestion(for: word, among: names).map { "did you mean `\($0)`?" }
-                ?? "expected one of " + names.map { "`\($0)`" }.joined(separator: ", ")
+            let allowed = names.map { "`\($0)`" }.joined(separator: ", ")
+            let fix = EditDistance.suggestion(for: word, among: names).map { "did you mean `\($0)`? allowed: \(allowed)" }
+                ?? "expected one of \(allowed)"
             return ("invalid value \(found)", fix)
         }
         switch error {

@@ -13,8 +13,9 @@ struct ServerFixture {
     let client: EngineClient
     let peers: MultiThreadedEventLoopGroup
 
-    static func run<T>(workers: Int = 1, seed: UInt64 = 1, _ body: (ServerFixture) throws -> T) throws -> T {
-        var profile = Profile()
+    static func run<T>(workers: Int = 1, seed: UInt64 = 1, profile base: Profile = Profile(),
+                       _ body: (ServerFixture) throws -> T) throws -> T {
+        var profile = base
         profile.worker.count = workers
         let server = try EngineServer.startBlocking(ServerConfiguration(profile: profile, seed: seed))
         let peers = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -20,9 +20,9 @@ final class WebRTCPeer {
     private(set) var media: [[UInt8]] = []
 
     /// Creates a webrtc transport in `room` and connects it with our DTLS parameters (or with
-    /// `signalledFingerprint` instead of ours, to make the handshake fail).
+    /// `signalledFingerprint` instead of ours, to make the handshake fail); SRTP runs on `srtpBackend`.
     init(_ fixture: ServerFixture, room: String, protocol transport: TransportProtocol, seed: UInt64 = 1,
-         signalledFingerprint: DTLSFingerprintParameter? = nil) throws {
+         signalledFingerprint: DTLSFingerprintParameter? = nil, srtpBackend: SRTPBackend = .libsrtp2) throws {
         let client = fixture.client
         info = try client.createTransport(room: room, type: .webrtc, protocol: transport)
         guard let ice = info.iceParameters, let dtls = info.dtlsParameters, let first = dtls.fingerprints.first,
@@ -47,7 +47,7 @@ final class WebRTCPeer {
         security = WebRTCClientSecurity(
             context: context, remoteCredentials: ICECredentials(usernameFragment: ice.usernameFragment, password: ice.password),
             remoteFingerprint: try DTLSFingerprint(algorithm: first.algorithm, value: first.value), tuple: tuple, role: .client,
-            random: SeededGenerator(seed: seed))
+            random: SeededGenerator(seed: seed), srtpBackend: srtpBackend)
         let ours = DTLSFingerprintParameter(algorithm: security.fingerprint.algorithm.rawValue, value: security.fingerprint.value)
         try client.connectTransport(room: room, transport: info.id,
                                     dtlsParameters: DTLSParameters(role: security.signalledRole.rawValue, fingerprints: [signalledFingerprint ?? ours]))
