@@ -142,6 +142,33 @@ public struct WebRtcTransportSettings: Codable, Sendable, Hashable {
     public var srtpBackend: SRTPBackendName = .libsrtp2
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case listenInfos, enableUdp, enableTcp, preferUdp, preferTcp, initialAvailableOutgoingBitrate
+        case minOutgoingBitrate, maxOutgoingBitrate, maxIncomingBitrate, iceConsentTimeout
+        case sendBufferSize, recvBufferSize, srtpCryptoSuites, srtpBackend
+    }
+
+    /// As the synthesized decoder, except that the keys added after profiles were first written
+    /// out (`srtpCryptoSuites`, `srtpBackend`) take their defaults when absent, so that trial
+    /// specs saved by an earlier sfulab (`sfulab trial --spec`) still load.
+    public init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: CodingKeys.self)
+        listenInfos = try keys.decode([ListenInfo].self, forKey: .listenInfos)
+        enableUdp = try keys.decode(Bool.self, forKey: .enableUdp)
+        enableTcp = try keys.decode(Bool.self, forKey: .enableTcp)
+        preferUdp = try keys.decode(Bool.self, forKey: .preferUdp)
+        preferTcp = try keys.decode(Bool.self, forKey: .preferTcp)
+        initialAvailableOutgoingBitrate = try keys.decode(Bitrate.self, forKey: .initialAvailableOutgoingBitrate)
+        minOutgoingBitrate = try keys.decodeIfPresent(Bitrate.self, forKey: .minOutgoingBitrate)
+        maxOutgoingBitrate = try keys.decodeIfPresent(Bitrate.self, forKey: .maxOutgoingBitrate)
+        maxIncomingBitrate = try keys.decodeIfPresent(Bitrate.self, forKey: .maxIncomingBitrate)
+        iceConsentTimeout = try keys.decode(Int.self, forKey: .iceConsentTimeout)
+        sendBufferSize = try keys.decodeIfPresent(Int.self, forKey: .sendBufferSize)
+        recvBufferSize = try keys.decodeIfPresent(Int.self, forKey: .recvBufferSize)
+        srtpCryptoSuites = try keys.decodeIfPresent([SRTPCryptoSuite].self, forKey: .srtpCryptoSuites) ?? SRTPCryptoSuite.allCases
+        srtpBackend = try keys.decodeIfPresent(SRTPBackendName.self, forKey: .srtpBackend) ?? .libsrtp2
+    }
 }
 
 /// Which SRTP implementation a webrtc transport runs (the DTLS layer maps each to its
