@@ -44,7 +44,9 @@ public struct TransportFeedbackGenerator: Sendable {
         guard let due = nextFeedbackAt, due <= now else { return [] }
         nextFeedbackAt = nil
         guard !arrivals.isEmpty else { return [] }
-        arrivals.sort { $0.sequence < $1.sequence }
+        // Arrivals nearly always come in sequence order already; a check costs less than the
+        // sort's closure calls (the sort is stable, so sorted input would stay as it is anyway).
+        if !Self.isSortedBySequence(arrivals) { arrivals.sort { $0.sequence < $1.sequence } }
         var messages: [RTCPTransportFeedback] = []
         var start = arrivals.startIndex
         // Report from the packet after the last reported one, so losses at the start show.
@@ -85,5 +87,14 @@ public struct TransportFeedbackGenerator: Sendable {
         }
         arrivals.removeAll(keepingCapacity: true)
         return messages
+    }
+
+    private static func isSortedBySequence(_ list: [(sequence: Int64, arrivalMicroseconds: Int64)]) -> Bool {
+        var index = list.startIndex + 1
+        while index < list.endIndex {
+            if list[index - 1].sequence > list[index].sequence { return false }
+            index += 1
+        }
+        return true
     }
 }

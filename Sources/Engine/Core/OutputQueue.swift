@@ -15,7 +15,10 @@ final class OutputQueue {
     private var arena: UnsafeMutableRawPointer
     private var arenaCapacity: Int
     private var used = 0
+    /// Queued datagrams are `records[0..<recordCount]`; entries past it are left over from
+    /// before the last rewind and overwritten in place (no per-rewind `removeAll`).
     private var records: [Record] = []
+    private var recordCount = 0
     private var readIndex = 0
 
     init(initialBytes: Int = 256 * 1024) {
@@ -26,13 +29,13 @@ final class OutputQueue {
 
     deinit { arena.deallocate() }
 
-    var isEmpty: Bool { readIndex == records.count }
-    var pendingCount: Int { records.count - readIndex }
+    var isEmpty: Bool { readIndex == recordCount }
+    var pendingCount: Int { recordCount - readIndex }
 
     /// Rewinds the arena when everything queued has been polled.
     func rewindIfDrained() {
-        if readIndex == records.count && readIndex > 0 {
-            records.removeAll(keepingCapacity: true)
+        if readIndex == recordCount && readIndex > 0 {
+            recordCount = 0
             readIndex = 0
             used = 0
         }
@@ -48,7 +51,13 @@ final class OutputQueue {
         let length = write(buffer)
         guard length > 0 else { return false }
         precondition(length <= capacity, "writer overran its reservation")
-        records.append(Record(from: from, to: to, offset: used, length: length))
+        let record = Record(from: from, to: to, offset: used, length: length)
+        if recordCount < records.count {
+            records[recordCount] = record
+        } else {
+            records.append(record)
+        }
+        recordCount += 1
         used += (length + 15) & ~15
         return true
     }
@@ -65,7 +74,7 @@ final class OutputQueue {
 
     /// The next queued datagram, or nil.
     func next() -> Transmit? {
-        guard readIndex < records.count else { return nil }
+        guard readIndex < recordCount else { return nil }
         let record = records[readIndex]
         readIndex += 1
         return Transmit(from: record.from, to: record.to,

@@ -23,7 +23,7 @@ extension MediaFrameInfo {
     }
 
     /// What a VP8 payload (RFC 7741) whose descriptor was parsed as `descriptor` says.
-    init(vp8 descriptor: VP8PayloadDescriptor, payload: UnsafeRawBufferPointer) {
+    public init(vp8 descriptor: VP8PayloadDescriptor, payload: UnsafeRawBufferPointer) {
         self.init()
         isFrameStart = descriptor.isStartOfFrame
         isPictureStart = descriptor.isStartOfFrame

@@ -32,7 +32,13 @@ final class Producer {
         private var timersAreStale = false
         /// Rate of each layer of this stream, index `spatial * temporalSlots + temporal` (one
         /// spatial layer unless the stream is SVC).
-        var temporalRates: [RateMeter]
+        private var temporalRates: [RateMeter]
+        /// Each meter's rate at the instant `cachedRatesAt` (nanoseconds; nil: none cached). Bitrate
+        /// allocation reads the same layers many times at one instant (every consumer of every
+        /// transport, once for what it wants and once per layer step), and nothing is metered in
+        /// between; `meter`, the only writer of `temporalRates`, forgets the cache.
+        private var cachedRates: [Bitrate]
+        private var cachedRatesAt: Int64?
         /// Spatial layers metered separately (the SVC spatial layer count, else 1).
         let spatialLayerCount: Int
         /// Meters per spatial layer (temporal ids 0...3).
@@ -90,6 +96,7 @@ final class Producer {
                                                retransmissionWait: .milliseconds(settings.keyFrame.retransmissionWait))
             self.spatialLayerCount = max(1, spatialLayerCount)
             temporalRates = (0..<(self.spatialLayerCount * Self.temporalSlots)).map { _ in RateMeter() }
+            cachedRates = Array(repeating: .zero, count: self.spatialLayerCount * Self.temporalSlots)
         }
 
         /// Starts reporting timer changes to `staleList` under `index` (the stream is stale at once).
@@ -119,6 +126,7 @@ final class Producer {
             let t = min(temporal, Self.temporalSlots - 1)
             let s = min(spatial, spatialLayerCount - 1)
             temporalRates[s * Self.temporalSlots + t].add(bytes: bytes, now: now)
+            cachedRatesAt = nil
             maxTemporalLayerSeen = max(maxTemporalLayerSeen, t)
         }
 
@@ -134,11 +142,15 @@ final class Producer {
         /// a spatial layer needs the ones below it). Declared maximum split as for temporal layers
         /// and, across spatial layers, in proportion to pixels (each layer 4× the one below).
         func bitrate(upToSpatial spatial: Int, upToTemporal temporal: Int, now: Instant) -> Bitrate {
+            if cachedRatesAt != now.nanoseconds {
+                for index in temporalRates.indices { cachedRates[index] = temporalRates[index].rate(now: now) }
+                cachedRatesAt = now.nanoseconds
+            }
             var total = Bitrate.zero
             let spatial = max(0, min(spatial, spatialLayerCount - 1))
             for s in 0...spatial {
                 for t in 0...max(0, min(temporal, Self.temporalSlots - 1)) {
-                    total += temporalRates[s * Self.temporalSlots + t].rate(now: now)
+                    total += cachedRates[s * Self.temporalSlots + t]
                 }
             }
             if let declared = declaredBitrate {

@@ -45,8 +45,9 @@ struct FrameAssembler {
     private(set) var decodedCount = 0
 
     /// Adds a packet; returns the frames that became decodable, in order. `captureTime` is the
-    /// probe's capture time when it travels outside the payload (recorded media); nil reads it
-    /// from the payload after the VP8 header byte (synthetic media).
+    /// probe's capture time when the caller has read it already (from a header extension for
+    /// recorded media, from the payload for synthetic media); nil reads it from the payload after
+    /// the VP8 header byte.
     mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
                          info: MediaFrameInfo, captureTime: Int64? = nil) -> [Decoded] {
         let extended = unwrapper.unwrap(sequence)

@@ -63,8 +63,12 @@ final class StreamReceiver {
         statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // Recorded media carries the probe in a header extension (ProbeExtension), synthetic media in the payload.
-        let probeOffset = isVideo ? Self.probeOffset(videoPayload: payload) : 0
-        if let probe = extensionProbe ?? ProbeHeader(payload, offset: probeOffset) {
+        // The VP8 descriptor is parsed once, for the probe offset and the frame information
+        // (synthetic video of any format carries its probe after a VP8-style descriptor).
+        let vp8 = isVideo ? (try? VP8PayloadDescriptor(parsing: payload)) : nil
+        let probeOffset = isVideo ? Self.probeOffset(descriptor: vp8) : 0
+        let probe = extensionProbe ?? ProbeHeader(payload, offset: probeOffset)
+        if let probe {
             measurements.recordPacketDelay(kind: parameters.kind, milliseconds: Double(now.nanoseconds - probe.sendTime) / 1e6)
         }
         guard isVideo else {
@@ -73,7 +77,9 @@ final class StreamReceiver {
             }
             return reaction
         }
-        let info = MediaFrameInfo.inspect(payload: payload, format: payloadFormat, isVideo: true)
+        let info = payloadFormat == .vp8
+            ? vp8.map { MediaFrameInfo(vp8: $0, payload: payload) } ?? MediaFrameInfo()
+            : MediaFrameInfo.inspect(payload: payload, format: payloadFormat, isVideo: true)
         let isKeyFrame = info.isKeyFrame
         // Optional chaining mutates in place (no copy of the generator's or assembler's buffers).
         if let outcome = nack?.received(sequence: sequence, isKeyFrame: isKeyFrame, now: now) {
@@ -81,7 +87,7 @@ final class StreamReceiver {
             if outcome.requestKeyFrame { assembler?.giveUp() }
         }
         let decoded = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
-                                         info: info, captureTime: extensionProbe?.captureTime) ?? []
+                                         info: info, captureTime: probe?.captureTime) ?? []
         for frame in decoded {
             if firstFrameAt == nil { firstFrameAt = now }
             measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,
@@ -138,8 +144,12 @@ final class StreamReceiver {
 
     /// Offset of the probe in a VP8 payload: descriptor, then one VP8 header byte.
     static func probeOffset(videoPayload payload: UnsafeRawBufferPointer) -> Int {
-        guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return -1 }
-        return descriptor.encodedLength + 1
+        probeOffset(descriptor: try? VP8PayloadDescriptor(parsing: payload))
+    }
+
+    /// `probeOffset(videoPayload:)` from the payload's descriptor, already parsed (nil: none).
+    static func probeOffset(descriptor: VP8PayloadDescriptor?) -> Int {
+        descriptor.map { $0.encodedLength + 1 } ?? -1
     }
 
     /// Packets expected (first to highest sequence number seen) and uniquely received. The trial
