@@ -90,13 +90,18 @@ import Testing
                 encodings: [ProducerEncoding(ssrc: 10, rtxSSRC: 11), ProducerEncoding(ssrc: 20, rtxSSRC: 21)]))
             _ = try client.createTap(room: "rtx", ip: "127.0.0.1", port: receiver.port)
             var high = VP8KeyFrameStream(ssrc: 20, payloadType: payloadType)
-            let original = high.next()
-            try publisher.send(original, toPort: send.port)
-            try publisher.send(RTX.wrap(original, ssrc: 21, payloadType: rtxPayloadType, sequenceNumber: SequenceNumber(7)), toPort: send.port)
-            let frames = try Self.frames(receiver, atLeast: 2)
-            #expect(frames.map(\.encodingIndex) == [1, 1])
-            #expect(frames.map(\.isRetransmission) == [false, true])
-            #expect(frames.allSatisfy { $0.body == original && $0.producer == producer })
+            // The second packet is lost on the way; its retransmission repairs the hole (an RTX
+            // packet that repairs nothing is dropped by the engine and never reaches a tap).
+            let first = high.next(), lost = high.next(), third = high.next()
+            try publisher.send(first, toPort: send.port)
+            try publisher.send(third, toPort: send.port)
+            _ = try Self.frames(receiver, atLeast: 2)
+            try publisher.send(RTX.wrap(lost, ssrc: 21, payloadType: rtxPayloadType, sequenceNumber: SequenceNumber(7)), toPort: send.port)
+            let frames = try Self.frames(receiver, atLeast: 3)
+            #expect(frames.map(\.encodingIndex) == [1, 1, 1])
+            #expect(frames.map(\.isRetransmission) == [false, false, true])
+            #expect(frames.map(\.body) == [first, third, lost])
+            #expect(frames.allSatisfy { $0.producer == producer })
         }
     }
 
