@@ -132,12 +132,7 @@ public final class WebRTCClientSecurity {
     /// When `handleTimeout` is due: an ICE retransmission or consent check, or a DTLS retransmission.
     public func nextDeadline(now: Instant) -> Instant? {
         let ice = checker.nextDeadline().map { Instant(nanoseconds: Int64($0.nanoseconds)) }
-        let dtls = channel.nextDeadline(now: now)
-        switch (ice, dtls) {
-        case (let a?, let b?): return min(a, b)
-        case (let a?, nil): return a
-        case (nil, let b): return b
-        }
+        return .earliest(ice, channel.nextDeadline(now: now))
     }
 
     public func handleTimeout(now: Instant) {

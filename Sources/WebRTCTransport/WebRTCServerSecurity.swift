@@ -149,12 +149,7 @@ public final class WebRTCServerSecurity {
     /// When `handleTimeout` is due: ICE consent expiry or a DTLS retransmission.
     public func nextDeadline(now: Instant) -> Instant? {
         let ice = agent.nextDeadline().map { Instant(nanoseconds: Int64($0.nanoseconds)) }
-        let dtls = channel.nextDeadline(now: now)
-        switch (ice, dtls) {
-        case (let a?, let b?): return min(a, b)
-        case (let a?, nil): return a
-        case (nil, let b): return b
-        }
+        return .earliest(ice, channel.nextDeadline(now: now))
     }
 
     public func handleTimeout(now: Instant) {
