@@ -46,8 +46,7 @@ public final class WebRTCClientSecurity {
     private var checker: ICEControllingChecker<SeededGenerator>
     private let channel: DTLSSRTPChannel
     private let remoteFingerprint: DTLSFingerprint
-    private var outputs: [WebRTCSecurityOutput] = []
-    private var outputHead = 0
+    private var outputs = SecurityOutputQueue()
 
     /// - Parameters:
     ///   - remoteCredentials: the server's `iceParameters`.
@@ -149,38 +148,28 @@ public final class WebRTCClientSecurity {
 
     /// The next datagram to send (always on ``tuple``) or event; nil when none is left.
     public func poll() -> WebRTCSecurityOutput? {
-        guard outputHead < outputs.count else { return nil }
-        let output = outputs[outputHead]
-        outputHead += 1
-        if outputHead == outputs.count { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
-        return output
+        outputs.pop()
     }
 
     /// Moves the checker's and the channel's outputs into the queue; once the check succeeded,
     /// creates and starts the DTLS endpoint.
     private func collect(now: Instant) {
-        while let output = checker.poll() {
-            switch output {
-            case .transmit(let transmit): outputs.append(.transmit(transmit.tuple, transmit.bytes))
-            case .event(.stateChanged(let state)): outputs.append(.event(.iceStateChanged(state)))
-            case .event(.selectedTupleChanged(let tuple)): outputs.append(.event(.selectedTupleChanged(tuple)))
-            }
-        }
+        while let output = checker.poll() { outputs.push(output) }
         if !channel.isConfigured, checker.state == .completed || checker.state == .connected {
             do throws(DTLSError) {
                 try channel.configure(role: signalledRole, remoteFingerprint: remoteFingerprint)
                 channel.start(now: now)
             } catch {
-                outputs.append(.event(.dtlsFailed(.protocolError("\(error)"))))
+                outputs.push(.event(.dtlsFailed(.protocolError("\(error)"))))
             }
         }
         let wasConnected = connectedAt != nil
         for output in channel.outputs {
             switch output {
-            case .datagram(let bytes): outputs.append(.transmit(checker.tuple, bytes))
+            case .datagram(let bytes): outputs.push(.transmit(checker.tuple, bytes))
             case .event(let event):
                 if case .dtlsFailed(let failure) = event { dtlsFailure = failure }
-                outputs.append(.event(event))
+                outputs.push(.event(event))
             }
         }
         channel.outputs.removeAll(keepingCapacity: true)

@@ -44,8 +44,7 @@ public final class WebRTCServerSecurity {
 
     private var agent: ICELiteAgent
     private let channel: DTLSSRTPChannel
-    private var outputs: [WebRTCSecurityOutput] = []
-    private var outputHead = 0
+    private var outputs = SecurityOutputQueue()
 
     /// - Parameters:
     ///   - context: the server's DTLS context (one certificate per process, profiles in preference order).
@@ -168,11 +167,7 @@ public final class WebRTCServerSecurity {
 
     /// The next datagram to send or event; nil when none is left.
     public func poll() -> WebRTCSecurityOutput? {
-        guard outputHead < outputs.count else { return nil }
-        let output = outputs[outputHead]
-        outputHead += 1
-        if outputHead == outputs.count { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
-        return output
+        outputs.pop()
     }
 
     private func startDTLSIfReady(now: Instant) {
@@ -182,20 +177,14 @@ public final class WebRTCServerSecurity {
 
     /// Moves the agent's and the channel's outputs into the queue, addressing DTLS to the selected tuple.
     private func collect() {
-        while let output = agent.poll() {
-            switch output {
-            case .transmit(let transmit): outputs.append(.transmit(transmit.tuple, transmit.bytes))
-            case .event(.stateChanged(let state)): outputs.append(.event(.iceStateChanged(state)))
-            case .event(.selectedTupleChanged(let tuple)): outputs.append(.event(.selectedTupleChanged(tuple)))
-            }
-        }
+        while let output = agent.poll() { outputs.push(output) }
         for output in channel.outputs {
             switch output {
             case .datagram(let bytes):
-                if let tuple = agent.selectedTuple { outputs.append(.transmit(tuple, bytes)) } else { counters.drop(.sendWithoutTuple) }
+                if let tuple = agent.selectedTuple { outputs.push(.transmit(tuple, bytes)) } else { counters.drop(.sendWithoutTuple) }
             case .event(let event):
                 if case .dtlsFailed(let failure) = event { dtlsFailure = failure }
-                outputs.append(.event(event))
+                outputs.push(.event(event))
             }
         }
         channel.outputs.removeAll(keepingCapacity: true)
