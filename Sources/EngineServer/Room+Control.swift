@@ -216,6 +216,7 @@ extension Room {
             }
             transport.localAddress = TransportAddress(ipv4: IPv4Address(listenHost)?.value ?? 0, port: transport.port)
             secureTransports.append(transport)
+            securityDeadlinesChanged = true
             let (ice, candidates, dtls) = webRTCParameters(transport, security, ip: listenHost)
             return .json(TransportInfo(id: id.rawValue, type: .webrtc, protocol: request.protocol, ip: listenHost, port: transport.port,
                                        worker: worker, iceParameters: ice, iceCandidates: candidates, dtlsParameters: dtls))

@@ -61,17 +61,18 @@ extension Room {
             }
         }
         if wrote { transport.flush() }
+        transport.securityDeadline = security.nextDeadline(now: instant(MonotonicClock.now()))
+        securityDeadlinesChanged = true
     }
 
-    /// The earliest of the webrtc transports' deadlines (ICE consent, DTLS retransmission).
+    /// The earliest of the webrtc transports' deadlines (ICE consent, DTLS retransmission), from
+    /// the deadlines cached at their last drain; recomputed only after a drain or a removal.
     func securityDeadline() -> Instant? {
-        guard !secureTransports.isEmpty else { return nil }
-        let now = instant(MonotonicClock.now())
-        var earliest: Instant?
-        for transport in secureTransports {
-            earliest = self.earliest(earliest, transport.security?.nextDeadline(now: now))
+        if securityDeadlinesChanged {
+            securityDeadlinesChanged = false
+            earliestSecurityDeadline = secureTransports.reduce(nil) { earliest($0, $1.securityDeadline) }
         }
-        return earliest
+        return earliestSecurityDeadline
     }
 
     func earliest(_ a: Instant?, _ b: Instant?) -> Instant? {
@@ -85,7 +86,7 @@ extension Room {
     /// Runs the webrtc transports' timers that are due.
     func securityTimeouts(now: Instant) {
         for transport in secureTransports {
-            guard let security = transport.security, let due = security.nextDeadline(now: now), due <= now else { continue }
+            guard let security = transport.security, let due = transport.securityDeadline, due <= now else { continue }
             security.handleTimeout(now: now)
             drainSecurity(transport, security)
         }
@@ -100,6 +101,7 @@ extension Room {
             drainSecurity(transport, security)
         }
         secureTransports.removeAll()
+        securityDeadlinesChanged = true
     }
 
     /// Closes one webrtc transport's security layer (close_notify) and forgets it.
@@ -108,6 +110,7 @@ extension Room {
         security.close(now: instant(MonotonicClock.now()))
         drainSecurity(transport, security)
         secureTransports.removeAll { $0 === transport }
+        securityDeadlinesChanged = true
     }
 
     /// A security layer for a new webrtc transport, or why there cannot be one.

@@ -54,6 +54,10 @@ final class Room: @unchecked Sendable {
     var random: SeededGenerator
     /// Webrtc transports, for their timers.
     var secureTransports: [RoomTransport] = []
+    /// The earliest of `secureTransports`' cached deadlines, valid while
+    /// `securityDeadlinesChanged` is false (Room+WebRTC.swift).
+    var earliestSecurityDeadline: Instant?
+    var securityDeadlinesChanged = false
     /// A received webrtc datagram, copied to be decrypted in place.
     var scratch = [UInt8](repeating: 0, count: 2_048)
 

@@ -27,6 +27,11 @@ final class RoomTransport: @unchecked Sendable {
     private var lastDestination: (Endpoint, SocketAddress)?
     /// ICE-lite, DTLS and SRTP of a webrtc transport; nil for a plain one.
     let security: WebRTCServerSecurity?
+    /// `security`'s next deadline (ICE consent, DTLS retransmission) as of the last time the room
+    /// drained it: only STUN, DTLS, timeouts and close move it (SRTP media does not), and each of
+    /// those is followed by a drain, so the room reads this instead of asking every transport's
+    /// agent and OpenSSL on every datagram.
+    var securityDeadline: Instant?
     /// The socket's address as ICE names the local end of a tuple (webrtc transports).
     var localAddress = TransportAddress(ipv4: 0, port: 0)
 

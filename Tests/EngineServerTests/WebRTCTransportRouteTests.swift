@@ -137,6 +137,31 @@ import Testing
         }
     }
 
+    /// ICE consent (RFC 7675) runs on the room's timer: a peer that stops refreshing consent is
+    /// disconnected once `iceConsentTimeout` has passed since its last check.
+    @Test func consentExpiresWhenThePeerFallsSilent() throws {
+        var profile = Profile()
+        profile.webRtcTransport.iceConsentTimeout = 1
+        try ServerFixture.run(profile: profile) { fixture in
+            let client = fixture.client
+            let room = "webrtc-consent"
+            let peer = try WebRTCPeer(fixture, room: room, protocol: .udp)
+            defer { peer.close() }
+            #expect(try peer.connect() == .connected)
+            let connected = try #require(try client.transportStats(room: room, transport: peer.info.id).webRtc)
+            #expect(connected.iceState == "completed")
+            #expect(connected.iceSelectedTuple != nil)
+            var stats = connected
+            let deadline = Date(timeIntervalSinceNow: 10)
+            while stats.iceState != "disconnected", Date() < deadline {
+                peer.stayQuiet(for: 0.05)
+                stats = try #require(try client.transportStats(room: room, transport: peer.info.id).webRtc)
+            }
+            #expect(stats.iceState == "disconnected")
+            #expect(stats.iceSelectedTuple == nil)
+        }
+    }
+
     @Test func garbageDatagramsAreCountedAndDropped() throws {
         try ServerFixture.run { fixture in
             let client = fixture.client

@@ -98,6 +98,12 @@ final class WebRTCPeer {
         return media
     }
 
+    /// Waits `seconds` on the socket without running the client's timers or answering anything:
+    /// no consent refresh goes out meanwhile.
+    func stayQuiet(for seconds: TimeInterval) {
+        _ = inbox.wait(timeout: seconds) { _ in false }
+    }
+
     func close() {
         udp?.close()
         tcp?.close()
