@@ -44,10 +44,17 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
 
     /// A standard normal draw (Box-Muller; one of the pair is discarded to stay stateless).
     public mutating func nextGaussian() -> Double {
+        nextGaussianDraw().value
+    }
+
+    /// The uniform draws behind the next `nextGaussian()`, taken from the stream now, with the
+    /// normal value computed only when asked (`GaussianDraw.value`). A caller that needs only a
+    /// bound on the value (`upperBound`) saves the logarithm and cosine; the stream advances the
+    /// same either way.
+    public mutating func nextGaussianDraw() -> GaussianDraw {
         var u1 = nextUnit()
         while u1 <= .leastNormalMagnitude { u1 = nextUnit() }
-        let u2 = nextUnit()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * .pi * u2)
+        return GaussianDraw(u1: u1, u2: nextUnit())
     }
 
     /// A child generator for an independent stream (for example one per link), derived from this one.
@@ -55,13 +62,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
         SeededGenerator(seed: next())
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-import Foundation
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-#endif

@@ -283,9 +283,20 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private mutating func depart(_ packet: LinkPacket<Payload>, at time: Instant) {
         var packet = packet
         packet.departedAt = time
-        var extra = profile.delay * 1e6
-        if profile.jitter > 0 { extra += profile.jitter * 1e6 * jitterRandom.nextGaussian() }
-        var delivery = time + .nanoseconds(Int64(max(0, extra).rounded()))
+        var delivery: Instant
+        if profile.jitter > 0 {
+            let draw = jitterRandom.nextGaussianDraw()
+            // Without reordering, a packet that cannot arrive after the last one arrives with it:
+            // the delivery grows with the draw, so when even its upper bound lands no later than
+            // the last delivery, the draw's exact value (a logarithm and a cosine) is not needed.
+            if !profile.reorder, arrival(departing: time, gaussian: draw.upperBound) <= lastDeliveryTime {
+                delivery = lastDeliveryTime
+            } else {
+                delivery = arrival(departing: time, gaussian: draw.value)
+            }
+        } else {
+            delivery = arrival(departing: time, gaussian: nil)
+        }
         if !profile.reorder {
             delivery = max(delivery, lastDeliveryTime)
         }
@@ -293,6 +304,16 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         packet.deliveredAt = delivery
         inFlight.push(.init(time: delivery, sequence: sequence, element: packet))
         sequence &+= 1
+    }
+
+    /// When a packet leaving the bottleneck at `time` arrives: propagation delay plus `gaussian`
+    /// standard deviations of jitter (nil: no jitter), never before `time`. Non-decreasing in
+    /// `gaussian` (every step rounds monotonically), which `depart` relies on.
+    @inline(__always)
+    private func arrival(departing time: Instant, gaussian: Double?) -> Instant {
+        var extra = profile.delay * 1e6
+        if let gaussian { extra += profile.jitter * 1e6 * gaussian }
+        return time + .nanoseconds(Int64(max(0, extra).rounded()))
     }
 
     private mutating func makeCurve(_ profile: LinkProfile, origin: Instant) throws -> ServiceCurve {
