@@ -137,6 +137,24 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         return top.element
     }
 
+    /// Hands every payload that has arrived by `now` to `body`, in delivery order, and returns how
+    /// many there were: what calling `poll(now:)` until it returns nil hands out, with the link
+    /// advanced and its deadline refreshed once instead of once per call. `body` must not use
+    /// this link (it is being mutated).
+    @discardableResult
+    public mutating func deliverArrived(now: Instant, _ body: (Payload) -> Void) -> Int {
+        defer { refreshDeadline() }
+        advance(to: now)
+        var count = 0
+        while let due = inFlight.minTime, due <= now, let top = inFlight.popMin() {
+            counters.delivered += 1
+            counters.deliveredBytes += top.element.bytes
+            count += 1
+            body(top.element.payload)
+        }
+        return count
+    }
+
     /// Hands every payload dropped since the last call to `body` (oldest first) and forgets them.
     /// Always empty unless `keepsDroppedPayloads` is set.
     public mutating func removeDroppedPayloads(_ body: (Payload) -> Void) {
@@ -230,10 +248,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     private mutating func runBottleneck(until time: Instant) {
         while true {
-            if let packet = inService {
-                guard packet.departedAt <= time else { return }
+            // The departure alone first: most calls find the packet still on the wire, and
+            // copying it out of its optional would cost more than the test.
+            if let departure = inService?.departedAt {
+                guard departure <= time else { return }
+                if !inServiceDeparted, let packet = inService { depart(packet, at: departure) }
                 inService = nil
-                if !inServiceDeparted { depart(packet, at: packet.departedAt) }
             }
             guard let head = queue.first else { return }
             let start = max(freeAt, head.sentAt)

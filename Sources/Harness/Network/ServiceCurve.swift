@@ -7,7 +7,10 @@ enum ServiceCurve: Sendable, Hashable {
     case constant(Bitrate, origin: Instant)
     case trace(BandwidthTrace, origin: Instant)
 
-    /// Bytes the link can have carried between its origin and `time`.
+    /// Bytes the link can have carried between its origin and `time`. Inlined (as is
+    /// `time(reaching:origin:)`): a link asks once or twice per packet, and an outlined call
+    /// copies the whole curve to pass it.
+    @inline(__always)
     func level(at time: Instant) -> Double {
         switch self {
         case .unlimited:
@@ -20,6 +23,7 @@ enum ServiceCurve: Sendable, Hashable {
     }
 
     /// The earliest time at which the curve reaches `bytes` (`fallback` for unlimited links).
+    @inline(__always)
     func time(reaching bytes: Double, origin fallback: Instant) -> Instant {
         switch self {
         case .unlimited:

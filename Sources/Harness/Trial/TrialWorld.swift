@@ -108,7 +108,8 @@ final class TrialWorld {
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
         case 0:
-            while let packet = uplinks[index].poll(now: now) {
+            // The engine's output goes to downlinks only, so the uplink is not used while it delivers.
+            uplinks[index].deliverArrived(now: now) { packet in
                 let bytes = store.bytes(packet.slot)
                 onEngineIngress?(bytes, now)
                 engine.handleDatagram(from: packet.from, to: packet.to, bytes: bytes, now: now)
@@ -116,7 +117,7 @@ final class TrialWorld {
                 drainEngine(now: now)
             }
         case 1:
-            while let packet = downlinks[index].poll(now: now) {
+            downlinks[index].deliverArrived(now: now) { packet in
                 let bytes = store.bytes(packet.slot)
                 receivedBytes[index].record(bytes: bytes.count, at: now)
                 participantTable[index].receive(bytes, now: now)
