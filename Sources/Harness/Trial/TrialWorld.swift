@@ -29,7 +29,7 @@ final class TrialWorld {
     /// Each participant's address by index: simulated participants are numbered from one base
     /// address, so `participant(at:)` usually finds the index by subtraction, without hashing.
     private var addresses: [UInt32] = []
-    private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
+    private let scheduler = WakeQueue(capacity: 4_096)
     /// When each component is scheduled to wake (nil: not scheduled); in place, without the
     /// uniqueness check an array makes on every write.
     private let scheduled = InPlaceArray<Instant?>()
