@@ -328,12 +328,13 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     /// When a packet leaving the bottleneck at `time` arrives: propagation delay plus `gaussian`
     /// standard deviations of jitter (nil: no jitter), never before `time`. Non-decreasing in
-    /// `gaussian` (every step rounds monotonically), which `depart` relies on.
+    /// `gaussian` (every step rounds monotonically), which `depart` relies on. In integer
+    /// nanoseconds, as `time + .nanoseconds(...)` would give without building a `Duration`.
     @inline(__always)
     private func arrival(departing time: Instant, gaussian: Double?) -> Instant {
         var extra = profile.delay * 1e6
         if let gaussian { extra += profile.jitter * 1e6 * gaussian }
-        return time + .nanoseconds(Int64(max(0, extra).rounded()))
+        return Instant(nanoseconds: time.nanoseconds &+ Int64(max(0, extra).rounded()))
     }
 
     private mutating func makeCurve(_ profile: LinkProfile, origin: Instant) throws -> ServiceCurve {
