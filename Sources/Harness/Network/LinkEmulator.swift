@@ -14,7 +14,9 @@ import Engine
 ///
 /// Drive it like any `TimeoutDriven` component: `send` when the sender transmits, and at
 /// `nextDeadline()` call `poll(now:)` until it returns nil. A deadline can be internal (a packet
-/// finishing transmission, a scheduled change), in which case `poll` returns nil.
+/// finishing transmission, a scheduled change), in which case `poll` returns nil. Work that
+/// cannot change what comes out before the next deadline is done lazily, when the link is next
+/// touched (`refreshDeadline`), so a link wakes about once per delivery.
 public struct LinkEmulator<Payload>: TimeoutDriven {
     /// The profile currently in force (changes with the schedule).
     public private(set) var profile: LinkProfile
@@ -183,7 +185,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         var earliest = inFlight.minTime
         // A departure matters only when it starts the next packet's service or its delivery is
         // still to be computed; otherwise it is processed whenever the link is next touched.
-        if let departure = inService?.departedAt, !inServiceDeparted || !queue.isEmpty,
+        // Even a waiting packet needs no wake-up at the departure ahead of it when the link
+        // neither reorders nor drops at the head of its queue: every packet still to depart
+        // arrives no earlier than the last delivery computed, so no earlier than the next one
+        // due, and serving the queue later (at that delivery, or at the next send) draws the same
+        // jitter in the same order and drops nothing (droptail decides on arrival).
+        if let departure = inService?.departedAt, !inServiceDeparted || (!queue.isEmpty && !(servesLazily && earliest != nil)),
            earliest.map({ departure < $0 }) ?? true { earliest = departure }
         if nextChangeIndex < changes.count {
             let change = changes[nextChangeIndex].at
@@ -191,6 +198,9 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         deadline = earliest
     }
+
+    /// Whether waiting packets are served only when the link is next touched (see `refreshDeadline`).
+    private var servesLazily: Bool { !profile.reorder && profile.queue == .droptail }
 
     private mutating func advance(to requested: Instant) {
         // Time never goes backwards here: an earlier `now` (a caller's bug) is taken as the current time.
