@@ -1,4 +1,4 @@
-@testable import Engine
+import Engine
 import Testing
 
 /// `GaussianDraw` splits `nextGaussian()` into its uniform draws and the transform; links rely on
