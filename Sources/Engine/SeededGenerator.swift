@@ -4,10 +4,12 @@
 /// caller, so that a simulated run is reproducible bit for bit from its seed.
 /// Reference: Blackman & Vigna, "Scrambled linear pseudorandom number generators" (2021).
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+    // Internal for inlining: the harness draws several numbers per simulated packet, and a call
+    // across the module boundary costs as much as the draw.
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
 
     /// Creates a generator whose whole sequence is determined by `seed`.
     public init(seed: UInt64) {
@@ -25,6 +27,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
         s3 = next()
     }
 
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
@@ -38,16 +41,25 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// A uniform draw in [0, 1).
+    @inlinable
     public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// A standard normal draw (Box-Muller; one of the pair is discarded to stay stateless).
     public mutating func nextGaussian() -> Double {
+        nextGaussianDraw().value
+    }
+
+    /// The uniform draws behind the next `nextGaussian()`, taken from the stream now, with the
+    /// normal value computed only when asked (`GaussianDraw.value`). A caller that needs only a
+    /// bound on the value (`upperBound`) saves the logarithm and cosine; the stream advances the
+    /// same either way.
+    @inlinable
+    public mutating func nextGaussianDraw() -> GaussianDraw {
         var u1 = nextUnit()
         while u1 <= .leastNormalMagnitude { u1 = nextUnit() }
-        let u2 = nextUnit()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * .pi * u2)
+        return GaussianDraw(u1: u1, u2: nextUnit())
     }
 
     /// A child generator for an independent stream (for example one per link), derived from this one.
@@ -55,13 +67,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
         SeededGenerator(seed: next())
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-import Foundation
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-#endif

@@ -68,17 +68,27 @@ struct LinkEmulatorBehaviourTests {
         #expect(link.counters.delivered == 1 && link.counters.deliveredBytes == 1_250)
     }
 
-    @Test("a departure is a deadline while a packet waits behind it, or when a change comes before it")
+    @Test("a departure is a deadline while a packet waits behind it on a reordering or CoDel link, or when a change comes before it")
     func departureDeadlines() throws {
-        var link = try LinkEmulator<String>(profile: profile(delay: 20, bandwidth: 1_000), generator: SeededGenerator(seed: 1))
-        link.send("a", size: 1_250, now: .zero)
-        link.send("b", size: 1_250, now: .zero)  // waits behind "a"
-        #expect(link.nextDeadline() == .milliseconds(10))
-        #expect(link.poll(now: .milliseconds(10)) == nil)  // "b" starts; nothing waits behind it
-        #expect(link.nextDeadline() == .milliseconds(30))
-        #expect(link.poll(now: .milliseconds(30)) == "a")
-        #expect(link.nextDeadline() == .milliseconds(40))
-        #expect(link.poll(now: .milliseconds(40)) == "b")
+        for lazily in [true, false] {
+            // Droptail without reordering: "b" cannot arrive before "a", so the link sleeps until
+            // "a" arrives and serves "b" then. Reordering or CoDel: it wakes when "b" starts.
+            var link = try LinkEmulator<String>(profile: profile(delay: 20, reorder: !lazily, bandwidth: 1_000),
+                                                generator: SeededGenerator(seed: 1))
+            link.send("a", size: 1_250, now: .zero)
+            link.send("b", size: 1_250, now: .zero)  // waits behind "a"
+            if lazily {
+                #expect(link.nextDeadline() == .milliseconds(30))
+                #expect(link.queuedPackets == 2)
+            } else {
+                #expect(link.nextDeadline() == .milliseconds(10))
+                #expect(link.poll(now: .milliseconds(10)) == nil)  // "b" starts; nothing waits behind it
+                #expect(link.nextDeadline() == .milliseconds(30))
+            }
+            #expect(link.poll(now: .milliseconds(30)) == "a")
+            #expect(link.nextDeadline() == .milliseconds(40))
+            #expect(link.poll(now: .milliseconds(40)) == "b")
+        }
 
         // A change at 5 ms, while "c" is on the wire: "c" leaves at 10 ms under the new delay.
         let slower = LinkChange(at: .milliseconds(5), profile: profile(delay: 50, bandwidth: 1_000))

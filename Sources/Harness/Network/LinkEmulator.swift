@@ -14,7 +14,9 @@ import Engine
 ///
 /// Drive it like any `TimeoutDriven` component: `send` when the sender transmits, and at
 /// `nextDeadline()` call `poll(now:)` until it returns nil. A deadline can be internal (a packet
-/// finishing transmission, a scheduled change), in which case `poll` returns nil.
+/// finishing transmission, a scheduled change), in which case `poll` returns nil. Work that
+/// cannot change what comes out before the next deadline is done lazily, when the link is next
+/// touched (`refreshDeadline`), so a link wakes about once per delivery.
 public struct LinkEmulator<Payload>: TimeoutDriven {
     /// The profile currently in force (changes with the schedule).
     public private(set) var profile: LinkProfile
@@ -137,6 +139,24 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         return top.element
     }
 
+    /// Hands every payload that has arrived by `now` to `body`, in delivery order, and returns how
+    /// many there were: what calling `poll(now:)` until it returns nil hands out, with the link
+    /// advanced and its deadline refreshed once instead of once per call. `body` must not use
+    /// this link (it is being mutated).
+    @discardableResult
+    public mutating func deliverArrived(now: Instant, _ body: (Payload) -> Void) -> Int {
+        defer { refreshDeadline() }
+        advance(to: now)
+        var count = 0
+        while let due = inFlight.minTime, due <= now, let top = inFlight.popMin() {
+            counters.delivered += 1
+            counters.deliveredBytes += top.element.bytes
+            count += 1
+            body(top.element.payload)
+        }
+        return count
+    }
+
     /// Hands every payload dropped since the last call to `body` (oldest first) and forgets them.
     /// Always empty unless `keepsDroppedPayloads` is set.
     public mutating func removeDroppedPayloads(_ body: (Payload) -> Void) {
@@ -165,7 +185,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         var earliest = inFlight.minTime
         // A departure matters only when it starts the next packet's service or its delivery is
         // still to be computed; otherwise it is processed whenever the link is next touched.
-        if let departure = inService?.departedAt, !inServiceDeparted || !queue.isEmpty,
+        // Even a waiting packet needs no wake-up at the departure ahead of it when the link
+        // neither reorders nor drops at the head of its queue: every packet still to depart
+        // arrives no earlier than the last delivery computed, so no earlier than the next one
+        // due, and serving the queue later (at that delivery, or at the next send) draws the same
+        // jitter in the same order and drops nothing (droptail decides on arrival).
+        if let departure = inService?.departedAt, !inServiceDeparted || (!queue.isEmpty && !(servesLazily && earliest != nil)),
            earliest.map({ departure < $0 }) ?? true { earliest = departure }
         if nextChangeIndex < changes.count {
             let change = changes[nextChangeIndex].at
@@ -173,6 +198,9 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         deadline = earliest
     }
+
+    /// Whether waiting packets are served only when the link is next touched (see `refreshDeadline`).
+    private var servesLazily: Bool { !profile.reorder && profile.queue == .droptail }
 
     private mutating func advance(to requested: Instant) {
         // Time never goes backwards here: an earlier `now` (a caller's bug) is taken as the current time.
@@ -230,10 +258,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     private mutating func runBottleneck(until time: Instant) {
         while true {
-            if let packet = inService {
-                guard packet.departedAt <= time else { return }
+            // The departure alone first: most calls find the packet still on the wire, and
+            // copying it out of its optional would cost more than the test.
+            if let departure = inService?.departedAt {
+                guard departure <= time else { return }
+                if !inServiceDeparted, let packet = inService { depart(packet, at: departure) }
                 inService = nil
-                if !inServiceDeparted { depart(packet, at: packet.departedAt) }
             }
             guard let head = queue.first else { return }
             let start = max(freeAt, head.sentAt)
@@ -283,9 +313,20 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private mutating func depart(_ packet: LinkPacket<Payload>, at time: Instant) {
         var packet = packet
         packet.departedAt = time
-        var extra = profile.delay * 1e6
-        if profile.jitter > 0 { extra += profile.jitter * 1e6 * jitterRandom.nextGaussian() }
-        var delivery = time + .nanoseconds(Int64(max(0, extra).rounded()))
+        var delivery: Instant
+        if profile.jitter > 0 {
+            let draw = jitterRandom.nextGaussianDraw()
+            // Without reordering, a packet that cannot arrive after the last one arrives with it:
+            // the delivery grows with the draw, so when even its upper bound lands no later than
+            // the last delivery, the draw's exact value (a logarithm and a cosine) is not needed.
+            if !profile.reorder, arrival(departing: time, gaussian: draw.upperBound) <= lastDeliveryTime {
+                delivery = lastDeliveryTime
+            } else {
+                delivery = arrival(departing: time, gaussian: draw.value)
+            }
+        } else {
+            delivery = arrival(departing: time, gaussian: nil)
+        }
         if !profile.reorder {
             delivery = max(delivery, lastDeliveryTime)
         }
@@ -293,6 +334,17 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         packet.deliveredAt = delivery
         inFlight.push(.init(time: delivery, sequence: sequence, element: packet))
         sequence &+= 1
+    }
+
+    /// When a packet leaving the bottleneck at `time` arrives: propagation delay plus `gaussian`
+    /// standard deviations of jitter (nil: no jitter), never before `time`. Non-decreasing in
+    /// `gaussian` (every step rounds monotonically), which `depart` relies on. In integer
+    /// nanoseconds, as `time + .nanoseconds(...)` would give without building a `Duration`.
+    @inline(__always)
+    private func arrival(departing time: Instant, gaussian: Double?) -> Instant {
+        var extra = profile.delay * 1e6
+        if let gaussian { extra += profile.jitter * 1e6 * gaussian }
+        return Instant(nanoseconds: time.nanoseconds &+ Int64(max(0, extra).rounded()))
     }
 
     private mutating func makeCurve(_ profile: LinkProfile, origin: Instant) throws -> ServiceCurve {

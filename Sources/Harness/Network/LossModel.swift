@@ -46,7 +46,8 @@ public struct LossModel: Sendable, Hashable {
         }
     }
 
-    /// Decides the fate of the next packet: true means lost.
+    /// Decides the fate of the next packet: true means lost. Inlined: once per packet on a link.
+    @inline(__always)
     public mutating func nextIsLost(using generator: inout SeededGenerator) -> Bool {
         switch kind {
         case .none:

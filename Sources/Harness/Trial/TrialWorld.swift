@@ -17,8 +17,9 @@ final class TrialWorld {
 
     let engine: Engine
     private(set) var participants: [SimulatedParticipant] = []
-    /// The same participants, reached in place on the hot path (no reference counting per access).
-    private let participantTable = InPlaceArray<SimulatedParticipant>()
+    /// The same participants, reached on the hot path without reference counting (`participants`
+    /// keeps every one alive for the world's lifetime): see `withParticipant`.
+    private let participantTable = InPlaceArray<Unmanaged<SimulatedParticipant>>()
     /// Each participant's uplink and downlink, by participant index; reached in place (never
     /// copied out: an emulator holds queues and heaps).
     let uplinks = InPlaceArray<LinkEmulator<Packet>>()
@@ -29,12 +30,14 @@ final class TrialWorld {
     /// Each participant's address by index: simulated participants are numbered from one base
     /// address, so `participant(at:)` usually finds the index by subtraction, without hashing.
     private var addresses: [UInt32] = []
-    private var scheduler = VirtualScheduler<Int>(capacity: 4_096)
+    private let scheduler = WakeQueue(capacity: 4_096)
     /// When each component is scheduled to wake (nil: not scheduled); in place, without the
     /// uniqueness check an array makes on every write.
     private let scheduled = InPlaceArray<Instant?>()
-    /// Media bytes each participant received, for its received bit rate.
-    var receivedBytes: [BitrateMeter] = []
+    /// Media bytes each participant received, for its received bit rate (a copy of the meters).
+    var receivedBytes: [BitrateMeter] { meters.indices.map { meters[$0] } }
+    /// The meters behind `receivedBytes`, recorded in place once per delivered datagram.
+    private let meters = InPlaceArray<BitrateMeter>()
     private(set) var eventsSeen: [EngineEvent] = []
     var onEngineEvent: ((EngineEvent, Instant) -> Void)?
     /// Sees every datagram the engine receives from a participant, before it does (SessionRecorder).
@@ -51,7 +54,7 @@ final class TrialWorld {
         participantByAddress[participant.sendEndpoint.address] = participants.count
         addresses.append(participant.sendEndpoint.address)
         participants.append(participant)
-        participantTable.append(participant)
+        participantTable.append(Unmanaged.passUnretained(participant))
         var uplink = uplink
         var downlink = downlink
         // Dropped packets come back so that their slots are released.
@@ -59,7 +62,7 @@ final class TrialWorld {
         downlink.keepsDroppedPayloads = true
         uplinks.append(uplink)
         downlinks.append(downlink)
-        receivedBytes.append(BitrateMeter())
+        meters.append(BitrateMeter())
         for _ in 0..<3 { scheduled.append(nil) }
     }
 
@@ -70,8 +73,15 @@ final class TrialWorld {
         switch (component - 1) % 3 {
         case 0: return uplinks[index].nextDeadline()
         case 1: return downlinks[index].nextDeadline()
-        default: return participantTable[index].nextDeadline()
+        default: return withParticipant(index) { $0.nextDeadline() }
         }
+    }
+
+    /// Calls `body` with participant `index`, without the retain and release a strong reference
+    /// loaded from the table would cost (a few per simulated packet).
+    @inline(__always)
+    private func withParticipant<Result>(_ index: Int, _ body: (SimulatedParticipant) -> Result) -> Result {
+        participantTable[index]._withUnsafeGuaranteedRef(body)
     }
 
     private func wake(_ component: Int) {
@@ -108,7 +118,8 @@ final class TrialWorld {
         let index = (component - 1) / 3
         switch (component - 1) % 3 {
         case 0:
-            while let packet = uplinks[index].poll(now: now) {
+            // The engine's output goes to downlinks only, so the uplink is not used while it delivers.
+            uplinks[index].deliverArrived(now: now) { packet in
                 let bytes = store.bytes(packet.slot)
                 onEngineIngress?(bytes, now)
                 engine.handleDatagram(from: packet.from, to: packet.to, bytes: bytes, now: now)
@@ -116,28 +127,28 @@ final class TrialWorld {
                 drainEngine(now: now)
             }
         case 1:
-            while let packet = downlinks[index].poll(now: now) {
+            downlinks[index].deliverArrived(now: now) { packet in
                 let bytes = store.bytes(packet.slot)
-                receivedBytes[index].record(bytes: bytes.count, at: now)
-                participantTable[index].receive(bytes, now: now)
+                meters[index].record(bytes: bytes.count, at: now)
+                withParticipant(index) { $0.receive(bytes, now: now) }
                 store.release(packet.slot)
             }
             flushOutbox(of: index, now: now)
             wake(3 + 3 * index)
         default:
-            participantTable[index].handleTimeout(now: now)
+            withParticipant(index) { $0.handleTimeout(now: now) }
             flushOutbox(of: index, now: now)
         }
     }
 
     private func flushOutbox(of index: Int, now: Instant) {
         var sent = false
-        participantTable[index].drainOutbox { datagram in
+        withParticipant(index) { $0.drainOutbox { datagram in
             let slot = store.store(datagram.bytes)
             if let stamp = datagram.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
             send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
             sent = true
-        }
+        } }
         if sent { wake(1 + 3 * index) }
     }
 
