@@ -183,21 +183,24 @@ extension Engine {
             transport.probe = nil
             return
         }
+        let template = ProbePacketTemplate.shared
+        let size = template.bytes.count
         while probe.nextPacketAt <= now {
             let sequence = consumer.rtxSequence
             consumer.rtxSequence &+= 1
-            let builder = RTPPacketBuilder(
-                marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(sequence),
-                timestamp: consumer.lastOutputTimestamp, ssrc: ssrc,
-                extensions: [RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.absSendTime, value: [0, 0, 0]),
-                             RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.transportWideCC, value: [0, 0])],
-                paddingLength: ProbeSendState.paddingBytes)
-            let size = builder.encodedLength(payloadLength: 0)
             let clusterID = probe.cluster.id
             output.append(from: endpoints.local, to: endpoints.remote, capacity: size) { buffer in
-                guard let length = try? builder.write(payload: UnsafeRawBufferPointer(start: nil, count: 0), into: buffer) else { return 0 }
-                stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), transport: transport, now: now,
-                              probeCluster: clusterID)
+                // What `RTPPacketBuilder` refuses (and so was never sent).
+                guard payloadType < 128 else { return 0 }
+                // Stamped as `stampOutgoing` stamps it: abs-send-time, then the next transport-wide
+                // sequence number, recorded in the send history with the probe cluster.
+                let transportSequence = transport.nextTransportSequence
+                let length = template.write(
+                    into: buffer, payloadType: payloadType, sequence: sequence, timestamp: consumer.lastOutputTimestamp,
+                    ssrc: ssrc, absSendTime: AbsSendTime(microseconds: UInt64(max(0, now.nanoseconds / 1_000))),
+                    transportSequence: transportSequence)
+                transport.nextTransportSequence &+= 1
+                transport.estimator.packetSent(sequence: transportSequence, bytes: length, probeCluster: clusterID, now: now)
                 return length
             }
             counters.probePacketsSent += 1
