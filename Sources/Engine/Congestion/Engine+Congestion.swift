@@ -76,23 +76,41 @@ extension Engine {
     /// periodic tick (REMB, application-limited probing).
     ///
     /// Each transport's part is cached and recomputed only when something it depends on changed
-    /// (the transport reports that itself), so a query is a pass over a plain array.
+    /// (the transport reports that itself), and so is the earliest of those parts, so a query
+    /// after an input that changed no transport's deadline is a comparison.
     func congestionDeadline() -> Instant? {
-        refreshTransportDeadlines()
-        var earliest = nextCongestionAt
-        for case let candidate? in transportDeadlines where earliest.map({ candidate < $0 }) ?? true {
-            earliest = candidate
-        }
-        return earliest
+        if !staleTransportDeadlines.isEmpty { refreshTransportDeadlines() }
+        guard let transportsDue = earliestTransportDeadline else { return nextCongestionAt }
+        guard let tick = nextCongestionAt else { return transportsDue }
+        return tick < transportsDue ? tick : transportsDue
     }
 
+    /// Recomputes the stale transports' deadlines and keeps `earliestTransportDeadline` the
+    /// earliest of all: a deadline that comes before it replaces it; only when the transport that
+    /// held it moves it later (or drops it) are all transports compared again.
     private func refreshTransportDeadlines() {
         guard !staleTransportDeadlines.isEmpty else { return }
+        var earliest = earliestTransportDeadline
+        var rescan = false
         staleTransportDeadlines.drain { index in
             let transport = transports[index]
-            transportDeadlines[index] = transport.refreshedCongestionDeadline()
+            let previous = transportDeadlines[index]
+            let deadline = transport.refreshedCongestionDeadline()
+            transportDeadlines[index] = deadline
             transportHasPacedPackets[index] = transport.pacedCount > 0
+            if let deadline, earliest.map({ deadline < $0 }) ?? true {
+                earliest = deadline
+            } else if previous != nil, previous == earliest, deadline != previous {
+                rescan = true
+            }
         }
+        if rescan {
+            earliest = nil
+            for case let candidate? in transportDeadlines where earliest.map({ candidate < $0 }) ?? true {
+                earliest = candidate
+            }
+        }
+        earliestTransportDeadline = earliest
     }
 
     /// Runs congestion-control work due at `now`.
