@@ -90,6 +90,9 @@ public struct SendSideBandwidthEstimator: Sendable {
         var lost = 0
         var newestSend: Instant?
         var lastMatched: Int64?
+        // Whether `received` is ordered by arrival time, then sequence number (checked as it
+        // grows; feedback nearly always lists packets in that order).
+        var inArrivalOrder = true
         var arrivalMicroseconds = feedback.referenceTimeMicroseconds
         for packet in feedback.packets {
             let delta = packet.arrivalDeltaMicroseconds
@@ -103,8 +106,12 @@ public struct SendSideBandwidthEstimator: Sendable {
                 continue
             }
             newestSend = Swift.max(newestSend ?? sent.sentAt, sent.sentAt)
-            received.append(PacketResult(sequence: extended, sentAt: sent.sentAt,
-                                         arrivedAt: Instant(nanoseconds: arrivalMicroseconds * 1_000), bytes: sent.bytes,
+            let arrivedAt = Instant(nanoseconds: arrivalMicroseconds * 1_000)
+            if inArrivalOrder, let previous = received.last,
+               arrivedAt < previous.arrivedAt! || (arrivedAt == previous.arrivedAt! && extended < previous.sequence) {
+                inArrivalOrder = false
+            }
+            received.append(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: arrivedAt, bytes: sent.bytes,
                                          probeCluster: sent.probeCluster))
         }
         guard let lastMatched else { return target }
@@ -116,16 +123,19 @@ public struct SendSideBandwidthEstimator: Sendable {
         }
         // By arrival (then sequence); feedback usually lists packets in that order already, and
         // the order is total (sequence numbers are unique), so a sorted list is left as it is.
-        if !Self.isInArrivalOrder(received) {
+        if !inArrivalOrder {
             received.sort { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
         }
-        acknowledged.update(received)
 
-        // Delay-based path.
+        // The acknowledged bitrate (its samples are recorded in the loop below, which goes over
+        // the packets in the same order; nothing there reads it) and the delay-based path.
         var probeResult: Bitrate?
+        var latestArrival: Instant?
         let previousUsage = usage
         for packet in received {
             let arrivedAt = packet.arrivedAt!
+            acknowledged.record(bytes: packet.bytes, arrival: arrivedAt)
+            latestArrival = Swift.max(latestArrival ?? arrivedAt, arrivedAt)
             baseDelay.add(sentAt: packet.sentAt, arrivedAt: arrivedAt)
             // Only probe packets reach the probe estimator (it ignores the others), and only
             // they read the base delay it is given.
@@ -137,6 +147,7 @@ public struct SendSideBandwidthEstimator: Sendable {
             let trend = trendline.update(deltas: deltas, arrivedAt: arrivedAt)
             usage = detector.detect(trend: trend, sendDelta: deltas.send, deltaCount: trendline.deltaCount, now: arrivedAt)
         }
+        if let latestArrival { acknowledged.refresh(latest: latestArrival) }
         if let probeResult, usage != .overusing, probeResult > rateControl.bitrate {
             rateControl.set(probeResult, now: now)
             lossController.clamp(min: probeResult, max: maxBitrate)
@@ -158,21 +169,5 @@ public struct SendSideBandwidthEstimator: Sendable {
             probes.recoveredFromOveruse(estimate: target, applicationLimited: applicationLimited.isLimited, now: now)
         }
         return target
-    }
-
-    /// Whether `packets` (all received) are ordered by arrival time, then sequence number.
-    private static func isInArrivalOrder(_ packets: [PacketResult]) -> Bool {
-        var index = 1
-        while index < packets.count {
-            let previous = packets[index - 1]
-            let current = packets[index]
-            let previousArrival = previous.arrivedAt!.nanoseconds
-            let currentArrival = current.arrivedAt!.nanoseconds
-            if currentArrival < previousArrival || (currentArrival == previousArrival && current.sequence < previous.sequence) {
-                return false
-            }
-            index += 1
-        }
-        return true
     }
 }
