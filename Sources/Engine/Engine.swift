@@ -76,6 +76,8 @@ public final class Engine {
     /// transport id, recomputed only for the transports in `staleTransportDeadlines`.
     var transportDeadlines: [Instant?] = []
     var transportHasPacedPackets: [Bool] = []
+    /// The earliest of `transportDeadlines` (kept by `refreshTransportDeadlines`).
+    var earliestTransportDeadline: Instant?
     let staleTransportDeadlines = StaleList()
     /// Each producer stream's earliest NACK or key-frame timer, by `Producer.Stream.timerIndex`
     /// (nil once its producer is closed), recomputed only for the streams in `staleStreamTimers`.

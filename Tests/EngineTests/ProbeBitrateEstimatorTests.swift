@@ -39,6 +39,24 @@ import Testing
         #expect(abs(last.kbps - 475) < 5)
     }
 
+    /// A cluster that got no packet for more than `maxClusterAge` is forgotten when a packet of
+    /// another cluster arrives: its later packets are measured as a cluster of their own (without
+    /// forgetting, their span from the first packets would exceed the age and give no result).
+    @Test func anIdleClusterIsForgottenWhenAnotherClusterReports() throws {
+        var (estimator, _) = Self.cluster()
+        estimator.register(ProbeCluster(id: 2, bitrate: .kbps(3_600)))
+        let early = (0..<10).compactMap { estimator.add(Self.packet($0, arrivalMicroseconds: Int64($0) * 4_464)) }
+        #expect(early.isEmpty)
+        var other = Self.packet(50, arrivalMicroseconds: 1_500_000)
+        other.probeCluster = 2
+        _ = estimator.add(other)
+        let late = (100..<125).compactMap {
+            estimator.add(Self.packet($0, arrivalMicroseconds: 1_600_000 + Int64($0 - 100) * 4_464))
+        }
+        let last = try #require(late.last)
+        #expect(abs(last.kbps - 475) < 5)
+    }
+
     /// Packets sent milliseconds apart that arrive together were held back: the whole first bunch
     /// was carried before the measured span, so its bytes do not count, and the span starts when
     /// the first packet could have arrived (send time + base delay).

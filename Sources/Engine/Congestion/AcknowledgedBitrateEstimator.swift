@@ -30,11 +30,17 @@ public struct AcknowledgedBitrateEstimator: Sendable {
         var latest: Instant?
         for packet in packets {
             guard let arrival = packet.arrivedAt else { continue }
-            samples.append((arrival, packet.bytes))
-            bytesInWindow += packet.bytes
+            record(bytes: packet.bytes, arrival: arrival)
             latest = max(latest ?? arrival, arrival)
         }
         if let latest { refresh(latest: latest) }
+    }
+
+    /// `update` in two steps, for a caller already going over the packets: `record` each
+    /// received packet of a message (in arrival order), then `refresh` with the latest arrival.
+    mutating func record(bytes: Int, arrival: Instant) {
+        samples.append((arrival, bytes))
+        bytesInWindow += bytes
     }
 
     /// Adds one packet that arrived at `arrival` and updates the rate.
@@ -44,7 +50,8 @@ public struct AcknowledgedBitrateEstimator: Sendable {
         refresh(latest: arrival)
     }
 
-    private mutating func refresh(latest: Instant) {
+    /// Drops the samples that left the window ending at `latest` and updates the rate.
+    mutating func refresh(latest: Instant) {
         while head < samples.count, latest.nanoseconds &- samples[head].arrival.nanoseconds > windowNanoseconds {
             bytesInWindow -= samples[head].bytes
             head += 1

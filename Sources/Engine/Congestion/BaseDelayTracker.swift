@@ -10,23 +10,28 @@
 public struct BaseDelayTracker: Sendable {
     /// Length of one bucket of the windowed minimum. Default 10 s.
     public let window: Duration
-    private var current: (start: Instant, minimum: Duration)?
-    private var previous: Duration?
+    /// `window` in nanoseconds: delays and ages are compared as whole nanoseconds (instants are
+    /// whole nanoseconds, so the results are those of `Duration` arithmetic, at less cost).
+    private let windowNanoseconds: Int64
+    /// The current bucket's start and least delay (ns), and the previous bucket's.
+    private var current: (start: Instant, minimum: Int64)?
+    private var previous: Int64?
 
     public init(window: Duration = .seconds(10)) {
         self.window = window
+        windowNanoseconds = window.nanoseconds
     }
 
     /// The base delay, once a packet was seen.
     public var value: Duration? {
         guard let current else { return nil }
-        return previous.map { Swift.min($0, current.minimum) } ?? current.minimum
+        return .nanoseconds(previous.map { Swift.min($0, current.minimum) } ?? current.minimum)
     }
 
     /// Adds a received packet.
     public mutating func add(sentAt: Instant, arrivedAt: Instant) {
-        let delay = arrivedAt - sentAt
-        guard var bucket = current, arrivedAt - bucket.start < window else {
+        let delay = arrivedAt.nanoseconds &- sentAt.nanoseconds
+        guard var bucket = current, arrivedAt.nanoseconds &- bucket.start.nanoseconds < windowNanoseconds else {
             previous = current?.minimum
             current = (arrivedAt, delay)
             return

@@ -76,23 +76,41 @@ extension Engine {
     /// periodic tick (REMB, application-limited probing).
     ///
     /// Each transport's part is cached and recomputed only when something it depends on changed
-    /// (the transport reports that itself), so a query is a pass over a plain array.
+    /// (the transport reports that itself), and so is the earliest of those parts, so a query
+    /// after an input that changed no transport's deadline is a comparison.
     func congestionDeadline() -> Instant? {
-        refreshTransportDeadlines()
-        var earliest = nextCongestionAt
-        for case let candidate? in transportDeadlines where earliest.map({ candidate < $0 }) ?? true {
-            earliest = candidate
-        }
-        return earliest
+        if !staleTransportDeadlines.isEmpty { refreshTransportDeadlines() }
+        guard let transportsDue = earliestTransportDeadline else { return nextCongestionAt }
+        guard let tick = nextCongestionAt else { return transportsDue }
+        return tick < transportsDue ? tick : transportsDue
     }
 
+    /// Recomputes the stale transports' deadlines and keeps `earliestTransportDeadline` the
+    /// earliest of all: a deadline that comes before it replaces it; only when the transport that
+    /// held it moves it later (or drops it) are all transports compared again.
     private func refreshTransportDeadlines() {
         guard !staleTransportDeadlines.isEmpty else { return }
+        var earliest = earliestTransportDeadline
+        var rescan = false
         staleTransportDeadlines.drain { index in
             let transport = transports[index]
-            transportDeadlines[index] = transport.refreshedCongestionDeadline()
+            let previous = transportDeadlines[index]
+            let deadline = transport.refreshedCongestionDeadline()
+            transportDeadlines[index] = deadline
             transportHasPacedPackets[index] = transport.pacedCount > 0
+            if let deadline, earliest.map({ deadline < $0 }) ?? true {
+                earliest = deadline
+            } else if previous != nil, previous == earliest, deadline != previous {
+                rescan = true
+            }
         }
+        if rescan {
+            earliest = nil
+            for case let candidate? in transportDeadlines where earliest.map({ candidate < $0 }) ?? true {
+                earliest = candidate
+            }
+        }
+        earliestTransportDeadline = earliest
     }
 
     /// Runs congestion-control work due at `now`.
@@ -183,21 +201,24 @@ extension Engine {
             transport.probe = nil
             return
         }
+        let template = ProbePacketTemplate.shared
+        let size = template.bytes.count
         while probe.nextPacketAt <= now {
             let sequence = consumer.rtxSequence
             consumer.rtxSequence &+= 1
-            let builder = RTPPacketBuilder(
-                marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(sequence),
-                timestamp: consumer.lastOutputTimestamp, ssrc: ssrc,
-                extensions: [RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.absSendTime, value: [0, 0, 0]),
-                             RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.transportWideCC, value: [0, 0])],
-                paddingLength: ProbeSendState.paddingBytes)
-            let size = builder.encodedLength(payloadLength: 0)
             let clusterID = probe.cluster.id
             output.append(from: endpoints.local, to: endpoints.remote, capacity: size) { buffer in
-                guard let length = try? builder.write(payload: UnsafeRawBufferPointer(start: nil, count: 0), into: buffer) else { return 0 }
-                stampOutgoing(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), transport: transport, now: now,
-                              probeCluster: clusterID)
+                // What `RTPPacketBuilder` refuses (and so was never sent).
+                guard payloadType < 128 else { return 0 }
+                // Stamped as `stampOutgoing` stamps it: abs-send-time, then the next transport-wide
+                // sequence number, recorded in the send history with the probe cluster.
+                let transportSequence = transport.nextTransportSequence
+                let length = template.write(
+                    into: buffer, payloadType: payloadType, sequence: sequence, timestamp: consumer.lastOutputTimestamp,
+                    ssrc: ssrc, absSendTime: AbsSendTime(microseconds: UInt64(max(0, now.nanoseconds / 1_000))),
+                    transportSequence: transportSequence)
+                transport.nextTransportSequence &+= 1
+                transport.estimator.packetSent(sequence: transportSequence, bytes: length, probeCluster: clusterID, now: now)
                 return length
             }
             counters.probePacketsSent += 1

@@ -6,9 +6,9 @@
 /// bottleneck (libwebrtc drains its queue within 2 s the same way).
 public struct LeakyBucketPacer: Sendable {
     /// Drain rate.
-    public var rate: Bitrate
+    public var rate: Bitrate { didSet { burstBytes = Self.burstBytes(rate: rate, burst: burst) } }
     /// Bytes the bucket may hold before packets wait, as time at `rate`. Default 10 ms.
-    public var burst: Duration
+    public var burst: Duration { didSet { burstBytes = Self.burstBytes(rate: rate, burst: burst) } }
     /// Longest a packet waits. Default 2 s.
     public var maxQueueDelay: Duration
     private var levelBytes = 0.0
@@ -18,9 +18,14 @@ public struct LeakyBucketPacer: Sendable {
         self.rate = rate
         self.burst = burst
         self.maxQueueDelay = maxQueueDelay
+        burstBytes = Self.burstBytes(rate: rate, burst: burst)
     }
 
-    private var burstBytes: Double { max(rate.bytes(in: burst), 1_500) }
+    /// `burst` in bytes at `rate` (at least one full-size packet), kept beside them: it is read
+    /// for every packet and deadline, `rate` changes once per feedback message.
+    private var burstBytes: Double
+
+    private static func burstBytes(rate: Bitrate, burst: Duration) -> Double { max(rate.bytes(in: burst), 1_500) }
 
     /// The bucket's level at `now`.
     public mutating func drain(now: Instant) {

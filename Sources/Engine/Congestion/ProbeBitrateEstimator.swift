@@ -71,8 +71,10 @@ public struct ProbeBitrateEstimator: Sendable {
         var bytes: Int
     }
 
-    private var clusters: [Int: Cluster] = [:]
-    private var expected: [Int: Expected] = [:]
+    /// The clusters being measured and the registered ones, by id: a handful at a time, so
+    /// small arrays searched in order (no hashing per probe packet).
+    private var clusters: [(id: Int, cluster: Cluster)] = []
+    private var expected: [(id: Int, expected: Expected)] = []
     /// Share of the cluster's packets and of its bytes that must have arrived. Default 0.8.
     public var minReceivedRatio = 0.8
     /// Largest receive rate / send rate of a valid result. Default 2.
@@ -92,20 +94,37 @@ public struct ProbeBitrateEstimator: Sendable {
     /// Tells the estimator about a cluster about to be sent; packets of clusters it was not told
     /// about give no result.
     public mutating func register(_ cluster: ProbeCluster) {
-        expected[cluster.id] = Expected(packets: cluster.minPackets, bytes: cluster.totalBytes)
-        if expected.count > 16, let oldest = expected.keys.min() { expected[oldest] = nil }
+        let entry = Expected(packets: cluster.minPackets, bytes: cluster.totalBytes)
+        if let index = expected.firstIndex(where: { $0.id == cluster.id }) {
+            expected[index].expected = entry
+        } else {
+            expected.append((cluster.id, entry))
+        }
+        if expected.count > 16, let oldest = expected.indices.min(by: { expected[$0].id < expected[$1].id }) {
+            expected.remove(at: oldest)
+        }
     }
 
     /// Adds an acknowledged probe packet; returns the cluster's rate over what arrived so far,
     /// once enough of it did (the last value of a feedback message is the one to use).
     public mutating func add(_ packet: PacketResult) -> Bitrate? {
-        guard let id = packet.probeCluster, let arrival = packet.arrivedAt, let wanted = expected[id] else { return nil }
-        // Forget old clusters (rebuilding the table only when one is due to go).
-        if clusters.contains(where: { $0.key != id && arrival - $0.value.lastArrival > maxClusterAge }) {
-            clusters = clusters.filter { $0.key == id || arrival - $0.value.lastArrival <= maxClusterAge }
+        guard let id = packet.probeCluster, let arrival = packet.arrivedAt,
+              let wanted = expected.first(where: { $0.id == id })?.expected else { return nil }
+        // Forget old clusters (in nanoseconds: instants are whole nanoseconds).
+        let maxAge = maxClusterAge.nanoseconds
+        func isOld(_ entry: (id: Int, cluster: Cluster)) -> Bool {
+            entry.id != id && arrival.nanoseconds &- entry.cluster.lastArrival.nanoseconds > maxAge
         }
-        clusters[id, default: Cluster(packet, arrival: arrival)].add(packet, arrival: arrival)
-        let cluster = clusters[id]!
+        if clusters.contains(where: isOld) { clusters.removeAll(where: isOld) }
+        let index: Int
+        if let existing = clusters.firstIndex(where: { $0.id == id }) {
+            index = existing
+        } else {
+            clusters.append((id, Cluster(packet, arrival: arrival)))
+            index = clusters.count - 1
+        }
+        clusters[index].cluster.add(packet, arrival: arrival)
+        let cluster = clusters[index].cluster
 
         guard Double(cluster.packets) >= Double(wanted.packets) * minReceivedRatio,
               Double(cluster.bytes) >= Double(wanted.bytes) * minReceivedRatio else { return nil }

@@ -25,6 +25,9 @@ public struct SendSideBandwidthEstimator: Sendable {
     public private(set) var probes: ProbeController
     public private(set) var applicationLimited = ApplicationLimitedDetector()
     private var unwrapper = SequenceNumberUnwrapper()
+    /// The received packets of the feedback being handled, in arrival order (reused, so a
+    /// message allocates nothing once it has grown).
+    private var received: [PacketResult] = []
     private var highestAcknowledged: Int64?
     /// Smoothed round-trip time (send to feedback of the newest packet; includes the feedback
     /// interval).
@@ -80,45 +83,71 @@ public struct SendSideBandwidthEstimator: Sendable {
     /// Handles one transport-cc feedback message received at `now`; returns the new target.
     @discardableResult
     public mutating func handleFeedback(_ feedback: RTCPTransportFeedback, now: Instant) -> Bitrate {
-        var results: [PacketResult] = []
-        results.reserveCapacity(feedback.packets.count)
+        // One pass over the message: absolute arrival times (the reference time plus the deltas
+        // of the received packets so far, as `arrivalTimesMicroseconds` gives them) matched with
+        // the send history; only received packets are kept, in a reused buffer.
+        received.removeAll(keepingCapacity: true)
         var lost = 0
         var newestSend: Instant?
-        for (sequence, arrival) in feedback.arrivalTimesMicroseconds {
-            let extended = unwrapper.unwrap(sequence)
+        var lastMatched: Int64?
+        // Whether `received` is ordered by arrival time, then sequence number (checked as it
+        // grows; feedback nearly always lists packets in that order).
+        var inArrivalOrder = true
+        var arrivalMicroseconds = feedback.referenceTimeMicroseconds
+        for packet in feedback.packets {
+            let delta = packet.arrivalDeltaMicroseconds
+            if let delta { arrivalMicroseconds += delta }
+            let extended = unwrapper.unwrap(packet.sequenceNumber)
             if let highestAcknowledged, extended <= highestAcknowledged { continue }
-            guard let sent = history.entry(sequence: sequence) else { continue }
-            let arrivedAt = arrival.map { Instant(nanoseconds: $0 * 1_000) }
-            if arrivedAt == nil { lost += 1 } else { newestSend = Swift.max(newestSend ?? sent.sentAt, sent.sentAt) }
-            results.append(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: arrivedAt, bytes: sent.bytes,
-                                        probeCluster: sent.probeCluster))
+            guard let sent = history.entry(sequence: packet.sequenceNumber) else { continue }
+            lastMatched = extended
+            guard delta != nil else {
+                lost += 1
+                continue
+            }
+            newestSend = Swift.max(newestSend ?? sent.sentAt, sent.sentAt)
+            let arrivedAt = Instant(nanoseconds: arrivalMicroseconds * 1_000)
+            if inArrivalOrder, let previous = received.last,
+               arrivedAt < previous.arrivedAt! || (arrivedAt == previous.arrivedAt! && extended < previous.sequence) {
+                inArrivalOrder = false
+            }
+            received.append(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: arrivedAt, bytes: sent.bytes,
+                                         probeCluster: sent.probeCluster))
         }
-        if let last = results.last?.sequence { highestAcknowledged = Swift.max(highestAcknowledged ?? last, last) }
-        guard !results.isEmpty else { return target }
+        guard let lastMatched else { return target }
+        highestAcknowledged = Swift.max(highestAcknowledged ?? lastMatched, lastMatched)
         if let newestSend {
             let sample = now - newestSend
             rtt = .nanoseconds((rtt.nanoseconds * 7 + sample.nanoseconds) / 8)
             rateControl.rtt = rtt
         }
-        var received = results.filter(\.isReceived)
         // By arrival (then sequence); feedback usually lists packets in that order already, and
         // the order is total (sequence numbers are unique), so a sorted list is left as it is.
-        if !Self.isInArrivalOrder(received) {
+        if !inArrivalOrder {
             received.sort { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
         }
-        acknowledged.update(received)
 
-        // Delay-based path.
+        // The acknowledged bitrate (its samples are recorded in the loop below, which goes over
+        // the packets in the same order; nothing there reads it) and the delay-based path.
         var probeResult: Bitrate?
+        var latestArrival: Instant?
         let previousUsage = usage
         for packet in received {
-            baseDelay.add(sentAt: packet.sentAt, arrivedAt: packet.arrivedAt!)
-            probeEstimator.baseDelay = baseDelay.value
-            if let result = probeEstimator.add(packet) { probeResult = result }
-            guard let deltas = interArrival.add(sentAt: packet.sentAt, arrivedAt: packet.arrivedAt!, bytes: packet.bytes) else { continue }
-            let trend = trendline.update(deltas: deltas, arrivedAt: packet.arrivedAt!)
-            usage = detector.detect(trend: trend, sendDelta: deltas.send, deltaCount: trendline.deltaCount, now: packet.arrivedAt!)
+            let arrivedAt = packet.arrivedAt!
+            acknowledged.record(bytes: packet.bytes, arrival: arrivedAt)
+            latestArrival = Swift.max(latestArrival ?? arrivedAt, arrivedAt)
+            baseDelay.add(sentAt: packet.sentAt, arrivedAt: arrivedAt)
+            // Only probe packets reach the probe estimator (it ignores the others), and only
+            // they read the base delay it is given.
+            if packet.probeCluster != nil {
+                probeEstimator.baseDelay = baseDelay.value
+                if let result = probeEstimator.add(packet) { probeResult = result }
+            }
+            guard let deltas = interArrival.add(sentAt: packet.sentAt, arrivedAt: arrivedAt, bytes: packet.bytes) else { continue }
+            let trend = trendline.update(deltas: deltas, arrivedAt: arrivedAt)
+            usage = detector.detect(trend: trend, sendDelta: deltas.send, deltaCount: trendline.deltaCount, now: arrivedAt)
         }
+        if let latestArrival { acknowledged.refresh(latest: latestArrival) }
         if let probeResult, usage != .overusing, probeResult > rateControl.bitrate {
             rateControl.set(probeResult, now: now)
             lossController.clamp(min: probeResult, max: maxBitrate)
@@ -140,21 +169,5 @@ public struct SendSideBandwidthEstimator: Sendable {
             probes.recoveredFromOveruse(estimate: target, applicationLimited: applicationLimited.isLimited, now: now)
         }
         return target
-    }
-
-    /// Whether `packets` (all received) are ordered by arrival time, then sequence number.
-    private static func isInArrivalOrder(_ packets: [PacketResult]) -> Bool {
-        var index = 1
-        while index < packets.count {
-            let previous = packets[index - 1]
-            let current = packets[index]
-            let previousArrival = previous.arrivedAt!.nanoseconds
-            let currentArrival = current.arrivedAt!.nanoseconds
-            if currentArrival < previousArrival || (currentArrival == previousArrival && current.sequence < previous.sequence) {
-                return false
-            }
-            index += 1
-        }
-        return true
     }
 }

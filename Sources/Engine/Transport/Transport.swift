@@ -70,7 +70,9 @@ final class Transport {
     /// waiting packets — every forwarded copy's `sent` — do not make the deadline stale.)
     var pacer: LeakyBucketPacer? { didSet { if pacedCount > 0 { congestionDeadlineChanged() } } }
     /// Rewritten packets waiting for the pacer: pool slots in send order (a reused ring).
-    var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = [] { didSet { congestionDeadlineChanged() } }
+    /// (The deadline reads only the oldest waiting packet and whether any waits: a packet queued
+    /// behind others changes neither, and whatever drops the oldest also moves `pacedHead`.)
+    var pacedQueue: [(slot: Int32, enqueuedAt: Instant)] = [] { didSet { if pacedCount <= 1 { congestionDeadlineChanged() } } }
     var pacedHead = 0 { didSet { congestionDeadlineChanged() } }
 
     /// The engine's list of transports whose congestion deadline it must recompute. Every
