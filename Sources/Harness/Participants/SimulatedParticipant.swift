@@ -37,6 +37,8 @@ final class SimulatedParticipant {
     private let streamTable = InPlaceArray<StreamReceiver>()
     /// Where an RTX packet is unwrapped (grown to the largest packet seen; freed in `deinit`).
     private var rtxScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2_048, alignment: 16)
+    /// Where the synthetic senders write each outgoing packet before it gets its own array.
+    private let packetScratch = PacketScratch()
     private var streamBySSRC = StreamDirectory()
     private(set) var outbox: [Datagram] = []
     /// Earliest deadline of the consumed streams; may be stale-early (harmless), never late.
@@ -155,7 +157,8 @@ final class SimulatedParticipant {
     func handleTimeout(now: Instant) {
         while let due = nextAudioAt, due <= now {
             if due < stopAt, var sender = audio {
-                if let packet = sender.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random) {
+                if let packet = sender.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random,
+                                                      scratch: packetScratch) {
                     send(packet, to: engineSendEndpoint, now: due)
                 }
                 audio = sender
@@ -167,7 +170,8 @@ final class SimulatedParticipant {
         if let due = nextVideoAt, due <= now {
             if due < stopAt {
                 for index in video.indices where video[index].enabled {
-                    for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random) {
+                    for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random,
+                                                              scratch: packetScratch) {
                         send(packet, to: engineSendEndpoint, now: due)
                     }
                 }

@@ -66,7 +66,7 @@ struct VideoSender {
     }
 
     /// Packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock).
-    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator) -> [[UInt8]] {
+    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator, scratch: PacketScratch) -> [[UInt8]] {
         let isKey = keyFrameRequested
         keyFrameRequested = false
         if isKey { frameIndex = 0 }
@@ -84,23 +84,9 @@ struct VideoSender {
             let chunk = size / count + (index < size % count ? 1 : 0)
             let filler = max(0, chunk - ProbeHeader.size - 1)
             guard !header.isEmpty else { continue }
-            // Header (marker, sequence number, timestamp patched in), then the payload:
-            // descriptor, VP8 payload header, probe, filler.
-            var packet = header
-            packet.reserveCapacity(header.count + descriptor.encodedLength + 1 + ProbeHeader.size + filler)
-            if index == count - 1 { packet[1] |= 0x80 }
-            packet[2] = UInt8(truncatingIfNeeded: sequence >> 8)
-            packet[3] = UInt8(truncatingIfNeeded: sequence)
-            packet[4] = UInt8(truncatingIfNeeded: timestamp >> 24)
-            packet[5] = UInt8(truncatingIfNeeded: timestamp >> 16)
-            packet[6] = UInt8(truncatingIfNeeded: timestamp >> 8)
-            packet[7] = UInt8(truncatingIfNeeded: timestamp)
-            packet.append(contentsOf: repeatElement(0, count: descriptor.encodedLength))
-            _ = packet.withUnsafeMutableBytes { descriptor.write(into: UnsafeMutableRawBufferPointer(rebasing: $0[header.count...])) }
-            // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
-            packet.append(index == 0 ? (isKey ? 0x10 : 0x11) : 0x00)
-            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &packet)
-            packet.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: filler))
+            let packet = buildPacket(descriptor: descriptor, vp8Header: index == 0 ? (isKey ? 0x10 : 0x11) : 0x00,
+                                     marker: index == count - 1, timestamp: timestamp, now: now,
+                                     filler: UInt8(truncatingIfNeeded: index), fillerCount: filler, scratch: scratch)
             history.store(packet, sequence: sequence)
             packets.append(packet)
             bytesSent += packet.count
@@ -110,6 +96,29 @@ struct VideoSender {
         pictureID = (pictureID &+ 1) & 0x7FFF
         frameIndex += 1
         return packets
+    }
+
+    /// One packet of a frame, written in `scratch`, then copied into an array of its exact size: the header
+    /// (marker, sequence number and timestamp patched in), then the payload: `descriptor`, the
+    /// VP8 payload header byte, the probe, and `fillerCount` bytes of `filler`.
+    private func buildPacket(descriptor: VP8PayloadDescriptor, vp8Header: UInt8, marker: Bool, timestamp: UInt32, now: Instant,
+                             filler: UInt8, fillerCount: Int, scratch: PacketScratch) -> [UInt8] {
+        let descriptorLength = descriptor.encodedLength
+        let length = header.count + descriptorLength + 1 + ProbeHeader.size + fillerCount
+        return scratch.makePacket(count: length) { bytes in
+            header.withUnsafeBytes { bytes.copyMemory(from: $0) }
+            if marker { bytes[1] |= 0x80 }
+            bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+            bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+            var offset = header.count
+            _ = descriptor.write(into: UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + descriptorLength)]))
+            offset += descriptorLength
+            bytes[offset] = vp8Header
+            offset += 1
+            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(to: bytes, at: offset)
+            offset += ProbeHeader.size
+            UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<length]).initializeMemory(as: UInt8.self, repeating: filler)
+        }
     }
 
     /// The next sequence number of the RTX stream, for a padding-only probe packet on `rtxSSRC`:
