@@ -86,15 +86,22 @@ final class StreamReceiver {
             reaction.nack = outcome.nackNow
             if outcome.requestKeyFrame { assembler?.giveUp() }
         }
-        let decoded = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
-                                         info: info, captureTime: probe?.captureTime) ?? []
+        let decodedCount = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
+                                              info: info, captureTime: probe?.captureTime) ?? 0
+        if decodedCount > 0, let decoded = assembler?.decoded {
+            recordDecoded(decoded, now: now, measurements: measurements)
+        }
+        reaction.requestKeyFrame = wantsKeyFrame(now: now)
+        return reaction
+    }
+
+    /// Records frames that became decodable at `now`.
+    private func recordDecoded(_ decoded: [FrameAssembler.Decoded], now: Instant, measurements: MeasurementCollector) {
         for frame in decoded {
             if firstFrameAt == nil { firstFrameAt = now }
             measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,
                                           subscribedAt: subscribedAt, isKeyFrame: frame.isKeyFrame)
         }
-        reaction.requestKeyFrame = wantsKeyFrame(now: now)
-        return reaction
     }
 
     /// Timer work: NACK retries; a key-frame request while the decoder waits for one.
