@@ -19,7 +19,7 @@ final class StreamReceiver {
     let subscribedAt: Instant
     var lastKeyFrameRequestAt: Instant?
     var firstFrameAt: Instant?
-    private var seen = RecentSequenceSet()
+    private let seen = RecentSequenceSet()
     /// Unique media packets received (originals and RTX-recovered, duplicates excluded).
     private(set) var uniqueReceived: Int64 = 0
     private(set) var recoveredByRTX = 0
@@ -163,41 +163,5 @@ final class StreamReceiver {
     /// stops publishers before its end and drains, so retransmissions in flight are not lost.
     var lossAfterRecovery: (expected: Int64, received: Int64) {
         (statistics.expected, uniqueReceived)
-    }
-}
-
-/// Duplicate detection over the last 4096 sequence numbers.
-struct RecentSequenceSet {
-    private var bits = [UInt64](repeating: 0, count: 64)
-    private var unwrapper = SequenceNumberUnwrapper()
-    private var highest: Int64 = -1
-
-    /// Inserts; false when already present (or too old to tell, treated as duplicate).
-    mutating func insert(_ sequence: UInt16) -> Bool {
-        let extended = unwrapper.unwrap(sequence)
-        let previousHighest = highest
-        if extended > highest {
-            highest = extended
-        } else if highest - extended >= 4_096 {
-            return false
-        }
-        return bits.withUnsafeMutableBufferPointer { bits in
-            if extended - previousHighest >= 4_096 {
-                // Every slot is cleared (a first packet, or a jump past the window).
-                bits.update(repeating: 0)
-            } else if extended > previousHighest {
-                var clear = previousHighest + 1
-                while clear <= extended {
-                    let index = Int(clear & 4_095)
-                    bits[index >> 6] &= ~(1 << UInt64(index & 63))
-                    clear += 1
-                }
-            }
-            let index = Int(extended & 4_095)
-            let mask: UInt64 = 1 << UInt64(index & 63)
-            if bits[index >> 6] & mask != 0 { return false }
-            bits[index >> 6] |= mask
-            return true
-        }
     }
 }
