@@ -253,9 +253,9 @@ final class SimulatedParticipant {
     }
 
     private func react(_ reaction: StreamReceiver.Reaction, stream index: Int, now: Instant) {
-        defer {
-            if let due = streamTable[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
-        }
+        defer { noteStreamDeadline(index) }
+        // Nearly every packet asks for nothing.
+        guard !reaction.nack.isEmpty || reaction.requestKeyFrame else { return }
         let ssrc = streamTable[index].parameters.ssrc
         var packets: [RTCPPacket] = []
         if !reaction.nack.isEmpty {
@@ -266,6 +266,11 @@ final class SimulatedParticipant {
             streams[index].noteKeyFrameRequested(now: now)
         }
         if !packets.isEmpty { send(RTCPPacket.serializeCompound(packets), to: engineReceiveEndpoint) }
+    }
+
+    /// Brings `streamsDeadline` forward to stream `index`'s deadline when that is earlier.
+    private func noteStreamDeadline(_ index: Int) {
+        if let due = streamTable[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
     }
 
     private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
