@@ -63,22 +63,22 @@ final class StreamReceiver {
         statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // Recorded media carries the probe in a header extension (ProbeExtension), synthetic media in the payload.
-        // The VP8 descriptor is parsed once, for the probe offset and the frame information
+        // The VP8 descriptor is read once, for the probe offset and the frame information
         // (synthetic video of any format carries its probe after a VP8-style descriptor).
-        let vp8 = isVideo ? (try? VP8PayloadDescriptor(parsing: payload)) : nil
-        let probeOffset = isVideo ? Self.probeOffset(descriptor: vp8) : 0
+        let vp8 = isVideo ? VP8PayloadSummary(payload: payload) : nil
+        let probeOffset = isVideo ? Self.probeOffset(vp8) : 0
         let probe = extensionProbe ?? ProbeHeader(payload, offset: probeOffset)
         if let probe {
             measurements.recordPacketDelay(kind: parameters.kind, milliseconds: Double(now.nanoseconds - probe.sendTime) / 1e6)
         }
         guard isVideo else {
-            if let probe = extensionProbe ?? ProbeHeader(payload, offset: 0) {
+            if let probe {
                 measurements.recordAudioFrame(stream: key, captureTime: probe.captureTime, now: now, subscribedAt: subscribedAt)
             }
             return reaction
         }
         let info = payloadFormat == .vp8
-            ? vp8.map { MediaFrameInfo(vp8: $0, payload: payload) } ?? MediaFrameInfo()
+            ? vp8?.info ?? MediaFrameInfo()
             : MediaFrameInfo.inspect(payload: payload, format: payloadFormat, isVideo: true)
         let isKeyFrame = info.isKeyFrame
         // Optional chaining mutates in place (no copy of the generator's or assembler's buffers).
@@ -149,14 +149,15 @@ final class StreamReceiver {
 
     static let keyFrameRetry = Duration.milliseconds(500)
 
-    /// Offset of the probe in a VP8 payload: descriptor, then one VP8 header byte.
+    /// Offset of the probe in a VP8 payload: descriptor, then one VP8 header byte (-1 when the
+    /// descriptor is truncated).
     static func probeOffset(videoPayload payload: UnsafeRawBufferPointer) -> Int {
-        probeOffset(descriptor: try? VP8PayloadDescriptor(parsing: payload))
+        probeOffset(VP8PayloadSummary(payload: payload))
     }
 
-    /// `probeOffset(videoPayload:)` from the payload's descriptor, already parsed (nil: none).
-    static func probeOffset(descriptor: VP8PayloadDescriptor?) -> Int {
-        descriptor.map { $0.encodedLength + 1 } ?? -1
+    /// `probeOffset(videoPayload:)` from the payload's summary, already read (nil: truncated).
+    static func probeOffset(_ summary: VP8PayloadSummary?) -> Int {
+        summary.map { $0.descriptorLength + 1 } ?? -1
     }
 
     /// Packets expected (first to highest sequence number seen) and uniquely received. The trial
