@@ -156,12 +156,12 @@ final class SimulatedParticipant {
 
     func handleTimeout(now: Instant) {
         while let due = nextAudioAt, due <= now {
-            if due < stopAt, var sender = audio {
-                if let packet = sender.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random,
-                                                      scratch: packetScratch) {
+            if due < stopAt, audio != nil {
+                // Mutated in place (a copy taken out would be written back on every frame).
+                if let packet = audio!.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random,
+                                                 scratch: packetScratch) {
                     send(packet, to: engineSendEndpoint, now: due)
                 }
-                audio = sender
                 nextAudioAt = due + .milliseconds(20)
             } else {
                 nextAudioAt = nil
@@ -185,11 +185,12 @@ final class SimulatedParticipant {
             for packet in recorded.packets(due: now) { send(packet, to: engineSendEndpoint, now: now) }
         }
         var earliest: Instant?
-        for index in streams.indices {
-            if let due = streams[index].nextDeadline, due <= now {
-                react(streams[index].handleTimeout(now: now), stream: index, now: now)
+        // Through the table: reading the streams array would retain and release each stream.
+        for index in streamTable.indices {
+            if let due = streamTable[index].nextDeadline, due <= now {
+                react(streamTable[index].handleTimeout(now: now), stream: index, now: now)
             }
-            if let due = streams[index].nextDeadline, earliest == nil || due < earliest! { earliest = due }
+            if let due = streamTable[index].nextDeadline, earliest == nil || due < earliest! { earliest = due }
         }
         streamsDeadline = earliest
         handleCongestionTimeout(now: now)
