@@ -44,6 +44,10 @@ struct FrameAssembler {
     /// insert to the next: most packets decode nothing, and a fresh array per frame cost an
     /// allocation).
     private(set) var decoded: [Decoded] = []
+    /// False when `decodeReady` would find nothing: it looked last and nothing it depends on
+    /// changed since (no frame completed, no padding arrived, no `giveUp`). Most packets
+    /// complete no frame, and then the search is skipped.
+    private var mayDecode = false
     /// True until a key frame is decoded, and again after a frame is lost for good.
     private(set) var needsKeyFrame = true
     private(set) var decodedCount = 0
@@ -53,6 +57,7 @@ struct FrameAssembler {
     /// probe's capture time when the caller has read it already (from a header extension for
     /// recorded media, from the payload for synthetic media); nil reads it from the payload after
     /// the VP8 header byte.
+    @inline(__always)
     mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
                          info: MediaFrameInfo, captureTime: Int64? = nil) -> Int {
         if !decoded.isEmpty { decoded.removeAll(keepingCapacity: true) }
@@ -60,6 +65,7 @@ struct FrameAssembler {
         if let last = lastDecodedSequence, extended <= last { return 0 }
         if payload.isEmpty {
             padding.insert(extended)
+            mayDecode = true
             return decodeReady()
         }
         let index: Int
@@ -75,7 +81,10 @@ struct FrameAssembler {
         // Mutated in place in the array: a copy taken out would share its `received` array,
         // which the insert would then copy.
         Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime, to: &frames[index])
-        return decodeReady()
+        // Only the frame this packet went to changed: unless it is complete now, what was not
+        // decodable before still is not.
+        if frames[index].isComplete { mayDecode = true }
+        return mayDecode ? decodeReady() : decoded.count
     }
 
     private static func add(_ extended: Int64, marker: Bool, payload: UnsafeRawBufferPointer, info: MediaFrameInfo,
@@ -102,6 +111,7 @@ struct FrameAssembler {
     /// hole): decoding waits for a key frame.
     mutating func giveUp() {
         needsKeyFrame = true
+        mayDecode = true
     }
 
     /// Frames waiting (incomplete or not yet decodable).
@@ -109,6 +119,8 @@ struct FrameAssembler {
 
     /// Appends the frames now decodable to `decoded`; returns its count.
     private mutating func decodeReady() -> Int {
+        guard mayDecode else { return decoded.count }
+        defer { mayDecode = false }
         while true {
             // Found by index and read in place (taking a frame out would retain its list).
             var next: Int?
