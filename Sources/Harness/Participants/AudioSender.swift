@@ -18,6 +18,9 @@ struct AudioSender {
     private let header: [UInt8]
     /// Offset of the audio level value byte in `header`.
     private let levelOffset: Int
+    /// Every packet `nextFrame` makes starts with `header`, which has the transport-wide
+    /// sequence number slot (`CongestionExtensions.slots`).
+    static let packetsHaveTransportSequenceSlot = true
 
     init(ssrc: UInt32, payloadType: UInt8, model: TalkSpurtModel, random: inout SeededGenerator) {
         self.ssrc = ssrc

@@ -160,7 +160,7 @@ final class SimulatedParticipant {
                 // Mutated in place (a copy taken out would be written back on every frame).
                 if let packet = audio!.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random,
                                                  scratch: packetScratch) {
-                    send(packet, to: engineSendEndpoint, now: due)
+                    send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: AudioSender.packetsHaveTransportSequenceSlot)
                 }
                 nextAudioAt = due + .milliseconds(20)
             } else {
@@ -172,7 +172,7 @@ final class SimulatedParticipant {
                 for index in video.indices where video[index].enabled {
                     for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random,
                                                               scratch: packetScratch) {
-                        send(packet, to: engineSendEndpoint, now: due)
+                        send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: VideoSender.packetsHaveTransportSequenceSlot)
                     }
                 }
                 videoTimestamp &+= UInt32(90_000 / framesPerSecond)
@@ -350,12 +350,14 @@ final class SimulatedParticipant {
     }
 
     /// Queues a datagram; RTP on the uplink is stamped with the next transport-wide sequence
-    /// number and abs-send-time and recorded for the uplink estimator.
-    func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil) {
+    /// number and abs-send-time and recorded for the uplink estimator. `hasTransportSequenceSlot`
+    /// is for senders that know their packets have the slot (nil: the packet is parsed to see).
+    func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil,
+              hasTransportSequenceSlot: Bool? = nil) {
         let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
         var stamp: CongestionExtensions.Stamp?
         if let now, destination == engineSendEndpoint {
-            if CongestionExtensions.hasTransportSequenceSlot(bytes) {
+            if hasTransportSequenceSlot ?? CongestionExtensions.hasTransportSequenceSlot(bytes) {
                 stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence)
                 uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
                 uplinkSequence &+= 1

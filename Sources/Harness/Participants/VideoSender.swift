@@ -25,6 +25,9 @@ struct VideoSender {
     /// writes for it).
     private let header: [UInt8]
     static let maxPayload = 1_100
+    /// Every packet `nextFrame` makes starts with `header`, which has the transport-wide
+    /// sequence number slot (`CongestionExtensions.slots`).
+    static let packetsHaveTransportSequenceSlot = true
 
     /// Bytes sent, for bitrate accounting.
     private(set) var bytesSent = 0
