@@ -211,8 +211,10 @@ final class SimulatedParticipant {
             // number, the stream and the probe (the first element with each id counts).
             var transportSequence: Range<Int>?
             var probe: Range<Int>?
-            if view.header.extensionBlock != nil {
-                for element in view.extensionElements {
+            // The elements iterated straight from the block (`view.extensionElements` is the same
+            // sequence, but the compiler calls its getter out of line for every packet).
+            if let block = view.header.extensionBlock {
+                for element in RTPHeaderExtensionElements(block: block, in: bytes) {
                     if element.id == RouterCapabilities.HeaderExtensionID.transportWideCC {
                         if transportSequence == nil { transportSequence = element.range }
                     } else if element.id == ProbeExtension.id, probe == nil {
