@@ -79,15 +79,20 @@ struct VideoSender {
         let count = max(1, (size + Self.maxPayload - 1) / Self.maxPayload)
         var packets: [[UInt8]] = []
         packets.reserveCapacity(count)
+        // The descriptor is written once per frame (at most 6 bytes, RFC 7741 §4.2, kept in a
+        // UInt64): the packets after the first differ from it only in the S bit.
+        let descriptor = VP8PayloadDescriptor(
+            isNonReference: temporal == 2, isStartOfPartition: true, partitionIndex: 0,
+            pictureID: pictureID, pictureIDIs15Bit: true, tl0PictureIndex: tl0,
+            temporalLayerID: UInt8(temporal), isLayerSync: temporal > 0 && frameIndex % 4 != 3)
+        var descriptorBytes: UInt64 = 0
+        let descriptorLength = withUnsafeMutableBytes(of: &descriptorBytes) { descriptor.write(into: $0) } ?? 0
         for index in 0..<count {
-            let descriptor = VP8PayloadDescriptor(
-                isNonReference: temporal == 2, isStartOfPartition: index == 0, partitionIndex: 0,
-                pictureID: pictureID, pictureIDIs15Bit: true, tl0PictureIndex: tl0,
-                temporalLayerID: UInt8(temporal), isLayerSync: temporal > 0 && frameIndex % 4 != 3)
             let chunk = size / count + (index < size % count ? 1 : 0)
             let filler = max(0, chunk - ProbeHeader.size - 1)
             guard !header.isEmpty else { continue }
-            let packet = buildPacket(descriptor: descriptor, vp8Header: index == 0 ? (isKey ? 0x10 : 0x11) : 0x00,
+            let packet = buildPacket(descriptor: descriptorBytes, descriptorLength: descriptorLength, startsPartition: index == 0,
+                                     vp8Header: index == 0 ? (isKey ? 0x10 : 0x11) : 0x00,
                                      marker: index == count - 1, timestamp: timestamp, now: now,
                                      filler: UInt8(truncatingIfNeeded: index), fillerCount: filler, scratch: scratch)
             history.store(packet, sequence: sequence)
@@ -101,12 +106,13 @@ struct VideoSender {
         return packets
     }
 
-    /// One packet of a frame, written in `scratch`, then copied into an array of its exact size: the header
-    /// (marker, sequence number and timestamp patched in), then the payload: `descriptor`, the
-    /// VP8 payload header byte, the probe, and `fillerCount` bytes of `filler`.
-    private func buildPacket(descriptor: VP8PayloadDescriptor, vp8Header: UInt8, marker: Bool, timestamp: UInt32, now: Instant,
-                             filler: UInt8, fillerCount: Int, scratch: PacketScratch) -> [UInt8] {
-        let descriptorLength = descriptor.encodedLength
+    /// One packet of a frame, written in `scratch`, then copied into an array of its exact size:
+    /// the header (marker, sequence number and timestamp patched in), then the payload: the first
+    /// `descriptorLength` bytes of `descriptor` (the frame's first descriptor, its S bit cleared
+    /// unless `startsPartition`), the VP8 payload header byte, the probe, and `fillerCount` bytes
+    /// of `filler`.
+    private func buildPacket(descriptor: UInt64, descriptorLength: Int, startsPartition: Bool, vp8Header: UInt8, marker: Bool,
+                             timestamp: UInt32, now: Instant, filler: UInt8, fillerCount: Int, scratch: PacketScratch) -> [UInt8] {
         let length = header.count + descriptorLength + 1 + ProbeHeader.size + fillerCount
         return scratch.makePacket(count: length) { bytes in
             header.withUnsafeBytes { bytes.copyMemory(from: $0) }
@@ -114,7 +120,11 @@ struct VideoSender {
             bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
             bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
             var offset = header.count
-            _ = descriptor.write(into: UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + descriptorLength)]))
+            withUnsafeBytes(of: descriptor) { written in
+                UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + descriptorLength)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: written[0..<descriptorLength]))
+            }
+            if !startsPartition { bytes[offset] &= ~0x10 }
             offset += descriptorLength
             bytes[offset] = vp8Header
             offset += 1
