@@ -56,8 +56,9 @@ struct AudioSender {
         return packet
     }
 
-    /// One packet written in `scratch`, then copied into an array of its exact size: the header (sequence number,
-    /// timestamp and audio level patched in), then the payload: the probe and filler bytes.
+    /// One packet written in `scratch`, then copied into an array of its exact size: the header
+    /// (sequence number, timestamp and audio level patched in), then the payload: the probe and
+    /// filler bytes.
     private func buildPacket(level: UInt8, now: Instant, payloadLength: Int, scratch: PacketScratch) -> [UInt8] {
         let length = header.count + payloadLength
         return scratch.makePacket(count: length) { bytes in

@@ -53,10 +53,10 @@ struct FrameAssembler {
     private(set) var decodedCount = 0
 
     /// Adds a packet; returns how many frames became decodable (they are in `decoded`, in
-    /// order). `captureTime` is the
-    /// probe's capture time when the caller has read it already (from a header extension for
-    /// recorded media, from the payload for synthetic media); nil reads it from the payload after
-    /// the VP8 header byte.
+    /// order). `captureTime` is the probe's capture time when the caller has read it already
+    /// (from a header extension for recorded media, from the payload for synthetic media); nil
+    /// reads it from the payload after the VP8 header byte. Always inlined: outlined, the call
+    /// cost more than skipping the search for a decodable frame saves.
     @inline(__always)
     mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
                          info: MediaFrameInfo, captureTime: Int64? = nil) -> Int {

@@ -185,7 +185,6 @@ final class SimulatedParticipant {
             for packet in recorded.packets(due: now) { send(packet, to: engineSendEndpoint, now: now) }
         }
         var earliest: Instant?
-        // Through the table: reading the streams array would retain and release each stream.
         for index in streamTable.indices {
             if let due = streamTable[index].nextDeadline, due <= now {
                 react(streamTable[index].handleTimeout(now: now), stream: index, now: now)

@@ -91,6 +91,7 @@ struct VideoSender {
             let chunk = size / count + (index < size % count ? 1 : 0)
             let filler = max(0, chunk - ProbeHeader.size - 1)
             guard !header.isEmpty else { continue }
+            // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
             let packet = buildPacket(descriptor: descriptorBytes, descriptorLength: descriptorLength, startsPartition: index == 0,
                                      vp8Header: index == 0 ? (isKey ? 0x10 : 0x11) : 0x00,
                                      marker: index == count - 1, timestamp: timestamp, now: now,
