@@ -14,6 +14,13 @@ struct ProbeHeader {
         withUnsafeBytes(of: sendTime.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Writes the 16 bytes (both times big-endian) at `offset` of `bytes`, which must hold them.
+    func write(to bytes: UnsafeMutableRawBufferPointer, at offset: Int) {
+        precondition(offset >= 0 && bytes.count >= offset + Self.size, "ProbeHeader.write: no room for the probe")
+        bytes.storeBytes(of: captureTime.bigEndian, toByteOffset: offset, as: Int64.self)
+        bytes.storeBytes(of: sendTime.bigEndian, toByteOffset: offset + 8, as: Int64.self)
+    }
+
     /// Reads a probe at `offset`, or nil when the payload is too short.
     init?(_ payload: UnsafeRawBufferPointer, offset: Int) {
         guard offset >= 0, payload.count >= offset + Self.size else { return nil }

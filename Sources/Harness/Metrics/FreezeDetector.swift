@@ -65,7 +65,7 @@ public struct FreezeDetector: Sendable, Hashable {
         // Frames still in flight when the pause was signalled arrive with ordinary gaps; the
         // pause is the first gap long enough to count as a freeze (or the first gap at all
         // before the average is known).
-        if inactive, gapCount < Self.minimumSamples || threshold.map({ gap >= $0.nanoseconds }) ?? true {
+        if inactive, gapCount < Self.minimumSamples || thresholdNanoseconds.map({ gap >= $0 }) ?? true {
             inactive = false
             pauseCount += 1
             return false
@@ -74,8 +74,8 @@ public struct FreezeDetector: Sendable, Hashable {
         gapsNanoseconds[nextSlot] = gap
         nextSlot = (nextSlot + 1) % Self.windowFrames
         gapCount += 1
-        guard gapCount >= Self.minimumSamples, let threshold = threshold else { return false }
-        if gap >= threshold.nanoseconds {
+        guard gapCount >= Self.minimumSamples, let threshold = thresholdNanoseconds else { return false }
+        if gap >= threshold {
             freezeCount += 1
             totalFreezeDuration += .nanoseconds(gap)
             return true
@@ -91,9 +91,19 @@ public struct FreezeDetector: Sendable, Hashable {
 
     /// The freeze threshold for the average as it stands, `max(3 × average, average + 150 ms)`.
     public var threshold: Duration? {
-        guard let average = averageGap else { return nil }
-        return max(average * 3, average + Self.minimumIncrease)
+        thresholdNanoseconds.map { .nanoseconds($0) }
     }
+
+    /// `threshold` in nanoseconds, worked out in integers: `Duration` arithmetic is 128-bit and
+    /// not inlined (about 600 instructions a frame). The average is whole nanoseconds, so this is
+    /// the same value.
+    private var thresholdNanoseconds: Int64? {
+        guard gapCount > 0 else { return nil }
+        let average = windowSum / Int64(min(gapCount, Self.windowFrames))
+        return max(average * 3, average + Self.minimumIncreaseNanoseconds)
+    }
+
+    private static let minimumIncreaseNanoseconds = minimumIncrease.nanoseconds
 
     /// Time from the first to the last rendered frame.
     public var renderedDuration: Duration {

@@ -11,6 +11,16 @@ struct AudioSender {
     private var sequence: UInt16
     private var timestamp: UInt32
     private(set) var bytesSent = 0
+    /// The header every packet starts with (fixed header, audio level, congestion-control slots),
+    /// built once with `RTPPacketBuilder`; each packet patches sequence number, timestamp and the
+    /// audio level byte into its copy (the same bytes the builder writes for it). Empty when the
+    /// header cannot be built (nothing is sent then).
+    private let header: [UInt8]
+    /// Offset of the audio level value byte in `header`.
+    private let levelOffset: Int
+    /// Every packet `nextFrame` makes starts with `header`, which has the transport-wide
+    /// sequence number slot (`CongestionExtensions.slots`).
+    static let packetsHaveTransportSequenceSlot = true
 
     init(ssrc: UInt32, payloadType: UInt8, model: TalkSpurtModel, random: inout SeededGenerator) {
         self.ssrc = ssrc
@@ -18,26 +28,47 @@ struct AudioSender {
         self.model = model
         sequence = UInt16(truncatingIfNeeded: random.next())
         timestamp = UInt32(truncatingIfNeeded: random.next())
+        let builder = RTPPacketBuilder(
+            marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(0), timestamp: 0, ssrc: ssrc,
+            extensions: [RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.audioLevel, value: [0])]
+                + CongestionExtensions.slots)
+        let built = (try? builder.build(payload: [])) ?? []
+        // `try?` flattens: nil when the header does not parse or has no audio level element.
+        if let range = try? RTPPacketView.inspect(built, { $0.extensionRange(id: RouterCapabilities.HeaderExtensionID.audioLevel) }),
+           range.count == 1 {
+            header = built
+            levelOffset = range.lowerBound
+        } else {
+            header = []
+            levelOffset = 0
+        }
     }
 
     /// The packet for the 20 ms frame captured at `now`, or nil (DTX silence, or muted).
-    mutating func nextFrame(now: Instant, elapsed: Double, random: inout SeededGenerator) -> [UInt8]? {
+    mutating func nextFrame(now: Instant, elapsed: Double, random: inout SeededGenerator, scratch: PacketScratch) -> [UInt8]? {
         defer { timestamp &+= 960 }
-        guard !muted, let frame = model.frame(at: elapsed, random: &random) else { return nil }
-        var payload: [UInt8] = []
-        payload.reserveCapacity(max(frame.bytes, ProbeHeader.size))
-        ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &payload)
-        if frame.bytes > ProbeHeader.size {
-            payload.append(contentsOf: repeatElement(0x5A, count: frame.bytes - ProbeHeader.size))
-        }
+        guard !muted, let frame = model.frame(at: elapsed, random: &random), !header.isEmpty else { return nil }
         let level = AudioLevelExtension(voiceActivity: frame.level < 127, levelDecibelsBelowOverload: frame.level)
-        let builder = RTPPacketBuilder(
-            marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(sequence), timestamp: timestamp, ssrc: ssrc,
-            extensions: [RTPHeaderExtension(id: RouterCapabilities.HeaderExtensionID.audioLevel, value: level.extensionValue)]
-                + CongestionExtensions.slots)
-        guard let packet = try? builder.build(payload: payload) else { return nil }
+        let packet = buildPacket(level: (level.voiceActivity ? 0x80 : 0) | level.levelDecibelsBelowOverload,
+                                 now: now, payloadLength: max(frame.bytes, ProbeHeader.size), scratch: scratch)
         sequence &+= 1
         bytesSent += packet.count
         return packet
+    }
+
+    /// One packet written in `scratch`, then copied into an array of its exact size: the header
+    /// (sequence number, timestamp and audio level patched in), then the payload: the probe and
+    /// filler bytes.
+    private func buildPacket(level: UInt8, now: Instant, payloadLength: Int, scratch: PacketScratch) -> [UInt8] {
+        let length = header.count + payloadLength
+        return scratch.makePacket(count: length) { bytes in
+            header.withUnsafeBytes { bytes.copyMemory(from: $0) }
+            bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+            bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+            bytes[levelOffset] = level
+            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(to: bytes, at: header.count)
+            let filler = header.count + ProbeHeader.size
+            UnsafeMutableRawBufferPointer(rebasing: bytes[filler..<length]).initializeMemory(as: UInt8.self, repeating: 0x5A)
+        }
     }
 }

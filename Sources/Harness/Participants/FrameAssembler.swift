@@ -40,25 +40,37 @@ struct FrameAssembler {
     private var padding: Set<Int64> = []
     /// Emptied `received` lists of dropped frames, kept with their storage for the next frames.
     private var spareLists: [[Int64]] = []
+    /// The frames the last `insert` made decodable, in order (kept with its storage from one
+    /// insert to the next: most packets decode nothing, and a fresh array per frame cost an
+    /// allocation).
+    private(set) var decoded: [Decoded] = []
+    /// False when `decodeReady` would find nothing: it looked last and nothing it depends on
+    /// changed since (no frame completed, no padding arrived, no `giveUp`). Most packets
+    /// complete no frame, and then the search is skipped.
+    private var mayDecode = false
     /// True until a key frame is decoded, and again after a frame is lost for good.
     private(set) var needsKeyFrame = true
     private(set) var decodedCount = 0
 
-    /// Adds a packet; returns the frames that became decodable, in order. `captureTime` is the
-    /// probe's capture time when the caller has read it already (from a header extension for
-    /// recorded media, from the payload for synthetic media); nil reads it from the payload after
-    /// the VP8 header byte.
+    /// Adds a packet; returns how many frames became decodable (they are in `decoded`, in
+    /// order). `captureTime` is the probe's capture time when the caller has read it already
+    /// (from a header extension for recorded media, from the payload for synthetic media); nil
+    /// reads it from the payload after the VP8 header byte. Always inlined: outlined, the call
+    /// cost more than skipping the search for a decodable frame saves.
+    @inline(__always)
     mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
-                         info: MediaFrameInfo, captureTime: Int64? = nil) -> [Decoded] {
+                         info: MediaFrameInfo, captureTime: Int64? = nil) -> Int {
+        if !decoded.isEmpty { decoded.removeAll(keepingCapacity: true) }
         let extended = unwrapper.unwrap(sequence)
-        if let last = lastDecodedSequence, extended <= last { return [] }
+        if let last = lastDecodedSequence, extended <= last { return 0 }
         if payload.isEmpty {
             padding.insert(extended)
+            mayDecode = true
             return decodeReady()
         }
         let index: Int
         if let found = frames.firstIndex(where: { $0.timestamp == timestamp }) {
-            if frames[found].received.contains(extended) { return [] }
+            if frames[found].received.contains(extended) { return 0 }
             index = found
         } else {
             index = frames.count
@@ -69,7 +81,10 @@ struct FrameAssembler {
         // Mutated in place in the array: a copy taken out would share its `received` array,
         // which the insert would then copy.
         Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime, to: &frames[index])
-        return decodeReady()
+        // Only the frame this packet went to changed: unless it is complete now, what was not
+        // decodable before still is not.
+        if frames[index].isComplete { mayDecode = true }
+        return mayDecode ? decodeReady() : decoded.count
     }
 
     private static func add(_ extended: Int64, marker: Bool, payload: UnsafeRawBufferPointer, info: MediaFrameInfo,
@@ -96,13 +111,16 @@ struct FrameAssembler {
     /// hole): decoding waits for a key frame.
     mutating func giveUp() {
         needsKeyFrame = true
+        mayDecode = true
     }
 
     /// Frames waiting (incomplete or not yet decodable).
     var pendingFrames: Int { frames.count }
 
-    private mutating func decodeReady() -> [Decoded] {
-        var decoded: [Decoded] = []
+    /// Appends the frames now decodable to `decoded`; returns its count.
+    private mutating func decodeReady() -> Int {
+        guard mayDecode else { return decoded.count }
+        defer { mayDecode = false }
         while true {
             // Found by index and read in place (taking a frame out would retain its list).
             var next: Int?
@@ -143,6 +161,6 @@ struct FrameAssembler {
                 spareLists.append(list)
             }
         }
-        return decoded
+        return decoded.count
     }
 }

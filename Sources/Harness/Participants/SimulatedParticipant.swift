@@ -37,6 +37,8 @@ final class SimulatedParticipant {
     private let streamTable = InPlaceArray<StreamReceiver>()
     /// Where an RTX packet is unwrapped (grown to the largest packet seen; freed in `deinit`).
     private var rtxScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2_048, alignment: 16)
+    /// Where the synthetic senders write each outgoing packet before it gets its own array.
+    private let packetScratch = PacketScratch()
     private var streamBySSRC = StreamDirectory()
     private(set) var outbox: [Datagram] = []
     /// Earliest deadline of the consumed streams; may be stale-early (harmless), never late.
@@ -154,11 +156,12 @@ final class SimulatedParticipant {
 
     func handleTimeout(now: Instant) {
         while let due = nextAudioAt, due <= now {
-            if due < stopAt, var sender = audio {
-                if let packet = sender.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random) {
-                    send(packet, to: engineSendEndpoint, now: due)
+            if due < stopAt, audio != nil {
+                // Mutated in place (a copy taken out would be written back on every frame).
+                if let packet = audio!.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random,
+                                                 scratch: packetScratch) {
+                    send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: AudioSender.packetsHaveTransportSequenceSlot)
                 }
-                audio = sender
                 nextAudioAt = due + .milliseconds(20)
             } else {
                 nextAudioAt = nil
@@ -167,8 +170,9 @@ final class SimulatedParticipant {
         if let due = nextVideoAt, due <= now {
             if due < stopAt {
                 for index in video.indices where video[index].enabled {
-                    for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random) {
-                        send(packet, to: engineSendEndpoint, now: due)
+                    for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random,
+                                                              scratch: packetScratch) {
+                        send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: VideoSender.packetsHaveTransportSequenceSlot)
                     }
                 }
                 videoTimestamp &+= UInt32(90_000 / framesPerSecond)
@@ -181,11 +185,11 @@ final class SimulatedParticipant {
             for packet in recorded.packets(due: now) { send(packet, to: engineSendEndpoint, now: now) }
         }
         var earliest: Instant?
-        for index in streams.indices {
-            if let due = streams[index].nextDeadline, due <= now {
-                react(streams[index].handleTimeout(now: now), stream: index, now: now)
+        for index in streamTable.indices {
+            if let due = streamTable[index].nextDeadline, due <= now {
+                react(streamTable[index].handleTimeout(now: now), stream: index, now: now)
             }
-            if let due = streams[index].nextDeadline, earliest == nil || due < earliest! { earliest = due }
+            if let due = streamTable[index].nextDeadline, earliest == nil || due < earliest! { earliest = due }
         }
         streamsDeadline = earliest
         handleCongestionTimeout(now: now)
@@ -206,8 +210,10 @@ final class SimulatedParticipant {
             // number, the stream and the probe (the first element with each id counts).
             var transportSequence: Range<Int>?
             var probe: Range<Int>?
-            if view.header.extensionBlock != nil {
-                for element in view.extensionElements {
+            // The elements iterated straight from the block (`view.extensionElements` is the same
+            // sequence, but the compiler calls its getter out of line for every packet).
+            if let block = view.header.extensionBlock {
+                for element in RTPHeaderExtensionElements(block: block, in: bytes) {
                     if element.id == RouterCapabilities.HeaderExtensionID.transportWideCC {
                         if transportSequence == nil { transportSequence = element.range }
                     } else if element.id == ProbeExtension.id, probe == nil {
@@ -249,9 +255,9 @@ final class SimulatedParticipant {
     }
 
     private func react(_ reaction: StreamReceiver.Reaction, stream index: Int, now: Instant) {
-        defer {
-            if let due = streamTable[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
-        }
+        defer { noteStreamDeadline(index) }
+        // Nearly every packet asks for nothing.
+        guard !reaction.nack.isEmpty || reaction.requestKeyFrame else { return }
         let ssrc = streamTable[index].parameters.ssrc
         var packets: [RTCPPacket] = []
         if !reaction.nack.isEmpty {
@@ -262,6 +268,11 @@ final class SimulatedParticipant {
             streams[index].noteKeyFrameRequested(now: now)
         }
         if !packets.isEmpty { send(RTCPPacket.serializeCompound(packets), to: engineReceiveEndpoint) }
+    }
+
+    /// Brings `streamsDeadline` forward to stream `index`'s deadline when that is earlier.
+    private func noteStreamDeadline(_ index: Int) {
+        if let due = streamTable[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
     }
 
     private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Instant) {
@@ -340,12 +351,14 @@ final class SimulatedParticipant {
     }
 
     /// Queues a datagram; RTP on the uplink is stamped with the next transport-wide sequence
-    /// number and abs-send-time and recorded for the uplink estimator.
-    func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil) {
+    /// number and abs-send-time and recorded for the uplink estimator. `hasTransportSequenceSlot`
+    /// is for senders that know their packets have the slot (nil: the packet is parsed to see).
+    func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil,
+              hasTransportSequenceSlot: Bool? = nil) {
         let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
         var stamp: CongestionExtensions.Stamp?
         if let now, destination == engineSendEndpoint {
-            if CongestionExtensions.hasTransportSequenceSlot(bytes) {
+            if hasTransportSequenceSlot ?? CongestionExtensions.hasTransportSequenceSlot(bytes) {
                 stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence)
                 uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
                 uplinkSequence &+= 1

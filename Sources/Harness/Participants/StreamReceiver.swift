@@ -19,7 +19,7 @@ final class StreamReceiver {
     let subscribedAt: Instant
     var lastKeyFrameRequestAt: Instant?
     var firstFrameAt: Instant?
-    private var seen = RecentSequenceSet()
+    private let seen = RecentSequenceSet()
     /// Unique media packets received (originals and RTX-recovered, duplicates excluded).
     private(set) var uniqueReceived: Int64 = 0
     private(set) var recoveredByRTX = 0
@@ -63,22 +63,22 @@ final class StreamReceiver {
         statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // Recorded media carries the probe in a header extension (ProbeExtension), synthetic media in the payload.
-        // The VP8 descriptor is parsed once, for the probe offset and the frame information
+        // The VP8 descriptor is read once, for the probe offset and the frame information
         // (synthetic video of any format carries its probe after a VP8-style descriptor).
-        let vp8 = isVideo ? (try? VP8PayloadDescriptor(parsing: payload)) : nil
-        let probeOffset = isVideo ? Self.probeOffset(descriptor: vp8) : 0
+        let vp8 = isVideo ? VP8PayloadSummary(payload: payload) : nil
+        let probeOffset = isVideo ? Self.probeOffset(vp8) : 0
         let probe = extensionProbe ?? ProbeHeader(payload, offset: probeOffset)
         if let probe {
             measurements.recordPacketDelay(kind: parameters.kind, milliseconds: Double(now.nanoseconds - probe.sendTime) / 1e6)
         }
         guard isVideo else {
-            if let probe = extensionProbe ?? ProbeHeader(payload, offset: 0) {
+            if let probe {
                 measurements.recordAudioFrame(stream: key, captureTime: probe.captureTime, now: now, subscribedAt: subscribedAt)
             }
             return reaction
         }
         let info = payloadFormat == .vp8
-            ? vp8.map { MediaFrameInfo(vp8: $0, payload: payload) } ?? MediaFrameInfo()
+            ? vp8?.info ?? MediaFrameInfo()
             : MediaFrameInfo.inspect(payload: payload, format: payloadFormat, isVideo: true)
         let isKeyFrame = info.isKeyFrame
         // Optional chaining mutates in place (no copy of the generator's or assembler's buffers).
@@ -86,15 +86,22 @@ final class StreamReceiver {
             reaction.nack = outcome.nackNow
             if outcome.requestKeyFrame { assembler?.giveUp() }
         }
-        let decoded = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
-                                         info: info, captureTime: probe?.captureTime) ?? []
+        let decodedCount = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
+                                              info: info, captureTime: probe?.captureTime) ?? 0
+        if decodedCount > 0, let decoded = assembler?.decoded {
+            recordDecoded(decoded, now: now, measurements: measurements)
+        }
+        reaction.requestKeyFrame = wantsKeyFrame(now: now)
+        return reaction
+    }
+
+    /// Records frames that became decodable at `now`.
+    private func recordDecoded(_ decoded: [FrameAssembler.Decoded], now: Instant, measurements: MeasurementCollector) {
         for frame in decoded {
             if firstFrameAt == nil { firstFrameAt = now }
             measurements.recordVideoFrame(stream: key, captureTime: frame.captureTime, now: now,
                                           subscribedAt: subscribedAt, isKeyFrame: frame.isKeyFrame)
         }
-        reaction.requestKeyFrame = wantsKeyFrame(now: now)
-        return reaction
     }
 
     /// Timer work: NACK retries; a key-frame request while the decoder waits for one.
@@ -142,55 +149,20 @@ final class StreamReceiver {
 
     static let keyFrameRetry = Duration.milliseconds(500)
 
-    /// Offset of the probe in a VP8 payload: descriptor, then one VP8 header byte.
+    /// Offset of the probe in a VP8 payload: descriptor, then one VP8 header byte (-1 when the
+    /// descriptor is truncated).
     static func probeOffset(videoPayload payload: UnsafeRawBufferPointer) -> Int {
-        probeOffset(descriptor: try? VP8PayloadDescriptor(parsing: payload))
+        probeOffset(VP8PayloadSummary(payload: payload))
     }
 
-    /// `probeOffset(videoPayload:)` from the payload's descriptor, already parsed (nil: none).
-    static func probeOffset(descriptor: VP8PayloadDescriptor?) -> Int {
-        descriptor.map { $0.encodedLength + 1 } ?? -1
+    /// `probeOffset(videoPayload:)` from the payload's summary, already read (nil: truncated).
+    static func probeOffset(_ summary: VP8PayloadSummary?) -> Int {
+        summary.map { $0.descriptorLength + 1 } ?? -1
     }
 
     /// Packets expected (first to highest sequence number seen) and uniquely received. The trial
     /// stops publishers before its end and drains, so retransmissions in flight are not lost.
     var lossAfterRecovery: (expected: Int64, received: Int64) {
         (statistics.expected, uniqueReceived)
-    }
-}
-
-/// Duplicate detection over the last 4096 sequence numbers.
-struct RecentSequenceSet {
-    private var bits = [UInt64](repeating: 0, count: 64)
-    private var unwrapper = SequenceNumberUnwrapper()
-    private var highest: Int64 = -1
-
-    /// Inserts; false when already present (or too old to tell, treated as duplicate).
-    mutating func insert(_ sequence: UInt16) -> Bool {
-        let extended = unwrapper.unwrap(sequence)
-        let previousHighest = highest
-        if extended > highest {
-            highest = extended
-        } else if highest - extended >= 4_096 {
-            return false
-        }
-        return bits.withUnsafeMutableBufferPointer { bits in
-            if extended - previousHighest >= 4_096 {
-                // Every slot is cleared (a first packet, or a jump past the window).
-                bits.update(repeating: 0)
-            } else if extended > previousHighest {
-                var clear = previousHighest + 1
-                while clear <= extended {
-                    let index = Int(clear & 4_095)
-                    bits[index >> 6] &= ~(1 << UInt64(index & 63))
-                    clear += 1
-                }
-            }
-            let index = Int(extended & 4_095)
-            let mask: UInt64 = 1 << UInt64(index & 63)
-            if bits[index >> 6] & mask != 0 { return false }
-            bits[index >> 6] |= mask
-            return true
-        }
     }
 }

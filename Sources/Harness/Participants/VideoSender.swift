@@ -25,6 +25,9 @@ struct VideoSender {
     /// writes for it).
     private let header: [UInt8]
     static let maxPayload = 1_100
+    /// Every packet `nextFrame` makes starts with `header`, which has the transport-wide
+    /// sequence number slot (`CongestionExtensions.slots`).
+    static let packetsHaveTransportSequenceSlot = true
 
     /// Bytes sent, for bitrate accounting.
     private(set) var bytesSent = 0
@@ -66,7 +69,7 @@ struct VideoSender {
     }
 
     /// Packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock).
-    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator) -> [[UInt8]] {
+    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator, scratch: PacketScratch) -> [[UInt8]] {
         let isKey = keyFrameRequested
         keyFrameRequested = false
         if isKey { frameIndex = 0 }
@@ -76,31 +79,23 @@ struct VideoSender {
         let count = max(1, (size + Self.maxPayload - 1) / Self.maxPayload)
         var packets: [[UInt8]] = []
         packets.reserveCapacity(count)
+        // The descriptor is written once per frame (at most 6 bytes, RFC 7741 §4.2, kept in a
+        // UInt64): the packets after the first differ from it only in the S bit.
+        let descriptor = VP8PayloadDescriptor(
+            isNonReference: temporal == 2, isStartOfPartition: true, partitionIndex: 0,
+            pictureID: pictureID, pictureIDIs15Bit: true, tl0PictureIndex: tl0,
+            temporalLayerID: UInt8(temporal), isLayerSync: temporal > 0 && frameIndex % 4 != 3)
+        var descriptorBytes: UInt64 = 0
+        let descriptorLength = withUnsafeMutableBytes(of: &descriptorBytes) { descriptor.write(into: $0) } ?? 0
         for index in 0..<count {
-            let descriptor = VP8PayloadDescriptor(
-                isNonReference: temporal == 2, isStartOfPartition: index == 0, partitionIndex: 0,
-                pictureID: pictureID, pictureIDIs15Bit: true, tl0PictureIndex: tl0,
-                temporalLayerID: UInt8(temporal), isLayerSync: temporal > 0 && frameIndex % 4 != 3)
             let chunk = size / count + (index < size % count ? 1 : 0)
             let filler = max(0, chunk - ProbeHeader.size - 1)
             guard !header.isEmpty else { continue }
-            // Header (marker, sequence number, timestamp patched in), then the payload:
-            // descriptor, VP8 payload header, probe, filler.
-            var packet = header
-            packet.reserveCapacity(header.count + descriptor.encodedLength + 1 + ProbeHeader.size + filler)
-            if index == count - 1 { packet[1] |= 0x80 }
-            packet[2] = UInt8(truncatingIfNeeded: sequence >> 8)
-            packet[3] = UInt8(truncatingIfNeeded: sequence)
-            packet[4] = UInt8(truncatingIfNeeded: timestamp >> 24)
-            packet[5] = UInt8(truncatingIfNeeded: timestamp >> 16)
-            packet[6] = UInt8(truncatingIfNeeded: timestamp >> 8)
-            packet[7] = UInt8(truncatingIfNeeded: timestamp)
-            packet.append(contentsOf: repeatElement(0, count: descriptor.encodedLength))
-            _ = packet.withUnsafeMutableBytes { descriptor.write(into: UnsafeMutableRawBufferPointer(rebasing: $0[header.count...])) }
             // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
-            packet.append(index == 0 ? (isKey ? 0x10 : 0x11) : 0x00)
-            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &packet)
-            packet.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: index), count: filler))
+            let packet = buildPacket(descriptor: descriptorBytes, descriptorLength: descriptorLength, startsPartition: index == 0,
+                                     vp8Header: index == 0 ? (isKey ? 0x10 : 0x11) : 0x00,
+                                     marker: index == count - 1, timestamp: timestamp, now: now,
+                                     filler: UInt8(truncatingIfNeeded: index), fillerCount: filler, scratch: scratch)
             history.store(packet, sequence: sequence)
             packets.append(packet)
             bytesSent += packet.count
@@ -110,6 +105,34 @@ struct VideoSender {
         pictureID = (pictureID &+ 1) & 0x7FFF
         frameIndex += 1
         return packets
+    }
+
+    /// One packet of a frame, written in `scratch`, then copied into an array of its exact size:
+    /// the header (marker, sequence number and timestamp patched in), then the payload: the first
+    /// `descriptorLength` bytes of `descriptor` (the frame's first descriptor, its S bit cleared
+    /// unless `startsPartition`), the VP8 payload header byte, the probe, and `fillerCount` bytes
+    /// of `filler`.
+    private func buildPacket(descriptor: UInt64, descriptorLength: Int, startsPartition: Bool, vp8Header: UInt8, marker: Bool,
+                             timestamp: UInt32, now: Instant, filler: UInt8, fillerCount: Int, scratch: PacketScratch) -> [UInt8] {
+        let length = header.count + descriptorLength + 1 + ProbeHeader.size + fillerCount
+        return scratch.makePacket(count: length) { bytes in
+            header.withUnsafeBytes { bytes.copyMemory(from: $0) }
+            if marker { bytes[1] |= 0x80 }
+            bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+            bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+            var offset = header.count
+            withUnsafeBytes(of: descriptor) { written in
+                UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + descriptorLength)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: written[0..<descriptorLength]))
+            }
+            if !startsPartition { bytes[offset] &= ~0x10 }
+            offset += descriptorLength
+            bytes[offset] = vp8Header
+            offset += 1
+            ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(to: bytes, at: offset)
+            offset += ProbeHeader.size
+            UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<length]).initializeMemory(as: UInt8.self, repeating: filler)
+        }
     }
 
     /// The next sequence number of the RTX stream, for a padding-only probe packet on `rtxSSRC`:

@@ -41,7 +41,7 @@ package final class SessionRecorder {
     private struct Source {
         var track: Int
         var generation: Int
-        var seen = RecentSequenceSet()
+        let seen = RecentSequenceSet()
         var unwrapper = SequenceNumberUnwrapper()
     }
 
