@@ -164,8 +164,13 @@ extension Engine {
             return
         }
         let layout = ForwardLayout(extensions: extensions, vp8: vp8, payloadStart: header.payloadRange.lowerBound)
-        for consumer in producer.consumers {
+        // By index, each consumer without reference counting: consumers leave `producer.consumers`
+        // only through the control API, which nothing on this path calls.
+        var index = 0
+        while index < producer.consumers.count {
+            unowned(unsafe) let consumer = producer.consumers[index]
             forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
+            index += 1
         }
         pool.release(slot)
     }

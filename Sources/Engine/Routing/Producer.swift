@@ -253,7 +253,9 @@ final class Producer {
     let payloadFormat: PayloadFormat
     let inputPayloadType: UInt8
     let inputRTXPayloadType: UInt8?
-    var streams: [Stream]
+    /// Fixed for the producer's life (a constant, so a stream read from it needs no reference
+    /// count of its own while the producer is in hand).
+    let streams: [Stream]
     var paused: Bool
     var consumers: [Consumer] = []
     /// Audio level (dBov, 0...127) samples since the last observer interval.
