@@ -85,7 +85,7 @@ extension Engine {
             mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
                                          isRetransmission: true, bytes: original))
             receiveMedia(original, header: recovered, extensions: ReceivedExtensions(packet: original, header: recovered),
-                         producer: producer, streamIndex: incoming.streamIndex, now: now)
+                         producer: producer, stream: producer.streams[incoming.streamIndex], now: now)
             return
         }
         guard header.payloadType == producer.inputPayloadType else {
@@ -99,7 +99,7 @@ extension Engine {
         let stream = producer.streams[incoming.streamIndex]
         stream.lastOriginalPacketAt = now
         if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
-        receiveMedia(bytes, header: header, extensions: extensions, producer: producer, streamIndex: incoming.streamIndex, now: now)
+        receiveMedia(bytes, header: header, extensions: extensions, producer: producer, stream: stream, now: now)
     }
 
     /// Binds an unknown SSRC to the producer encoding whose `rid` the packet carries (RFC 8852).
@@ -122,10 +122,11 @@ extension Engine {
     }
 
     /// A media packet (original or recovered from RTX) of one producer stream, parsed once:
-    /// `header`, its `extensions`, and below its payload descriptor.
+    /// `header`, its `extensions`, and below its payload descriptor. `stream` is the caller's
+    /// (one reference for the whole path instead of one per function).
     private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, extensions: ReceivedExtensions,
-                              producer: Producer, streamIndex: Int, now: Instant) {
-        let stream = producer.streams[streamIndex]
+                              producer: Producer, stream: Producer.Stream, now: Instant) {
+        let streamIndex = stream.index
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // The VP8 descriptor is parsed once, for the frame information and for the offsets every
         // forwarded copy is rewritten at.
