@@ -36,8 +36,11 @@ final class Consumer {
 
     /// Spatial layer being forwarded (simulcast: producer stream index; SVC: highest spatial
     /// layer id), nil before the first key frame.
-    private(set) var currentSpatial: Int?
-    private(set) var currentTemporal = 0
+    private(set) var currentSpatial: Int? { didSet { layersMayHaveChanged = true } }
+    private(set) var currentTemporal = 0 { didSet { layersMayHaveChanged = true } }
+    /// Set whenever the forwarded layers are assigned, cleared by `takeLayerChange`: most
+    /// packets change nothing, and then there is nothing to compare.
+    private var layersMayHaveChanged = true
     /// Layers the allocator permits (nil: nothing fits; the consumer forwards no video).
     var allowedLayers: ConsumerLayers?
     /// When the allocator last moved this consumer down (upgrades wait `upgradeHold` after it).
@@ -213,6 +216,8 @@ final class Consumer {
 
     /// The layers actually forwarded, reported as an event when they change.
     func takeLayerChange() -> ConsumerLayers?? {
+        guard layersMayHaveChanged else { return nil }
+        layersMayHaveChanged = false
         guard producer.isVideo else { return nil }
         let layers = currentSpatial.map { ConsumerLayers(spatialLayer: $0, temporalLayer: currentTemporal) }
         if let last = lastReportedLayers, last == layers { return nil }
