@@ -165,12 +165,13 @@ extension Engine {
             return
         }
         let layout = ForwardLayout(extensions: extensions, vp8: vp8, payloadStart: header.payloadRange.lowerBound)
-        // By index, each consumer without reference counting: consumers leave `producer.consumers`
-        // only through the control API, which nothing on this path calls.
+        // By index, each consumer lent to `forward` without reference counting: consumers leave
+        // `producer.consumers` only through the control API, which nothing on this path calls.
         var index = 0
         while index < producer.consumers.count {
-            unowned(unsafe) let consumer = producer.consumers[index]
-            forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
+            Unmanaged.passUnretained(producer.consumers[index])._withUnsafeGuaranteedRef { consumer in
+                forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
+            }
             index += 1
         }
         pool.release(slot)
