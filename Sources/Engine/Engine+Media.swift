@@ -236,7 +236,18 @@ extension Engine {
     /// copy is rewritten and stamped without parsing it again.
     private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, rewrite payloadRewrite: PayloadRewrite = .none,
                       layout: ForwardLayout? = nil, consumer: Consumer, transport: (local: Endpoint, remote: Endpoint), now: Instant) {
-        let egress = transports[consumer.transport.rawValue]
+        // The consumer's transport, lent without retaining it: `transports` holds every
+        // transport for the engine's life (closing one only marks it).
+        Unmanaged.passUnretained(transports[consumer.transport.rawValue])._withUnsafeGuaranteedRef { egress in
+            send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp, rewrite: payloadRewrite,
+                 layout: layout, consumer: consumer, transport: transport, egress: egress, now: now)
+        }
+    }
+
+    /// `send` with the consumer's transport in hand.
+    private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, rewrite payloadRewrite: PayloadRewrite,
+                      layout: ForwardLayout?, consumer: Consumer, transport: (local: Endpoint, remote: Endpoint),
+                      egress: Transport, now: Instant) {
         let bytes = pool.bytes(slot)
         func rewrite(_ packet: UnsafeMutableRawBufferPointer) -> Bool {
             if let layout {
