@@ -5,7 +5,7 @@ extension Engine {
     public func handleDatagram(from source: Endpoint, to destination: Endpoint, bytes: UnsafeRawBufferPointer, now: Instant) {
         output.rewindIfDrained()
         counters.datagramsReceived += 1
-        guard let transport = ingressTransport(for: destination) else {
+        guard let found = ingressTransport(for: destination) else {
             counters.drop(.unknownTransport)
             return
         }
@@ -13,24 +13,28 @@ extension Engine {
             counters.drop(.notRTPOrRTCP)
             return
         }
-        if transport.remote == nil { transport.remote = source }
-        if RTPDemux.isRTCP(bytes) {
-            counters.rtcpPacketsReceived += 1
-            handleRTCP(bytes, on: transport, now: now)
-        } else {
-            handleRTP(bytes, on: transport, now: now)
+        found._withUnsafeGuaranteedRef { transport in
+            if transport.remote == nil { transport.remote = source }
+            if RTPDemux.isRTCP(bytes) {
+                counters.rtcpPacketsReceived += 1
+                handleRTCP(bytes, on: transport, now: now)
+            } else {
+                handleRTP(bytes, on: transport, now: now)
+            }
         }
     }
 
-    /// The open transport listening on `destination`. The last one found is remembered
-    /// (`lastIngressTransport`, forgotten whenever `transportsByPort` changes): consecutive
-    /// datagrams mostly arrive on the same transport, and a comparison costs less than hashing.
+    /// The open transport listening on `destination`, unretained: `transports` holds every
+    /// transport for the engine's life (closing one only marks it). The last one found is
+    /// remembered (`lastIngressTransport`, forgotten whenever `transportsByPort` changes):
+    /// consecutive datagrams mostly arrive on the same transport, and a comparison costs less
+    /// than hashing.
     @inline(__always)
-    private func ingressTransport(for destination: Endpoint) -> Transport? {
-        if let last = lastIngressTransport, last.local == destination { return last }
+    private func ingressTransport(for destination: Endpoint) -> Unmanaged<Transport>? {
+        if let last = lastIngressTransport, last.local == destination { return .passUnretained(last) }
         guard let transport = transportsByPort[destination.port], transport.local == destination else { return nil }
         lastIngressTransport = transport
-        return transport
+        return .passUnretained(transport)
     }
 
     /// Convenience for callers holding an array.
