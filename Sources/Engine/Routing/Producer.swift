@@ -253,8 +253,7 @@ final class Producer {
     let payloadFormat: PayloadFormat
     let inputPayloadType: UInt8
     let inputRTXPayloadType: UInt8?
-    /// Fixed for the producer's life (a constant, so a stream read from it needs no reference
-    /// count of its own while the producer is in hand).
+    /// One per encoding, fixed for the producer's life.
     let streams: [Stream]
     var paused: Bool
     var consumers: [Consumer] = []
