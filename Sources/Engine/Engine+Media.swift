@@ -5,7 +5,7 @@ extension Engine {
     public func handleDatagram(from source: Endpoint, to destination: Endpoint, bytes: UnsafeRawBufferPointer, now: Instant) {
         output.rewindIfDrained()
         counters.datagramsReceived += 1
-        guard let transport = ingressTransport(for: destination) else {
+        guard let found = ingressTransport(for: destination) else {
             counters.drop(.unknownTransport)
             return
         }
@@ -13,24 +13,28 @@ extension Engine {
             counters.drop(.notRTPOrRTCP)
             return
         }
-        if transport.remote == nil { transport.remote = source }
-        if RTPDemux.isRTCP(bytes) {
-            counters.rtcpPacketsReceived += 1
-            handleRTCP(bytes, on: transport, now: now)
-        } else {
-            handleRTP(bytes, on: transport, now: now)
+        found._withUnsafeGuaranteedRef { transport in
+            if transport.remote == nil { transport.remote = source }
+            if RTPDemux.isRTCP(bytes) {
+                counters.rtcpPacketsReceived += 1
+                handleRTCP(bytes, on: transport, now: now)
+            } else {
+                handleRTP(bytes, on: transport, now: now)
+            }
         }
     }
 
-    /// The open transport listening on `destination`. The last one found is remembered
-    /// (`lastIngressTransport`, forgotten whenever `transportsByPort` changes): consecutive
-    /// datagrams mostly arrive on the same transport, and a comparison costs less than hashing.
+    /// The open transport listening on `destination`, unretained: `transports` holds every
+    /// transport for the engine's life (closing one only marks it). The last one found is
+    /// remembered (`lastIngressTransport`, forgotten whenever `transportsByPort` changes):
+    /// consecutive datagrams mostly arrive on the same transport, and a comparison costs less
+    /// than hashing.
     @inline(__always)
-    private func ingressTransport(for destination: Endpoint) -> Transport? {
-        if let last = lastIngressTransport, last.local == destination { return last }
+    private func ingressTransport(for destination: Endpoint) -> Unmanaged<Transport>? {
+        if let last = lastIngressTransport, last.local == destination { return .passUnretained(last) }
         guard let transport = transportsByPort[destination.port], transport.local == destination else { return nil }
         lastIngressTransport = transport
-        return transport
+        return .passUnretained(transport)
     }
 
     /// Convenience for callers holding an array.
@@ -85,7 +89,7 @@ extension Engine {
             mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
                                          isRetransmission: true, bytes: original))
             receiveMedia(original, header: recovered, extensions: ReceivedExtensions(packet: original, header: recovered),
-                         producer: producer, streamIndex: incoming.streamIndex, now: now)
+                         producer: producer, stream: producer.streams[incoming.streamIndex], now: now)
             return
         }
         guard header.payloadType == producer.inputPayloadType else {
@@ -99,7 +103,7 @@ extension Engine {
         let stream = producer.streams[incoming.streamIndex]
         stream.lastOriginalPacketAt = now
         if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
-        receiveMedia(bytes, header: header, extensions: extensions, producer: producer, streamIndex: incoming.streamIndex, now: now)
+        receiveMedia(bytes, header: header, extensions: extensions, producer: producer, stream: stream, now: now)
     }
 
     /// Binds an unknown SSRC to the producer encoding whose `rid` the packet carries (RFC 8852).
@@ -122,10 +126,11 @@ extension Engine {
     }
 
     /// A media packet (original or recovered from RTX) of one producer stream, parsed once:
-    /// `header`, its `extensions`, and below its payload descriptor.
+    /// `header`, its `extensions`, and below its payload descriptor. `stream` is the caller's
+    /// (one reference for the whole path instead of one per function).
     private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, extensions: ReceivedExtensions,
-                              producer: Producer, streamIndex: Int, now: Instant) {
-        let stream = producer.streams[streamIndex]
+                              producer: Producer, stream: Producer.Stream, now: Instant) {
+        let streamIndex = stream.index
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // The VP8 descriptor is parsed once, for the frame information and for the offsets every
         // forwarded copy is rewritten at.
@@ -164,8 +169,14 @@ extension Engine {
             return
         }
         let layout = ForwardLayout(extensions: extensions, vp8: vp8, payloadStart: header.payloadRange.lowerBound)
-        for consumer in producer.consumers {
-            forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
+        // By index, each consumer lent to `forward` without reference counting: consumers leave
+        // `producer.consumers` only through the control API, which nothing on this path calls.
+        var index = 0
+        while index < producer.consumers.count {
+            Unmanaged.passUnretained(producer.consumers[index])._withUnsafeGuaranteedRef { consumer in
+                forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
+            }
+            index += 1
         }
         pool.release(slot)
     }
@@ -229,7 +240,18 @@ extension Engine {
     /// copy is rewritten and stamped without parsing it again.
     private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, rewrite payloadRewrite: PayloadRewrite = .none,
                       layout: ForwardLayout? = nil, consumer: Consumer, transport: (local: Endpoint, remote: Endpoint), now: Instant) {
-        let egress = transports[consumer.transport.rawValue]
+        // The consumer's transport, lent without retaining it: `transports` holds every
+        // transport for the engine's life (closing one only marks it).
+        Unmanaged.passUnretained(transports[consumer.transport.rawValue])._withUnsafeGuaranteedRef { egress in
+            send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp, rewrite: payloadRewrite,
+                 layout: layout, consumer: consumer, transport: transport, egress: egress, now: now)
+        }
+    }
+
+    /// `send` with the consumer's transport in hand.
+    private func send(slot: Int32, outputSequence: UInt16, outputTimestamp: UInt32, rewrite payloadRewrite: PayloadRewrite,
+                      layout: ForwardLayout?, consumer: Consumer, transport: (local: Endpoint, remote: Endpoint),
+                      egress: Transport, now: Instant) {
         let bytes = pool.bytes(slot)
         func rewrite(_ packet: UnsafeMutableRawBufferPointer) -> Bool {
             if let layout {

@@ -15,19 +15,25 @@ final class OutputQueue {
     private var arena: UnsafeMutableRawPointer
     private var arenaCapacity: Int
     private var used = 0
-    /// Queued datagrams are `records[0..<recordCount]`; entries past it are left over from
-    /// before the last rewind and overwritten in place (no per-rewind `removeAll`).
-    private var records: [Record] = []
+    /// Queued datagrams are `records[0..<recordCount]`, in a manually managed array of
+    /// `recordCapacity` (doubled when full, like the arena), so that queuing one pays no
+    /// copy-on-write check. Entries past `recordCount` are left over from before the last rewind.
+    private var records: UnsafeMutablePointer<Record>
+    private var recordCapacity: Int
     private var recordCount = 0
     private var readIndex = 0
 
     init(initialBytes: Int = 256 * 1024) {
         arenaCapacity = initialBytes
         arena = .allocate(byteCount: initialBytes, alignment: 16)
-        records.reserveCapacity(1_024)
+        recordCapacity = 1_024
+        records = .allocate(capacity: recordCapacity)
     }
 
-    deinit { arena.deallocate() }
+    deinit {
+        arena.deallocate()
+        records.deallocate()
+    }
 
     var isEmpty: Bool { readIndex == recordCount }
     var pendingCount: Int { recordCount - readIndex }
@@ -51,12 +57,9 @@ final class OutputQueue {
         let length = write(buffer)
         guard length > 0 else { return false }
         precondition(length <= capacity, "writer overran its reservation")
-        let record = Record(from: from, to: to, offset: used, length: length)
-        if recordCount < records.count {
-            records[recordCount] = record
-        } else {
-            records.append(record)
-        }
+        if recordCount == recordCapacity { growRecords() }
+        // Records are plain values (no references): writing over a left-over one needs no deinitialization.
+        (records + recordCount).initialize(to: Record(from: from, to: to, offset: used, length: length))
         recordCount += 1
         used += (length + 15) & ~15
         return true
@@ -79,6 +82,14 @@ final class OutputQueue {
         readIndex += 1
         return Transmit(from: record.from, to: record.to,
                         bytes: UnsafeRawBufferPointer(start: arena + record.offset, count: record.length))
+    }
+
+    private func growRecords() {
+        let grown = UnsafeMutablePointer<Record>.allocate(capacity: recordCapacity * 2)
+        grown.moveInitialize(from: records, count: recordCount)
+        records.deallocate()
+        records = grown
+        recordCapacity *= 2
     }
 
     private func ensureSpace(_ bytes: Int) {

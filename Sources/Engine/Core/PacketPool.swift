@@ -11,26 +11,39 @@ final class PacketPool {
     static let chunkSlots = 512
 
     private var chunks: [UnsafeMutableRawPointer] = []
-    private var lengths: [Int32] = []
-    private var references: [Int32] = []
-    private var free: [Int32] = []
+    /// Per-slot length and reference count, and the free list: manually managed arrays of
+    /// `slotCount` entries (replaced, never shared, when the pool grows), so that storing and
+    /// releasing a packet (several times per forwarded copy) pays no copy-on-write check.
+    private var lengths: UnsafeMutablePointer<Int32>
+    private var references: UnsafeMutablePointer<Int32>
+    private var free: UnsafeMutablePointer<Int32>
+    private var freeCount = 0
+    private var slotCount = 0
 
     /// Slots currently allocated (for tests and statistics).
-    var capacity: Int { lengths.count }
+    var capacity: Int { slotCount }
     /// Slots in use.
-    var inUse: Int { lengths.count - free.count }
+    var inUse: Int { slotCount - freeCount }
 
-    init() {}
+    init() {
+        lengths = .allocate(capacity: 0)
+        references = .allocate(capacity: 0)
+        free = .allocate(capacity: 0)
+    }
 
     deinit {
         for chunk in chunks { chunk.deallocate() }
+        lengths.deallocate()
+        references.deallocate()
+        free.deallocate()
     }
 
     /// Copies `bytes` into a free slot with one reference; nil when the packet is larger than a slot.
     func store(_ bytes: UnsafeRawBufferPointer) -> Int32? {
         guard bytes.count <= Self.slotSize else { return nil }
-        if free.isEmpty { grow() }
-        let slot = free.removeLast()
+        if freeCount == 0 { grow() }
+        freeCount -= 1
+        let slot = free[freeCount]
         let base = pointer(slot)
         if let source = bytes.baseAddress, bytes.count > 0 {
             base.copyMemory(from: source, byteCount: bytes.count)
@@ -42,15 +55,20 @@ final class PacketPool {
 
     /// Adds a reference to `slot`.
     func retain(_ slot: Int32) {
+        assert(slot >= 0 && Int(slot) < slotCount, "no packet slot \(slot)")
         references[Int(slot)] += 1
     }
 
     /// Drops a reference; the slot is reused once none remain.
     func release(_ slot: Int32) {
         let index = Int(slot)
+        assert(slot >= 0 && index < slotCount, "no packet slot \(slot)")
         references[index] -= 1
         assert(references[index] >= 0, "packet slot released more often than retained")
-        if references[index] == 0 { free.append(slot) }
+        if references[index] == 0 {
+            free[freeCount] = slot
+            freeCount += 1
+        }
     }
 
     /// The bytes stored in `slot`.
@@ -65,15 +83,35 @@ final class PacketPool {
 
     private func pointer(_ slot: Int32) -> UnsafeMutableRawPointer {
         let index = Int(slot)
+        assert(slot >= 0 && index < slotCount, "no packet slot \(slot)")
         return chunks[index / Self.chunkSlots] + (index % Self.chunkSlots) * Self.slotSize
     }
 
     private func grow() {
-        let first = lengths.count
+        let first = slotCount
+        let count = slotCount + Self.chunkSlots
         chunks.append(.allocate(byteCount: Self.chunkSlots * Self.slotSize, alignment: 16))
-        lengths.append(contentsOf: repeatElement(0, count: Self.chunkSlots))
-        references.append(contentsOf: repeatElement(0, count: Self.chunkSlots))
-        free.reserveCapacity(lengths.count)
-        for slot in (first..<lengths.count).reversed() { free.append(Int32(slot)) }
+        lengths = Self.grown(lengths, from: first, to: count)
+        references = Self.grown(references, from: first, to: count)
+        // The pool grows only when no slot is free: the free list becomes the new slots, lowest
+        // handed out first.
+        free.deallocate()
+        free = .allocate(capacity: count)
+        freeCount = 0
+        for slot in (first..<count).reversed() {
+            free[freeCount] = Int32(slot)
+            freeCount += 1
+        }
+        slotCount = count
+    }
+
+    /// A copy of the first `old` entries of `values` in a new allocation of `new` entries (the
+    /// rest zero); `values` is deallocated.
+    private static func grown(_ values: UnsafeMutablePointer<Int32>, from old: Int, to new: Int) -> UnsafeMutablePointer<Int32> {
+        let result = UnsafeMutablePointer<Int32>.allocate(capacity: new)
+        result.moveInitialize(from: values, count: old)
+        (result + old).initialize(repeating: 0, count: new - old)
+        values.deallocate()
+        return result
     }
 }

@@ -22,7 +22,7 @@ final class Consumer {
     unowned(unsafe) let producer: Producer
     let parameters: ConsumerParameters
     var paused: Bool
-    var preferredLayers: ConsumerLayers
+    var preferredLayers: ConsumerLayers { didSet { targetLayers = Self.target(preferred: preferredLayers, allowed: allowedLayers) } }
     var priority: Int
     var sequence: SequenceRewriter
     /// VP8 picture id (15 bits) and TL0PICIDX (8 bits), kept continuous like the sequence
@@ -36,10 +36,16 @@ final class Consumer {
 
     /// Spatial layer being forwarded (simulcast: producer stream index; SVC: highest spatial
     /// layer id), nil before the first key frame.
-    private(set) var currentSpatial: Int?
-    private(set) var currentTemporal = 0
+    private(set) var currentSpatial: Int? { didSet { layersMayHaveChanged = true } }
+    private(set) var currentTemporal = 0 { didSet { layersMayHaveChanged = true } }
+    /// Set whenever the forwarded layers are assigned, cleared by `takeLayerChange`: most
+    /// packets change nothing, and then there is nothing to compare.
+    private var layersMayHaveChanged = true
     /// Layers the allocator permits (nil: nothing fits; the consumer forwards no video).
-    var allowedLayers: ConsumerLayers?
+    var allowedLayers: ConsumerLayers? { didSet { targetLayers = Self.target(preferred: preferredLayers, allowed: allowedLayers) } }
+    /// The layers the consumer aims for: its preference, capped by the allocation (kept up to
+    /// date by both properties' observers; read for every packet).
+    private(set) var targetLayers: ConsumerLayers?
     /// When the allocator last moved this consumer down (upgrades wait `upgradeHold` after it).
     var lastDowngradeAt: Instant?
     private var waitingForKeyFrame: Bool
@@ -89,18 +95,19 @@ final class Consumer {
         // Simulcast and SVC consumers get their layers from the allocator (which runs when they
         // are created); starting from nothing makes the first allocation an upgrade, with headroom.
         allowedLayers = producer.isLayered ? nil : preferredLayers
+        targetLayers = Self.target(preferred: preferredLayers, allowed: allowedLayers)
     }
 
     /// Forwarding is on: neither the consumer nor its producer is paused.
     var isActive: Bool { !paused && !producer.paused }
 
-    /// The layers the consumer aims for: its preference, capped by the allocation.
-    var targetLayers: ConsumerLayers? {
-        guard let allowed = allowedLayers else { return nil }
-        let spatial = min(preferredLayers.spatialLayer, allowed.spatialLayer)
-        let temporal = spatial < preferredLayers.spatialLayer
+    /// The layers a consumer preferring `preferred` aims for under the allocation `allowed`.
+    private static func target(preferred: ConsumerLayers, allowed: ConsumerLayers?) -> ConsumerLayers? {
+        guard let allowed else { return nil }
+        let spatial = min(preferred.spatialLayer, allowed.spatialLayer)
+        let temporal = spatial < preferred.spatialLayer
             ? (allowed.temporalLayer ?? 2)
-            : min(preferredLayers.temporalLayer ?? 2, allowed.temporalLayer ?? 2)
+            : min(preferred.temporalLayer ?? 2, allowed.temporalLayer ?? 2)
         return ConsumerLayers(spatialLayer: spatial, temporalLayer: temporal)
     }
 
@@ -213,6 +220,8 @@ final class Consumer {
 
     /// The layers actually forwarded, reported as an event when they change.
     func takeLayerChange() -> ConsumerLayers?? {
+        guard layersMayHaveChanged else { return nil }
+        layersMayHaveChanged = false
         guard producer.isVideo else { return nil }
         let layers = currentSpatial.map { ConsumerLayers(spatialLayer: $0, temporalLayer: currentTemporal) }
         if let last = lastReportedLayers, last == layers { return nil }

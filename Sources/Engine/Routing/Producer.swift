@@ -253,7 +253,8 @@ final class Producer {
     let payloadFormat: PayloadFormat
     let inputPayloadType: UInt8
     let inputRTXPayloadType: UInt8?
-    var streams: [Stream]
+    /// One per encoding, fixed for the producer's life.
+    let streams: [Stream]
     var paused: Bool
     var consumers: [Consumer] = []
     /// Audio level (dBov, 0...127) samples since the last observer interval.

@@ -23,6 +23,9 @@ struct SequenceRewriter {
     private let mask: Int64
     private var lastInput: Int64?
     private var changes: [OffsetChange] = []
+    /// `changes.last!`'s fields, kept beside the array so that the common case reads no array.
+    private var newestFromInput: Int64 = 0
+    private var newestOffset: Int64 = 0
     private var highestInput: Int64?
     private var highestOutput: Int64
     private var pendingResync = true
@@ -43,7 +46,30 @@ struct SequenceRewriter {
     }
 
     /// Output value for `input`, or nil when it belongs before the current run.
+    /// (Inlined: its common case is a few integer operations, called for every forwarded copy.)
+    @inline(__always)
     mutating func map(_ input: UInt16) -> UInt16? {
+        // The common case: a value at or above the newest offset change (in order, or a repeat
+        // of the newest value: VP8 picture ids repeat for every packet of a frame). The same
+        // steps as the general path below, without its array reads.
+        if !pendingResync, let last = lastInput {
+            let extended = last + shortestDelta(from: last, to: Int64(input) & mask)
+            if extended >= newestFromInput {
+                if extended > last { lastInput = extended }
+                let output = extended - newestOffset
+                if let highest = highestInput, extended > highest {
+                    highestInput = extended
+                    if output > highestOutput { highestOutput = output }
+                }
+                return wrapped(output)
+            }
+        }
+        return mapAnyInput(input)
+    }
+
+    /// `map` for any input: a resync, or a late value under an older offset change.
+    @inline(never)
+    private mutating func mapAnyInput(_ input: UInt16) -> UInt16? {
         let extended = unwrapped(input)
         if pendingResync {
             pendingResync = false
@@ -120,5 +146,7 @@ struct SequenceRewriter {
     private mutating func record(_ change: OffsetChange) {
         if changes.count == Self.historyLimit { changes.removeFirst() }
         changes.append(change)
+        newestFromInput = change.fromInput
+        newestOffset = change.offset
     }
 }

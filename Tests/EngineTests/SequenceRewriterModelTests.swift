@@ -1,0 +1,105 @@
+@testable import Engine
+import Testing
+
+/// `SequenceRewriter.map` answers its common case (a value at or above the newest offset change)
+/// without the general path; this checks it against a plain model of the documented rules on
+/// random streams with reordering, repeats, skips, resyncs and wraps, for every counter width
+/// the engine uses.
+@Suite struct SequenceRewriterModelTests {
+    /// The rules of `SequenceRewriter`, written as plainly as possible: unwrap against the newest
+    /// input, find the newest offset change at or below the value, track the highest input and
+    /// output, forget earlier runs at a resync.
+    struct Model {
+        let modulus: Int64
+        var lastInput: Int64?
+        var changes: [(fromInput: Int64, offset: Int64)] = []
+        var highestInput: Int64?
+        var highestOutput: Int64
+        var pendingResync = true
+
+        init(initialOutput: UInt16, bits: Int) {
+            modulus = Int64(1) << bits
+            highestOutput = (Int64(initialOutput) & (modulus - 1)) - 1
+        }
+
+        mutating func unwrap(_ input: UInt16) -> Int64 {
+            let value = Int64(input) % modulus
+            if pendingResync { lastInput = nil }
+            guard let last = lastInput else {
+                lastInput = value
+                return value
+            }
+            var delta = (value - last) % modulus
+            if delta < 0 { delta += modulus }
+            if delta >= modulus / 2 { delta -= modulus }
+            if last + delta > last { lastInput = last + delta }
+            return last + delta
+        }
+
+        mutating func map(_ input: UInt16) -> UInt16? {
+            let extended = unwrap(input)
+            if pendingResync {
+                pendingResync = false
+                changes = [(extended, extended - (highestOutput + 1))]
+                highestInput = extended
+                highestOutput += 1
+                return UInt16(truncatingIfNeeded: highestOutput % modulus)
+            }
+            guard let change = changes.last(where: { extended >= $0.fromInput }) else { return nil }
+            let output = extended - change.offset
+            if let highest = highestInput, extended > highest {
+                highestInput = extended
+                highestOutput = max(highestOutput, output)
+            }
+            return UInt16(truncatingIfNeeded: ((output % modulus) + modulus) % modulus)
+        }
+
+        mutating func skip(_ input: UInt16) {
+            let extended = unwrap(input)
+            if pendingResync { return }
+            guard let highest = highestInput, extended > highest, let current = changes.last else { return }
+            highestInput = extended
+            changes.append((extended + 1, current.offset + 1))
+            if changes.count > 64 { changes.removeFirst() }
+        }
+    }
+
+    @Test(arguments: [16, 15, 8])
+    func matchesTheModel(bits: Int) {
+        var random = SeededGenerator(seed: UInt64(bits))
+        let modulus = 1 << bits
+        for trial in 0..<20 {
+            let initial = UInt16(truncatingIfNeeded: random.next())
+            var rewriter = SequenceRewriter(initialOutput: initial, bits: bits)
+            var model = Model(initialOutput: initial, bits: bits)
+            var input = Int(random.next() % UInt64(modulus))
+            for step in 0..<3_000 {
+                let roll = random.next() % 100
+                // Mostly in order; sometimes a repeat, a late value, a jump ahead, a new source.
+                let value: Int
+                switch roll {
+                case 0..<70: input += 1; value = input
+                case 70..<80: value = input
+                case 80..<90: value = input - Int(random.next() % 20)
+                case 90..<97: input += Int(random.next() % 5) + 2; value = input
+                default:
+                    rewriter.resync()
+                    model.pendingResync = true
+                    input = Int(random.next() % UInt64(modulus))
+                    value = input
+                }
+                let wrapped = UInt16(truncatingIfNeeded: ((value % modulus) + modulus) % modulus)
+                if random.next() % 10 == 0 {
+                    rewriter.skip(wrapped)
+                    model.skip(wrapped)
+                } else {
+                    let expected = model.map(wrapped)
+                    let actual = rewriter.map(wrapped)
+                    #expect(actual == expected, "trial \(trial) step \(step): input \(wrapped)")
+                    if actual != expected { return }
+                }
+            }
+            #expect(rewriter.lastOutput == UInt16(truncatingIfNeeded: ((model.highestOutput % Int64(modulus)) + Int64(modulus)) % Int64(modulus)))
+        }
+    }
+}
