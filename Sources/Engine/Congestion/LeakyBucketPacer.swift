@@ -14,7 +14,7 @@ public struct LeakyBucketPacer: Sendable {
     /// `maxQueueDelay` rounded up to whole nanoseconds, kept beside it for `hasWaitedTooLong`
     /// (asked for the oldest waiting packet at every engine timeout; `Duration` comparisons are
     /// runtime calls).
-    private var maxQueueDelayNanoseconds: Int64
+    @usableFromInline private(set) var maxQueueDelayNanoseconds: Int64
     private var levelBytes = 0.0
     private var lastUpdate: Instant?
 
@@ -37,11 +37,8 @@ public struct LeakyBucketPacer: Sendable {
     /// when it reaches its ceiling), in integers.
     @inlinable
     public func hasWaitedTooLong(since enqueuedAt: Instant, now: Instant) -> Bool {
-        now.nanoseconds &- enqueuedAt.nanoseconds >= maxQueueDelayCeilingNanoseconds
+        now.nanoseconds &- enqueuedAt.nanoseconds >= maxQueueDelayNanoseconds
     }
-
-    /// `maxQueueDelayNanoseconds` for the inlinable `hasWaitedTooLong`.
-    @usableFromInline var maxQueueDelayCeilingNanoseconds: Int64 { maxQueueDelayNanoseconds }
 
     /// The least whole number of nanoseconds that is at least `duration`.
     private static func ceilingNanoseconds(_ duration: Duration) -> Int64 {
