@@ -8,20 +8,28 @@ extension Engine {
         let now = now ?? .zero
         transport.allocatedWithBitrate = transport.availableOutgoingBitrate
         var budget = transport.availableOutgoingBitrate.bitsPerSecond
-        var layered: [Consumer] = []
+        // The layered consumers with what each is assigned and spends: one array, allocated once
+        // per call at its final size.
+        var layered: [(consumer: Consumer, assigned: ConsumerLayers?, spent: Int64)] = []
+        layered.reserveCapacity(transport.consumers.count)
         var desired: Int64 = 0
         for consumer in transport.consumers where consumer.isActive {
             if consumer.producer.isSVC {
-                layered.append(consumer)
+                layered.append((consumer, nil, 0))
                 // SVC: the one stream up to the preferred spatial layer, every temporal layer.
                 desired += consumer.producer.streams[0].bitrate(
                     upToSpatial: consumer.preferredLayers.spatialLayer, upToTemporal: consumer.producer.highestTemporalLayer,
                     now: now).bitsPerSecond
             } else if consumer.producer.isSimulcast {
-                layered.append(consumer)
-                // What the consumer would take at its preferred layers (highest sending stream).
-                let streams = consumer.producer.streams.prefix(consumer.preferredLayers.spatialLayer + 1)
-                desired += streams.map { $0.bitrate(upToTemporal: 2, now: now).bitsPerSecond }.max() ?? 0
+                layered.append((consumer, nil, 0))
+                // What the consumer would take at its preferred layers (highest sending stream);
+                // a loop, not `map(_:).max()`, which built an array per consumer.
+                var highest: Int64?
+                for stream in consumer.producer.streams.prefix(consumer.preferredLayers.spatialLayer + 1) {
+                    let rate = stream.bitrate(upToTemporal: 2, now: now).bitsPerSecond
+                    if highest.map({ rate > $0 }) ?? true { highest = rate }
+                }
+                desired += highest ?? 0
             } else {
                 let cost = consumer.producer.streams[0].bitrate(upToTemporal: 2, now: now).bitsPerSecond
                 budget -= cost
@@ -31,17 +39,19 @@ extension Engine {
         // The prober needs to know what could be spent (probing above it only loads the path).
         transport.estimator.setDesiredBitrate(Bitrate(bitsPerSecond: desired))
         guard !layered.isEmpty else { return }
-        layered.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.id.rawValue < $1.id.rawValue }
+        layered.sort {
+            $0.consumer.priority != $1.consumer.priority
+                ? $0.consumer.priority > $1.consumer.priority : $0.consumer.id.rawValue < $1.consumer.id.rawValue
+        }
 
-        var assigned = [ConsumerLayers?](repeating: nil, count: layered.count)
-        var spent = [Int64](repeating: 0, count: layered.count)
         // Base layer for everyone, highest priority first.
-        for (index, consumer) in layered.enumerated() {
+        for index in layered.indices {
+            let consumer = layered[index].consumer
             guard let base = nextLayer(after: nil, for: consumer, now: now) else { continue }
             let cost = self.cost(of: base, consumer: consumer, now: now)
             if cost <= budget {
-                assigned[index] = base
-                spent[index] = cost
+                layered[index].assigned = base
+                layered[index].spent = cost
                 budget -= cost
             }
         }
@@ -49,9 +59,10 @@ extension Engine {
         var progressed = true
         while progressed {
             progressed = false
-            for (index, consumer) in layered.enumerated() where assigned[index] != nil {
+            for index in layered.indices where layered[index].assigned != nil {
+                let consumer = layered[index].consumer
                 for _ in 0..<consumer.priority {
-                    guard let next = nextLayer(after: assigned[index], for: consumer, now: now) else { break }
+                    guard let next = nextLayer(after: layered[index].assigned, for: consumer, now: now) else { break }
                     let cost = self.cost(of: next, consumer: consumer, now: now)
                     // Hysteresis: going above what the consumer had needs headroom, so that
                     // measured rates moving by a few percent do not flap layers.
@@ -59,23 +70,23 @@ extension Engine {
                     if isUpgrade, let downgraded = consumer.lastDowngradeAt,
                        now - downgraded < .milliseconds(profile.feedback.allocation.upgradeHold) { break }
                     let needed = isUpgrade ? Int64(Double(cost) * profile.feedback.allocation.upgradeHeadroom) : cost
-                    guard needed - spent[index] <= budget else { break }
-                    budget -= cost - spent[index]
-                    spent[index] = cost
-                    assigned[index] = next
+                    guard needed - layered[index].spent <= budget else { break }
+                    budget -= cost - layered[index].spent
+                    layered[index].spent = cost
+                    layered[index].assigned = next
                     progressed = true
                 }
             }
         }
-        for (index, consumer) in layered.enumerated() {
+        for (consumer, assigned, _) in layered {
             let previousTarget = consumer.targetLayers
             // A move down because the layer stopped arriving is not a budget downgrade: the
             // consumer may go back up as soon as it returns.
-            if let before = consumer.allowedLayers, assigned[index].map({ Self.order($0) < Self.order(before) }) ?? true,
+            if let before = consumer.allowedLayers, assigned.map({ Self.order($0) < Self.order(before) }) ?? true,
                Self.isArriving(before.spatialLayer, of: consumer.producer) {
                 consumer.lastDowngradeAt = now
             }
-            consumer.allowedLayers = assigned[index]
+            consumer.allowedLayers = assigned
             if consumer.targetLayers != previousTarget, let wanted = consumer.keyFrameWantedFromStream {
                 requestKeyFrame(producer: consumer.producer, stream: consumer.producer.streams[wanted], now: now)
             }

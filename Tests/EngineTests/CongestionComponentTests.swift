@@ -85,6 +85,26 @@ import Testing
         #expect(sentAt.last! >= .milliseconds(170) && sentAt.last! <= .milliseconds(200))
     }
 
+    @Test func thePacersOverdueCheckIsTheDurationComparison() {
+        // Whole, fractional (rounded up) and zero longest delays, changed after creation too.
+        let attosecond = Duration(secondsComponent: 0, attosecondsComponent: 1)
+        let delays: [Duration] = [.seconds(2), .nanoseconds(1_500), .nanoseconds(1_500) + attosecond, .zero,
+                                  .milliseconds(250) - attosecond]
+        var pacer = LeakyBucketPacer(rate: 1_000_000, maxQueueDelay: delays[0])
+        for delay in delays {
+            pacer.maxQueueDelay = delay
+            let enqueuedAt = Instant.milliseconds(1_000)
+            let whole = delay.nanoseconds
+            for waited in [whole - 1, whole, whole + 1, whole + 2] {
+                let now = Instant(nanoseconds: enqueuedAt.nanoseconds + waited)
+                #expect(pacer.hasWaitedTooLong(since: enqueuedAt, now: now) == (now - enqueuedAt >= delay),
+                        "delay \(delay), waited \(waited) ns")
+            }
+        }
+        #expect(!pacer.hasWaitedTooLong(since: .milliseconds(1_000), now: Instant(nanoseconds: 1_250_000_000 - 1)))
+        #expect(pacer.hasWaitedTooLong(since: .milliseconds(1_000), now: .milliseconds(1_250)))
+    }
+
     @Test func theSendHistoryIsARingKeyedBySequence() {
         var history = SendHistory(capacity: 4)
         for sequence in UInt16(65_534)...UInt16(65_535) { history.record(sequence: sequence, sentAt: .zero, bytes: 100) }

@@ -150,7 +150,7 @@ extension Engine {
         guard let endpoints = transport.remoteIfKnown else { return }
         while transport.pacedCount > 0 {
             let (slot, enqueuedAt) = transport.pacedQueue[transport.pacedHead]
-            let overdue = transport.pacer.map { now - enqueuedAt >= $0.maxQueueDelay } ?? true
+            let overdue = transport.pacer.map { $0.hasWaitedTooLong(since: enqueuedAt, now: now) } ?? true
             guard overdue || transport.pacer?.canSend(now: now) ?? true else { break }
             let bytes = pool.bytes(slot)
             output.append(from: endpoints.local, to: endpoints.remote, capacity: bytes.count) { buffer in

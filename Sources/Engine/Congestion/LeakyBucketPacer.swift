@@ -10,7 +10,11 @@ public struct LeakyBucketPacer: Sendable {
     /// Bytes the bucket may hold before packets wait, as time at `rate`. Default 10 ms.
     public var burst: Duration { didSet { burstBytes = Self.burstBytes(rate: rate, burst: burst) } }
     /// Longest a packet waits. Default 2 s.
-    public var maxQueueDelay: Duration
+    public var maxQueueDelay: Duration { didSet { maxQueueDelayNanoseconds = Self.ceilingNanoseconds(maxQueueDelay) } }
+    /// `maxQueueDelay` rounded up to whole nanoseconds, kept beside it for `hasWaitedTooLong`
+    /// (asked for the oldest waiting packet at every engine timeout; `Duration` comparisons are
+    /// runtime calls).
+    @usableFromInline private(set) var maxQueueDelayNanoseconds: Int64
     private var levelBytes = 0.0
     private var lastUpdate: Instant?
 
@@ -18,6 +22,7 @@ public struct LeakyBucketPacer: Sendable {
         self.rate = rate
         self.burst = burst
         self.maxQueueDelay = maxQueueDelay
+        maxQueueDelayNanoseconds = Self.ceilingNanoseconds(maxQueueDelay)
         burstBytes = Self.burstBytes(rate: rate, burst: burst)
     }
 
@@ -26,6 +31,20 @@ public struct LeakyBucketPacer: Sendable {
     private var burstBytes: Double
 
     private static func burstBytes(rate: Bitrate, burst: Duration) -> Double { max(rate.bytes(in: burst), 1_500) }
+
+    /// Whether a packet enqueued at `enqueuedAt` has waited `maxQueueDelay` at `now`: exactly
+    /// `now - enqueuedAt >= maxQueueDelay` (a whole number of nanoseconds reaches `maxQueueDelay`
+    /// when it reaches its ceiling), in integers.
+    @inlinable
+    public func hasWaitedTooLong(since enqueuedAt: Instant, now: Instant) -> Bool {
+        now.nanoseconds &- enqueuedAt.nanoseconds >= maxQueueDelayNanoseconds
+    }
+
+    /// The least whole number of nanoseconds that is at least `duration`.
+    private static func ceilingNanoseconds(_ duration: Duration) -> Int64 {
+        let truncated = duration.nanoseconds
+        return Duration.nanoseconds(truncated) < duration ? truncated + 1 : truncated
+    }
 
     /// The bucket's level at `now`.
     public mutating func drain(now: Instant) {
