@@ -27,13 +27,29 @@ public struct LatencyHistogram: Sendable {
 
     /// Records one latency in milliseconds.
     public mutating func record(milliseconds: Double) {
+        let exact = milliseconds * 1_000
+        // Every latency a trial records: a non-negative value below 2^52, rounded half away
+        // from zero as `rounded()` does (without its out-of-line `round` call): the conversion
+        // truncates, and the remainder is exact in this range.
+        if exact >= 0, exact < Self.integralBound {
+            let truncated = UInt64(exact)
+            let value = exact - Double(truncated) >= 0.5 ? truncated + 1 : truncated
+            add(microseconds: value)
+            return
+        }
         guard milliseconds.isFinite else { return }
-        var microseconds = (milliseconds * 1_000).rounded()
+        var microseconds = exact.rounded()
         if microseconds < 0 {
             clampedCount += 1
             microseconds = 0
         }
-        let value = UInt64(Swift.min(microseconds, Double(UInt64.max / 2)))
+        add(microseconds: UInt64(Swift.min(microseconds, Double(UInt64.max / 2))))
+    }
+
+    /// 2^52: from here on every `Double` is an integer.
+    private static let integralBound: Double = 4_503_599_627_370_496
+
+    private mutating func add(microseconds value: UInt64) {
         _ = histogram.record(value)
         sumMicroseconds += Double(value)
         count += 1
@@ -46,7 +62,8 @@ public struct LatencyHistogram: Sendable {
 
     /// Records the time from `start` to `end`.
     public mutating func record(from start: Instant, to end: Instant) {
-        record(end - start)
+        // `(end - start).milliseconds` without the 128-bit `Duration` in between (same value).
+        record(milliseconds: Double(end.nanoseconds &- start.nanoseconds) / 1e6)
     }
 
     /// Adds every value of `other`.
