@@ -59,6 +59,23 @@ struct MetricsTests {
         #expect(skipped.count == 0)
     }
 
+    @Test("percentiles in one walk equal percentile(_:) asked one at a time")
+    func histogramPercentilesInOneWalk() {
+        var random = SystemRandomNumberGenerator()
+        let levels: [Double] = [0.1, 1, 25, 50, 50, 90, 95, 99, 99.9]
+        for size in [1, 2, 3, 7, 100, 1_000, 20_000] {
+            var histogram = LatencyHistogram()
+            for _ in 0..<size {
+                // Mostly 1-200 ms, a few far above the initial 60 s range, some repeated.
+                let value = Int.random(in: 0..<50, using: &random) == 0
+                    ? Double.random(in: 60_000...200_000, using: &random)
+                    : Double(Int.random(in: 1_000...200_000, using: &random)) / 1_000
+                histogram.record(milliseconds: value)
+            }
+            #expect(histogram.percentiles(levels) == levels.map { histogram.percentile($0)! }, "\(size) values")
+        }
+    }
+
     @Test("steady 30 fps has no freeze; a 200 ms gap is one")
     func freezeBasics() {
         var detector = FreezeDetector()

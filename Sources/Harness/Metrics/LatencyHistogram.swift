@@ -80,6 +80,29 @@ public struct LatencyHistogram: Sendable {
         return Double(histogram.valueAtPercentile(percentile)) / 1_000
     }
 
+    /// `percentile(_:)` of each of `ascending` (increasing, each above 0 and below 100), for a
+    /// histogram that is not empty, in one walk over the recorded values instead of one walk each: the same
+    /// arithmetic as `Histogram.valueAtPercentile`, whose walk stops at the first index whose
+    /// running count reaches the percentile's count (always an index holding values).
+    func percentiles(_ ascending: [Double]) -> [Double] {
+        let total = Double(histogram.totalCount)
+        var results: [Double] = []
+        results.reserveCapacity(ascending.count)
+        var values = histogram.recordedValues().makeIterator()
+        var current = values.next()
+        for level in ascending {
+            let requested = Swift.min(Swift.max(level.nextDown, 0), 100)
+            let target = Swift.max(1, UInt64((requested * total / 100).rounded(.up)))
+            while let value = current, value.totalCountToThisValue < target { current = values.next() }
+            guard let value = current else {
+                results.append(Double(histogram.valueAtPercentile(level)) / 1_000)
+                continue
+            }
+            results.append(Double(Swift.max(Swift.min(value.value, histogram.maxRecorded), histogram.min)) / 1_000)
+        }
+        return results
+    }
+
     /// Median, ms.
     public var p50: Double? { percentile(50) }
     /// 90th percentile, ms.
@@ -100,10 +123,11 @@ public struct LatencyHistogram: Sendable {
     public func metrics(prefix: String) -> [String: Double] {
         var result: [String: Double] = ["\(prefix).count": Double(count)]
         guard count > 0 else { return result }
-        result["\(prefix).p50"] = p50
-        result["\(prefix).p90"] = p90
-        result["\(prefix).p95"] = p95
-        result["\(prefix).p99"] = p99
+        let levels = percentiles([50, 90, 95, 99])
+        result["\(prefix).p50"] = levels[0]
+        result["\(prefix).p90"] = levels[1]
+        result["\(prefix).p95"] = levels[2]
+        result["\(prefix).p99"] = levels[3]
         result["\(prefix).mean"] = mean
         result["\(prefix).max"] = max
         return result
