@@ -81,9 +81,9 @@ public struct LatencyHistogram: Sendable {
     }
 
     /// `percentile(_:)` of each of `ascending` (increasing, each above 0 and below 100), for a
-    /// histogram that is not empty, in one walk over the recorded values instead of one walk each: the same
-    /// arithmetic as `Histogram.valueAtPercentile`, whose walk stops at the first index whose
-    /// running count reaches the percentile's count (always an index holding values).
+    /// histogram that is not empty, in one walk over the recorded values instead of one walk
+    /// each: the same arithmetic as `Histogram.valueAtPercentile`, whose walk stops at the first
+    /// index whose running count reaches the percentile's count (always an index holding values).
     func percentiles(_ ascending: [Double]) -> [Double] {
         let total = Double(histogram.totalCount)
         var results: [Double] = []
