@@ -39,6 +39,43 @@ struct MetricsTests {
         #expect(abs(try #require(a.max) - 120_000) <= 120)
     }
 
+    @Test("a recorded value is the microseconds rounded half away from zero, as Double.rounded() does")
+    func histogramRounding() throws {
+        var random = SeededGenerator(seed: 41)
+        var values: [Double] = [0, -0.0, 0.0005, 0.0015, 0.0025, 2.4995, 0.00049999999999999, 1e-4, -0.0003, -0.0005, -5,
+                                4_503_599_627.370495, 4_503_599_627.370497, 1e13]
+        values += (0..<2_000).map { _ in Double.random(in: 0..<1_000, using: &random) }
+        values += (0..<2_000).map { _ in Double(Int.random(in: 0..<2_000_000, using: &random)) / 2_000 }
+        for milliseconds in values {
+            var histogram = LatencyHistogram()
+            histogram.record(milliseconds: milliseconds)
+            let rounded = (milliseconds * 1_000).rounded()
+            let expected = rounded < 0 ? 0 : rounded
+            #expect(histogram.mean == expected / 1_000, "\(milliseconds) ms")
+            #expect(histogram.clampedCount == (rounded < 0 ? 1 : 0), "\(milliseconds) ms")
+        }
+        var skipped = LatencyHistogram()
+        for value in [Double.nan, .infinity, -.infinity] { skipped.record(milliseconds: value) }
+        #expect(skipped.count == 0)
+    }
+
+    @Test("percentiles in one walk equal percentile(_:) asked one at a time")
+    func histogramPercentilesInOneWalk() {
+        var random = SeededGenerator(seed: 42)
+        let levels: [Double] = [0.1, 1, 25, 50, 50, 90, 95, 99, 99.9]
+        for size in [1, 2, 3, 7, 100, 1_000, 20_000] {
+            var histogram = LatencyHistogram()
+            for _ in 0..<size {
+                // Mostly 1-200 ms, a few far above the initial 60 s range, some repeated.
+                let value = Int.random(in: 0..<50, using: &random) == 0
+                    ? Double.random(in: 60_000...200_000, using: &random)
+                    : Double(Int.random(in: 1_000...200_000, using: &random)) / 1_000
+                histogram.record(milliseconds: value)
+            }
+            #expect(histogram.percentiles(levels) == levels.map { histogram.percentile($0)! }, "\(size) values")
+        }
+    }
+
     @Test("steady 30 fps has no freeze; a 200 ms gap is one")
     func freezeBasics() {
         var detector = FreezeDetector()

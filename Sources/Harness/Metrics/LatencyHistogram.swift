@@ -27,13 +27,29 @@ public struct LatencyHistogram: Sendable {
 
     /// Records one latency in milliseconds.
     public mutating func record(milliseconds: Double) {
+        let exact = milliseconds * 1_000
+        // Every latency a trial records: a non-negative value below 2^52, rounded half away
+        // from zero as `rounded()` does (without its out-of-line `round` call): the conversion
+        // truncates, and the remainder is exact in this range.
+        if exact >= 0, exact < Self.integralBound {
+            let truncated = UInt64(exact)
+            let value = exact - Double(truncated) >= 0.5 ? truncated + 1 : truncated
+            add(microseconds: value)
+            return
+        }
         guard milliseconds.isFinite else { return }
-        var microseconds = (milliseconds * 1_000).rounded()
+        var microseconds = exact.rounded()
         if microseconds < 0 {
             clampedCount += 1
             microseconds = 0
         }
-        let value = UInt64(Swift.min(microseconds, Double(UInt64.max / 2)))
+        add(microseconds: UInt64(Swift.min(microseconds, Double(UInt64.max / 2))))
+    }
+
+    /// 2^52: from here on every `Double` is an integer.
+    private static let integralBound: Double = 4_503_599_627_370_496
+
+    private mutating func add(microseconds value: UInt64) {
         _ = histogram.record(value)
         sumMicroseconds += Double(value)
         count += 1
@@ -46,7 +62,8 @@ public struct LatencyHistogram: Sendable {
 
     /// Records the time from `start` to `end`.
     public mutating func record(from start: Instant, to end: Instant) {
-        record(end - start)
+        // `(end - start).milliseconds` without the 128-bit `Duration` in between (same value).
+        record(milliseconds: Double(end.nanoseconds &- start.nanoseconds) / 1e6)
     }
 
     /// Adds every value of `other`.
@@ -61,6 +78,29 @@ public struct LatencyHistogram: Sendable {
     public func percentile(_ percentile: Double) -> Double? {
         guard count > 0 else { return nil }
         return Double(histogram.valueAtPercentile(percentile)) / 1_000
+    }
+
+    /// `percentile(_:)` of each of `ascending` (increasing, each above 0 and below 100), for a
+    /// histogram that is not empty, in one walk over the recorded values instead of one walk
+    /// each: the same arithmetic as `Histogram.valueAtPercentile`, whose walk stops at the first
+    /// index whose running count reaches the percentile's count (always an index holding values).
+    func percentiles(_ ascending: [Double]) -> [Double] {
+        let total = Double(histogram.totalCount)
+        var results: [Double] = []
+        results.reserveCapacity(ascending.count)
+        var values = histogram.recordedValues().makeIterator()
+        var current = values.next()
+        for level in ascending {
+            let requested = Swift.min(Swift.max(level.nextDown, 0), 100)
+            let target = Swift.max(1, UInt64((requested * total / 100).rounded(.up)))
+            while let value = current, value.totalCountToThisValue < target { current = values.next() }
+            guard let value = current else {
+                results.append(Double(histogram.valueAtPercentile(level)) / 1_000)
+                continue
+            }
+            results.append(Double(Swift.max(Swift.min(value.value, histogram.maxRecorded), histogram.min)) / 1_000)
+        }
+        return results
     }
 
     /// Median, ms.
@@ -83,10 +123,11 @@ public struct LatencyHistogram: Sendable {
     public func metrics(prefix: String) -> [String: Double] {
         var result: [String: Double] = ["\(prefix).count": Double(count)]
         guard count > 0 else { return result }
-        result["\(prefix).p50"] = p50
-        result["\(prefix).p90"] = p90
-        result["\(prefix).p95"] = p95
-        result["\(prefix).p99"] = p99
+        let levels = percentiles([50, 90, 95, 99])
+        result["\(prefix).p50"] = levels[0]
+        result["\(prefix).p90"] = levels[1]
+        result["\(prefix).p95"] = levels[2]
+        result["\(prefix).p99"] = levels[3]
         result["\(prefix).mean"] = mean
         result["\(prefix).max"] = max
         return result

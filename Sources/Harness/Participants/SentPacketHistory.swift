@@ -15,26 +15,27 @@ struct SentPacketHistory {
         var suppressed = 0
     }
 
-    private var packets: [[UInt8]?]
-    private var sequences: [UInt16]
-    private var lastResentAt: [Instant?]
+    /// One slot of the ring: a packet, its sequence number, and when it was last retransmitted.
+    private struct Slot {
+        var packet: [UInt8]?
+        var sequence: UInt16 = 0
+        var lastResentAt: Instant?
+    }
+
+    /// One array (not one per field): a store checks one buffer for uniqueness, not three.
+    private var slots: [Slot]
 
     init(capacity: Int = 1_024) {
-        packets = Array(repeating: nil, count: capacity)
-        sequences = Array(repeating: 0, count: capacity)
-        lastResentAt = Array(repeating: nil, count: capacity)
+        slots = Array(repeating: Slot(), count: capacity)
     }
 
     mutating func store(_ packet: [UInt8], sequence: UInt16) {
-        let index = Int(sequence) % packets.count
-        packets[index] = packet
-        sequences[index] = sequence
-        lastResentAt[index] = nil
+        slots[Int(sequence) % slots.count] = Slot(packet: packet, sequence: sequence)
     }
 
     func packet(sequence: UInt16) -> [UInt8]? {
-        let index = Int(sequence) % packets.count
-        return sequences[index] == sequence ? packets[index] : nil
+        let slot = slots[Int(sequence) % slots.count]
+        return slot.sequence == sequence ? slot.packet : nil
     }
 
     /// RTX packets (RFC 4588) answering a NACK for `sequences` at `now`, for those still in the
@@ -45,15 +46,15 @@ struct SentPacketHistory {
         var packets: [[UInt8]] = []
         for sequence in sequences {
             guard let original = packet(sequence: sequence) else { continue }
-            let index = Int(sequence) % self.packets.count
-            if let last = lastResentAt[index], now - last < rtt {
+            let index = Int(sequence) % slots.count
+            if let last = slots[index].lastResentAt, now - last < rtt {
                 counts.suppressed += 1
                 continue
             }
             guard let rtx = try? RTX.wrap(original, ssrc: ssrc, payloadType: payloadType,
                                           sequenceNumber: SequenceNumber(rtxSequence)) else { continue }
             rtxSequence &+= 1
-            lastResentAt[index] = now
+            slots[index].lastResentAt = now
             counts.sent += 1
             packets.append(rtx)
         }

@@ -5,8 +5,8 @@ import Engine
 /// freezes per video stream, time to first frame, and the gap a device switch leaves.
 final class MeasurementCollector {
     private(set) var metrics = MetricSet()
+    /// By subscriber video stream key, created at the stream's first decoded frame.
     private var freezeDetectors: [Int: FreezeDetector] = [:]
-    private var firstFrameSeen: Set<Int> = []
     private(set) var videoFramesDecoded = 0
     private(set) var keyFramesDecoded = 0
     /// Device switches not yet seen through, by subscriber video stream key: the switch time.
@@ -23,10 +23,16 @@ final class MeasurementCollector {
         videoFramesDecoded += 1
         if isKeyFrame { keyFramesDecoded += 1 }
         metrics.frameLatency.record(from: Instant(nanoseconds: captureTime), to: now)
-        if firstFrameSeen.insert(stream).inserted {
+        // A stream has a freeze detector from its first decoded frame on: one hash lookup
+        // tells both whether this is that frame and where its detector is.
+        if let index = freezeDetectors.index(forKey: stream) {
+            freezeDetectors.values[index].frameRendered(at: now)
+        } else {
             metrics.timeToFirstFrame.record(from: subscribedAt, to: now)
+            var detector = FreezeDetector()
+            detector.frameRendered(at: now)
+            freezeDetectors[stream] = detector
         }
-        _ = freezeDetectors[stream, default: FreezeDetector()].frameRendered(at: now)
         if !pendingSwitches.isEmpty { noteSwitchedFrame(stream: stream, captureTime: captureTime, now: now) }
     }
 
