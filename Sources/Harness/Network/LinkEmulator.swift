@@ -47,7 +47,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var servesAhead = false
     /// Departure times and sizes of the packets served ahead that have not left the bottleneck
     /// by `clock` (what `queue` and `inService` hold otherwise).
-    private var ahead = PacketFIFO<Instant>(capacity: 64)
+    private var ahead = DepartureRing(capacity: 64)
     private var lastDeliveryTime: Instant
     private var sequence: UInt64 = 0
     private var changes: [LinkChange]
@@ -313,7 +313,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     private mutating func runBottleneck(until time: Instant) {
         if servesAhead {
-            while let departure = ahead.first, departure <= time { _ = ahead.removeFirst() }
+            ahead.removeDeparted(by: time)
             return
         }
         while true {
