@@ -192,6 +192,11 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     private mutating func refreshDeadline() {
         var earliest = inFlight.minTime
+        // Served ahead: no packet in `inService` or `queue`, no change left; deliveries only.
+        if servesAhead {
+            deadline = earliest
+            return
+        }
         // A departure matters only when it starts the next packet's service or its delivery is
         // still to be computed; otherwise it is processed whenever the link is next touched.
         // Even a waiting packet needs no wake-up at the departure ahead of it when the link
@@ -214,6 +219,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private mutating func advance(to requested: Instant) {
         // Time never goes backwards here: an earlier `now` (a caller's bug) is taken as the current time.
         let now = max(requested, clock)
+        if servesAhead {
+            // No change left: only departures to forget.
+            ahead.removeDeparted(by: now)
+            clock = now
+            return
+        }
         while nextChangeIndex < changes.count, changes[nextChangeIndex].at <= now {
             let change = changes[nextChangeIndex]
             runBottleneck(until: change.at)
@@ -312,10 +323,6 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     }
 
     private mutating func runBottleneck(until time: Instant) {
-        if servesAhead {
-            ahead.removeDeparted(by: time)
-            return
-        }
         while true {
             // The departure alone first: most calls find the packet still on the wire, and
             // copying it out of its optional would cost more than the test.
