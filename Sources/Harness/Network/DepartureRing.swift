@@ -5,7 +5,7 @@ import Engine
 ///
 /// A ring buffer of plain (time, bytes) pairs whose capacity is a power of two, so a slot is found
 /// with a mask and nothing is optional: cheaper than `PacketFIFO` for these two integers, which
-/// are appended and removed once per packet on a link.
+/// are appended and removed once per packet on a link (and inlined there).
 struct DepartureRing: Sendable {
     private var slots: [(time: Int64, bytes: Int)]
     private var head = 0
@@ -30,6 +30,7 @@ struct DepartureRing: Sendable {
     var firstTime: Int64 { slots[head].time }
 
     /// Adds a packet of `bytes` bytes leaving at `time` (no earlier than the newest entry).
+    @inline(__always)
     mutating func append(_ time: Instant, bytes size: Int) {
         if count == slots.count { grow() }
         slots[(head + count) & mask] = (time.nanoseconds, size)
@@ -38,6 +39,7 @@ struct DepartureRing: Sendable {
     }
 
     /// Removes the oldest entry; only when not empty.
+    @inline(__always)
     mutating func removeFirst() {
         bytes -= slots[head].bytes
         head = (head + 1) & mask
@@ -45,6 +47,7 @@ struct DepartureRing: Sendable {
     }
 
     /// Removes the entries that have left by `time` (departure at or before it).
+    @inline(__always)
     mutating func removeDeparted(by time: Instant) {
         while count > 0 && slots[head].time <= time.nanoseconds { removeFirst() }
     }

@@ -108,7 +108,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         let packet = LinkPacket(payload: payload, bytes: bytes, sentAt: now, departedAt: now,
                                 deliveredAt: now, isDuplicate: false)
-        enqueue(packet)
+        if servesAhead { enqueueAhead(packet) } else { enqueue(packet) }
         if profile.duplication > 0 && duplicationRandom.nextUnit() < profile.duplication {
             counters.duplicated += 1
             var copy = packet
