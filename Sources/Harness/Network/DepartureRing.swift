@@ -26,9 +26,6 @@ struct DepartureRing: Sendable {
     /// Whether the ring is empty.
     var isEmpty: Bool { count == 0 }
 
-    /// The oldest entry's departure time; only when not empty.
-    var firstTime: Int64 { slots[head].time }
-
     /// Adds a packet of `bytes` bytes leaving at `time` (no earlier than the newest entry).
     @inline(__always)
     mutating func append(_ time: Instant, bytes size: Int) {

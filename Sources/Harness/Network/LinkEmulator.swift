@@ -16,7 +16,9 @@ import Engine
 /// `nextDeadline()` call `poll(now:)` until it returns nil. A deadline can be internal (a packet
 /// finishing transmission, a scheduled change), in which case `poll` returns nil. Work that
 /// cannot change what comes out before the next deadline is done lazily, when the link is next
-/// touched (`refreshDeadline`), so a link wakes about once per delivery.
+/// touched (`refreshDeadline`), so a link wakes about once per delivery. A droptail link without
+/// sojourn limit, reordering or pending changes computes each packet's departure and delivery
+/// as soon as it is sent (`servesAheadAllowed`).
 public struct LinkEmulator<Payload>: TimeoutDriven {
     /// The profile currently in force (changes with the schedule).
     public private(set) var profile: LinkProfile
