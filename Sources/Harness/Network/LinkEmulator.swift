@@ -420,7 +420,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private func arrival(departing time: Instant, gaussian: Double?) -> Instant {
         var extra = profile.delay * 1e6
         if let gaussian { extra += profile.jitter * 1e6 * gaussian }
-        return Instant(nanoseconds: time.nanoseconds &+ Int64(max(0, extra).rounded()))
+        return Instant(nanoseconds: time.nanoseconds &+ roundedToInt64(nonNegative: max(0, extra)))
     }
 
     private mutating func makeCurve(_ profile: LinkProfile, origin: Instant) throws -> ServiceCurve {
