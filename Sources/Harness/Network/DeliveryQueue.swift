@@ -27,6 +27,9 @@ struct DeliveryQueue<Element> {
     /// Entries in order; the live ones start at `head`.
     private var ordered: [Entry] = []
     private var head = 0
+    /// Time of the newest entry in `ordered` (meaningful while `head < ordered.count`), so that
+    /// `push` compares without copying that entry out.
+    private var newestOrderedTime = Instant.zero
     /// Entries that arrived out of order.
     private var reordered = MinHeap<Entry>()
 
@@ -39,16 +42,18 @@ struct DeliveryQueue<Element> {
 
     /// Adds an entry; `sequence` must exceed every earlier one.
     mutating func push(_ entry: Entry) {
-        if let last = ordered.last, head < ordered.count, entry.time < last.time {
+        if head < ordered.count, entry.time < newestOrderedTime {
             reordered.push(entry)
         } else {
             ordered.append(entry)
+            newestOrderedTime = entry.time
         }
     }
 
     /// When the next entry out is due (its time alone: cheaper than `min` to ask).
     var minTime: Instant? {
         let first = head < ordered.count ? ordered[head].time : nil
+        if reordered.isEmpty { return first }
         guard let other = reordered.min?.time else { return first }
         guard let first else { return other }
         return Swift.min(other, first)

@@ -16,7 +16,9 @@ import Engine
 /// `nextDeadline()` call `poll(now:)` until it returns nil. A deadline can be internal (a packet
 /// finishing transmission, a scheduled change), in which case `poll` returns nil. Work that
 /// cannot change what comes out before the next deadline is done lazily, when the link is next
-/// touched (`refreshDeadline`), so a link wakes about once per delivery.
+/// touched (`refreshDeadline`), so a link wakes about once per delivery. A droptail link without
+/// sojourn limit, reordering or pending changes computes each packet's departure and delivery
+/// as soon as it is sent (`servesAheadAllowed`).
 public struct LinkEmulator<Payload>: TimeoutDriven {
     /// The profile currently in force (changes with the schedule).
     public private(set) var profile: LinkProfile
@@ -41,6 +43,13 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private var freeAt: Instant
     private var levelAtFree: Double = 0
     private var inFlight = DeliveryQueue<LinkPacket<Payload>>(capacity: 256)
+    /// Whether admitted packets are served ahead of time (`enqueueAhead`): their departures and
+    /// deliveries computed on arrival, with only their departure times kept in `ahead`. Set once
+    /// `servesAheadAllowed` holds and the bottleneck's queue is empty.
+    private var servesAhead = false
+    /// Departure times and sizes of the packets served ahead that have not left the bottleneck
+    /// by `clock` (what `queue` and `inService` hold otherwise).
+    private var ahead = DepartureRing(capacity: 64)
     private var lastDeliveryTime: Instant
     private var sequence: UInt64 = 0
     private var changes: [LinkChange]
@@ -81,6 +90,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
             _ = try makeCurve(change.profile, origin: start)  // loads scheduled traces now, so errors surface here
         }
         curve = try makeCurve(profile, origin: start)
+        servesAhead = servesAheadAllowed
         refreshDeadline()
     }
 
@@ -100,7 +110,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         let packet = LinkPacket(payload: payload, bytes: bytes, sentAt: now, departedAt: now,
                                 deliveredAt: now, isDuplicate: false)
-        enqueue(packet)
+        if servesAhead { enqueueAhead(packet) } else { enqueue(packet) }
         if profile.duplication > 0 && duplicationRandom.nextUnit() < profile.duplication {
             counters.duplicated += 1
             var copy = packet
@@ -166,14 +176,15 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     }
 
     /// Packets waiting in or being sent by the bottleneck.
-    public var queuedPackets: Int { queue.count + (inService == nil ? 0 : 1) }
+    public var queuedPackets: Int { queue.count + (inService == nil ? 0 : 1) + ahead.count }
 
     /// Bytes waiting in or being sent by the bottleneck.
-    public var queuedBytes: Int { queue.bytes + (inService?.bytes ?? 0) }
+    public var queuedBytes: Int { queue.bytes + (inService?.bytes ?? 0) + ahead.bytes }
 
-    /// Packets past the bottleneck, not yet delivered. (The packet being sent has its delivery
-    /// scheduled already, but counts as queued until the link is next advanced past its departure.)
-    public var packetsInFlight: Int { inFlight.count - (inService != nil && inServiceDeparted ? 1 : 0) }
+    /// Packets past the bottleneck, not yet delivered. (A packet being sent or waiting may have
+    /// its delivery scheduled already, but counts as queued until the link is next advanced past
+    /// its departure.)
+    public var packetsInFlight: Int { inFlight.count - (inService != nil && inServiceDeparted ? 1 : 0) - ahead.count }
 
     // MARK: - Internals
 
@@ -183,6 +194,11 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     private mutating func refreshDeadline() {
         var earliest = inFlight.minTime
+        // Served ahead: no packet in `inService` or `queue`, no change left; deliveries only.
+        if servesAhead {
+            deadline = earliest
+            return
+        }
         // A departure matters only when it starts the next packet's service or its delivery is
         // still to be computed; otherwise it is processed whenever the link is next touched.
         // Even a waiting packet needs no wake-up at the departure ahead of it when the link
@@ -205,6 +221,12 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private mutating func advance(to requested: Instant) {
         // Time never goes backwards here: an earlier `now` (a caller's bug) is taken as the current time.
         let now = max(requested, clock)
+        if servesAhead {
+            // No change left: only departures to forget.
+            ahead.removeDeparted(by: now)
+            clock = now
+            return
+        }
         while nextChangeIndex < changes.count, changes[nextChangeIndex].at <= now {
             let change = changes[nextChangeIndex]
             runBottleneck(until: change.at)
@@ -213,6 +235,30 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         runBottleneck(until: now)
         clock = now
+        if !servesAhead && servesAheadAllowed { startServingAhead() }
+    }
+
+    /// Whether the bottleneck can be served ahead of time: a droptail queue without a sojourn
+    /// limit and without reordering, with no scheduled change left. Then a packet admitted at
+    /// `now` starts at `max(freeAt, now)` along a curve that will not change, its jitter is drawn
+    /// in arrival order (which is departure order), and the drop decision needs only the bytes of
+    /// the packets that have not left the bottleneck by `now`: everything `queue`, `inService` and
+    /// `runBottleneck` would compute later can be computed on arrival, with the same results.
+    private var servesAheadAllowed: Bool {
+        nextChangeIndex >= changes.count && profile.queue == .droptail && profile.queueDelay == nil && !profile.reorder
+    }
+
+    /// Switches to serving ahead once the queue is empty (the packet in service, if any, has its
+    /// delivery computed already when no change is left).
+    private mutating func startServingAhead() {
+        guard queue.isEmpty else { return }
+        if let packet = inService {
+            guard inServiceDeparted else { return }
+            ahead.append(packet.departedAt, bytes: packet.bytes)
+            inService = nil
+            inServiceDeparted = false
+        }
+        servesAhead = true
     }
 
     private mutating func apply(_ change: LinkChange) {
@@ -228,6 +274,10 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     }
 
     private mutating func enqueue(_ packet: LinkPacket<Payload>) {
+        if servesAhead {
+            enqueueAhead(packet)
+            return
+        }
         if case .unlimited = curve, queue.isEmpty, inService == nil {
             depart(packet, at: packet.sentAt)
             return
@@ -254,6 +304,24 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         }
         queue.append(packet, bytes: packet.bytes)
         runBottleneck(until: packet.sentAt)
+    }
+
+    /// `enqueue` when serving ahead (`servesAheadAllowed`): the same admission and the same
+    /// departure and delivery as queueing the packet and serving it later.
+    private mutating func enqueueAhead(_ packet: LinkPacket<Payload>) {
+        if case .unlimited = curve, ahead.isEmpty {
+            depart(packet, at: packet.sentAt)
+            return
+        }
+        let limit = profile.queueBytes ?? Self.droptailDefaultLimitBytes
+        if ahead.bytes + packet.bytes > limit {
+            counters.droppedByQueue += 1
+            keepDropped(packet.payload)
+            return
+        }
+        let finish = finishService(bytes: packet.bytes, startingAt: max(freeAt, packet.sentAt))
+        ahead.append(finish, bytes: packet.bytes)
+        depart(packet, at: finish)
     }
 
     private mutating func runBottleneck(until time: Instant) {
@@ -295,19 +363,27 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     /// Puts `packet` on the wire at `start`: when it finishes, and (usually) when it arrives.
     private mutating func beginService(_ packet: LinkPacket<Payload>, at start: Instant) {
         var packet = packet
-        let startLevel = max(levelAtFree, curve.level(at: start))
-        let endLevel = startLevel + Double(packet.bytes)
-        let finish = max(start, curve.time(reaching: endLevel, origin: start))
+        let finish = finishService(bytes: packet.bytes, startingAt: start)
         packet.departedAt = finish
         inService = packet
-        freeAt = finish
-        levelAtFree = endLevel
         // Its delivery is known now unless a scheduled change could alter delay or jitter before
         // it leaves (a packet leaving at a change's instant still gets the old profile). Jitter is
         // drawn in departure order either way, so the deliveries are the same; the link just needs
         // no wake-up at the departure.
         inServiceDeparted = nextChangeIndex >= changes.count || finish <= changes[nextChangeIndex].at
         if inServiceDeparted { depart(packet, at: finish) }
+    }
+
+    /// When a packet of `bytes` bytes whose service starts at `start` leaves the bottleneck; the
+    /// bottleneck is busy until then.
+    @inline(__always)
+    private mutating func finishService(bytes: Int, startingAt start: Instant) -> Instant {
+        let startLevel = max(levelAtFree, curve.level(at: start))
+        let endLevel = startLevel + Double(bytes)
+        let finish = max(start, curve.time(reaching: endLevel, origin: start))
+        freeAt = finish
+        levelAtFree = endLevel
+        return finish
     }
 
     private mutating func depart(_ packet: LinkPacket<Payload>, at time: Instant) {
@@ -344,7 +420,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private func arrival(departing time: Instant, gaussian: Double?) -> Instant {
         var extra = profile.delay * 1e6
         if let gaussian { extra += profile.jitter * 1e6 * gaussian }
-        return Instant(nanoseconds: time.nanoseconds &+ Int64(max(0, extra).rounded()))
+        return Instant(nanoseconds: time.nanoseconds &+ roundedToInt64(nonNegative: max(0, extra)))
     }
 
     private mutating func makeCurve(_ profile: LinkProfile, origin: Instant) throws -> ServiceCurve {
