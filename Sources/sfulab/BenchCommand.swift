@@ -112,7 +112,9 @@ struct BenchCommand: ParsableCommand {
                 allocationCounter: counting ? "interposed malloc/calloc/realloc/memalign, calling thread" : "unavailable")
             report.repetitions = repetitions
             report.cpuNanosecondsPerPacket = Double(median.cpuNanoseconds) / Double(max(1, median.totals.packets))
-            report.cpuNanosecondsPerConsumerCopy = Double(median.cpuNanoseconds) / Double(max(1, median.totals.consumerCopies))
+            if median.totals.consumerCopies > 0 {
+                report.cpuNanosecondsPerConsumerCopy = Double(median.cpuNanoseconds) / Double(median.totals.consumerCopies)
+            }
             if let allAllocations {
                 report.allocations = allAllocations - allTimeoutAllocations
                 report.timeoutAllocations = allTimeoutAllocations
@@ -139,7 +141,7 @@ struct BenchCommand: ParsableCommand {
                 print("bench forward: 1 publisher (\(simulcast ? "3-layer simulcast" : "VP8")) -> \(consumers) consumers, "
                     + "\(report.packets) packets after \(warmUpPackets) warm-up, \(build) build, median of \(repetitions)")
                 let perCopy = report.consumerCopies == 0 ? ""
-                    : ", \(String(format: "%.1f", report.nanosecondsPerConsumerCopy)) ns per consumer copy (\(report.consumerCopies) copies)"
+                    : ", \(String(format: "%.1f", report.nanosecondsPerConsumerCopy ?? 0)) ns per consumer copy (\(report.consumerCopies) copies)"
                 let cpuPerCopy = report.consumerCopies == 0 ? ""
                     : ", \(String(format: "%.1f", report.cpuNanosecondsPerConsumerCopy ?? 0)) ns per copy"
                 print("  \(String(format: "%.1f", report.nanosecondsPerPacket)) ns per packet\(perCopy)")

@@ -14,12 +14,13 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
     public var timeouts: Int
     /// Wall-clock nanoseconds per input packet (handleDatagram, poll drain, timers).
     public var nanosecondsPerPacket: Double
-    /// Wall-clock nanoseconds per consumer copy (total time / copies).
-    public var nanosecondsPerConsumerCopy: Double
+    /// Wall-clock nanoseconds per consumer copy (total time / copies); nil when the run made no
+    /// copies (`--consumers 0`), where there is nothing to divide by.
+    public var nanosecondsPerConsumerCopy: Double?
     /// CPU time of the measuring thread per input packet (same run as the wall-clock figures);
     /// steadier than wall clock on a loaded machine. Nil where not measured.
     public var cpuNanosecondsPerPacket: Double?
-    /// CPU time of the measuring thread per consumer copy.
+    /// CPU time of the measuring thread per consumer copy; nil without copies.
     public var cpuNanosecondsPerConsumerCopy: Double?
     /// Wall-clock nanoseconds per input packet of the same packet stream into a producer with no
     /// consumers (the same median-of-repetitions rule): the fixed receive-side work every packet
@@ -66,7 +67,7 @@ public struct ForwardBenchmarkReport: Codable, Sendable, Hashable {
         consumerCopies = totals.consumerCopies
         timeouts = totals.timeouts
         nanosecondsPerPacket = Double(elapsedNanoseconds) / Double(max(1, totals.packets))
-        nanosecondsPerConsumerCopy = Double(elapsedNanoseconds) / Double(max(1, totals.consumerCopies))
+        nanosecondsPerConsumerCopy = totals.consumerCopies > 0 ? Double(elapsedNanoseconds) / Double(totals.consumerCopies) : nil
         if let allocations {
             let forwarding = allocations - totals.timeoutAllocations
             self.allocations = forwarding
