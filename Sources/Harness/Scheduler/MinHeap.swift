@@ -24,14 +24,7 @@ public struct MinHeap<Element: Comparable> {
         storage.append(element)
         // Sift up by moving parents into the hole (no swaps, no per-access checks).
         storage.withUnsafeMutableBufferPointer { heap in
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard element < heap[parent] else { break }
-                heap[child] = heap[parent]
-                child = parent
-            }
-            heap[child] = element
+            siftUp(element, in: heap.baseAddress!, hole: heap.count - 1)
         }
     }
 
@@ -42,19 +35,7 @@ public struct MinHeap<Element: Comparable> {
         guard !storage.isEmpty else { return last }
         return storage.withUnsafeMutableBufferPointer { heap in
             let top = heap[0]
-            // Sift `last` down from the root by moving smaller children into the hole.
-            let n = heap.count
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                if left >= n { break }
-                let right = left + 1
-                let smallest = right < n && heap[right] < heap[left] ? right : left
-                guard heap[smallest] < last else { break }
-                heap[parent] = heap[smallest]
-                parent = smallest
-            }
-            heap[parent] = last
+            siftDownFromRoot(last, in: heap.baseAddress!, count: heap.count)
             return top
         }
     }

@@ -10,7 +10,7 @@ import Engine
 /// heap lives in manually managed memory: it is pushed and popped once or twice per simulated
 /// packet, and an array would check its uniqueness on every change.
 final class WakeQueue {
-    private struct Entry {
+    private struct Entry: Comparable {
         var time: Int64
         /// `sequence << componentBits | component`.
         var order: UInt64
@@ -51,16 +51,8 @@ final class WakeQueue {
         let entry = Entry(time: max(time, now).nanoseconds, order: nextSequence << Self.componentBits | UInt64(component))
         nextSequence += 1
         if count == capacity { grow() }
-        // Sift up: move parents down into the hole until the entry fits.
-        var child = count
+        siftUp(entry, in: heap, hole: count)
         count += 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entry < heap[parent] else { break }
-            heap[child] = heap[parent]
-            child = parent
-        }
-        heap[child] = entry
     }
 
     /// Takes the next component due at or before `limit`, moving `now` to its time; nil (leaving
@@ -70,19 +62,7 @@ final class WakeQueue {
         let top = heap[0]
         count -= 1
         if count > 0 {
-            // Sift the last entry down from the root, moving smaller children up into the hole.
-            let last = heap[count]
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                if left >= count { break }
-                let right = left + 1
-                let smallest = right < count && heap[right] < heap[left] ? right : left
-                guard heap[smallest] < last else { break }
-                heap[parent] = heap[smallest]
-                parent = smallest
-            }
-            heap[parent] = last
+            siftDownFromRoot(heap[count], in: heap, count: count)
         }
         now = max(now, Instant(nanoseconds: top.time))
         return Int(top.order & (1 << Self.componentBits - 1))
