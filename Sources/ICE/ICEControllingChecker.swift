@@ -23,7 +23,7 @@ public struct ICEControllingChecker<Random: RandomNumberGenerator> {
     public private(set) var mappedAddress: TransportAddress?
 
     private var random: Random
-    private var outputs = ICEOutputQueue()
+    private var outputs = OutputFIFO<ICEOutput>()
     private var builder = STUNMessageBuilder()
     private let remoteKey: [UInt8]
     private let username: String

@@ -43,7 +43,7 @@ public struct ICELiteAgent: Sendable {
     public internal(set) var counters = ICECounters()
 
     private var lastConsent: Duration?
-    private var outputs = ICEOutputQueue()
+    private var outputs = OutputFIFO<ICEOutput>()
     /// Reused for every response.
     var responseBuilder = STUNMessageBuilder()
     /// The local password's bytes: the key of our MESSAGE-INTEGRITY.

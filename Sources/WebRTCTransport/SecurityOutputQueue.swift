@@ -1,30 +1,20 @@
 import ICE
 
-/// The outputs a security layer has for its owner, first in first out, keeping its storage
-/// between drains; shared by the server and client layers.
+/// The outputs a security layer has for its owner, first in first out (an ``OutputFIFO``), with
+/// ICE's outputs mapped to the layer's; shared by the server and client layers.
 struct SecurityOutputQueue: Sendable {
-    private var items: [WebRTCSecurityOutput] = []
-    private var head = 0
+    private var items = OutputFIFO<WebRTCSecurityOutput>()
 
-    mutating func push(_ output: WebRTCSecurityOutput) { items.append(output) }
+    mutating func push(_ output: WebRTCSecurityOutput) { items.push(output) }
 
     /// An ICE agent's or checker's output, in the layer's terms.
     mutating func push(_ output: ICEOutput) {
         switch output {
-        case .transmit(let transmit): items.append(.transmit(transmit.tuple, transmit.bytes))
-        case .event(.stateChanged(let state)): items.append(.event(.iceStateChanged(state)))
-        case .event(.selectedTupleChanged(let tuple)): items.append(.event(.selectedTupleChanged(tuple)))
+        case .transmit(let transmit): items.push(.transmit(transmit.tuple, transmit.bytes))
+        case .event(.stateChanged(let state)): items.push(.event(.iceStateChanged(state)))
+        case .event(.selectedTupleChanged(let tuple)): items.push(.event(.selectedTupleChanged(tuple)))
         }
     }
 
-    mutating func pop() -> WebRTCSecurityOutput? {
-        guard head < items.count else { return nil }
-        let output = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        return output
-    }
+    mutating func pop() -> WebRTCSecurityOutput? { items.pop() }
 }
