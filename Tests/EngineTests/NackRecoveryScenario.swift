@@ -12,14 +12,7 @@ import Testing
         bench.random = SeededGenerator(seed: seed &* 31)
         bench.uplinkLoss = 0.05
         bench.downlinkLoss = 0.05
-        let publisher = Endpoint(127, 1, 0, 1, port: 5_000)
-        let subscriber = Endpoint(127, 1, 0, 2, port: 5_000)
-        let send = bench.engine.createTransport(remote: publisher)
-        let receive = bench.engine.createTransport(remote: subscriber)
-        let producer = try bench.engine.produce(on: send.id, ProducerOptions(
-            kind: .video, mimeType: "video/VP8", payloadType: 101, rtxPayloadType: 102,
-            encodings: [ProducerEncoding(ssrc: 5_555, rtxSSRC: 5_556)]))
-        let (_, parameters) = try bench.engine.consume(on: receive.id, ConsumerOptions(producer: producer))
+        let (publisher, subscriber, send, receive, parameters) = try bench.connectVP8PublisherWithRTX()
         let rtxSSRC = try #require(parameters.rtxSSRC)
         let rtxPayloadType = try #require(parameters.rtxPayloadType)
 

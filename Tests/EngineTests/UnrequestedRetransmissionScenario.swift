@@ -9,14 +9,7 @@ import Testing
 @Suite struct UnrequestedRetransmissionScenario {
     @Test func onlyRetransmissionsThatRepairAHoleAreForwarded() throws {
         let bench = EngineBench(seed: 5)
-        let publisher = Endpoint(127, 1, 0, 1, port: 5_000)
-        let subscriber = Endpoint(127, 1, 0, 2, port: 5_000)
-        let send = bench.engine.createTransport(remote: publisher)
-        let receive = bench.engine.createTransport(remote: subscriber)
-        let producer = try bench.engine.produce(on: send.id, ProducerOptions(
-            kind: .video, mimeType: "video/VP8", payloadType: 101, rtxPayloadType: 102,
-            encodings: [ProducerEncoding(ssrc: 5_555, rtxSSRC: 5_556)]))
-        let (_, parameters) = try bench.engine.consume(on: receive.id, ConsumerOptions(producer: producer))
+        let (publisher, subscriber, send, _, parameters) = try bench.connectVP8PublisherWithRTX()
 
         var stream = SyntheticVP8Stream(ssrc: 5_555)
         stream.keyFrameInterval = 10_000
