@@ -15,21 +15,7 @@ struct LiveLoadGeneratorTests {
         let engine = Engine(profile: spec.profile, seed: 99)
         let generator = try LiveLoadGenerator(spec: spec, control: engine, overTCP: overTCP, impairment: impairment)
         if impairment == .kernel { lent?(generator.lendLinks()) }
-        var now = Instant.zero
-        while now < generator.end {
-            generator.handleTimeout(now: now)
-            for transmit in generator.takeTransmits() {
-                sent(transmit)
-                engine.handleDatagram(from: transmit.from, to: transmit.to, bytes: transmit.bytes, now: now)
-            }
-            engine.handleTimeout(now: now)
-            while let output = engine.poll() {
-                if case .transmit(let transmit) = output { generator.receive(Array(transmit.bytes), from: transmit.from, now: now) }
-            }
-            // The engine's outputs may be due at once on a zero-delay link: step again at `now`.
-            let next = [generator.nextDeadline(), engine.nextDeadline(), generator.end].compactMap { $0 }.min()!
-            now = max(next, now + .microseconds(100))
-        }
+        generator.runInVirtualTime(against: engine, sent: sent)
         return generator.finish(engine: ["engineLatency.count": 0])
     }
 

@@ -55,20 +55,7 @@ struct UplinkSequenceContinuityTests {
         let engine = Engine(profile: spec.profile, seed: 99)
         let generator = try LiveLoadGenerator(spec: spec, control: engine, overTCP: false)
         var continuity = Continuity()
-        var now = Instant.zero
-        while now < generator.end {
-            generator.handleTimeout(now: now)
-            for transmit in generator.takeTransmits() {
-                continuity.sent(transmit.bytes)
-                engine.handleDatagram(from: transmit.from, to: transmit.to, bytes: transmit.bytes, now: now)
-            }
-            engine.handleTimeout(now: now)
-            while let output = engine.poll() {
-                if case .transmit(let transmit) = output { generator.receive(Array(transmit.bytes), from: transmit.from, now: now) }
-            }
-            let next = [generator.nextDeadline(), engine.nextDeadline(), generator.end].compactMap { $0 }.min()!
-            now = max(next, now + .microseconds(100))
-        }
+        generator.runInVirtualTime(against: engine) { continuity.sent($0.bytes) }
         return continuity
     }
 
