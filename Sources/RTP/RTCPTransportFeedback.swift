@@ -67,38 +67,62 @@ public struct RTCPTransportFeedback: Hashable, Sendable {
         let reference = try reader.uint24()
         referenceTimeTicks = Int32(bitPattern: reference << 8) >> 8
         feedbackPacketCount = try reader.uint8()
-        var symbols: [UInt8] = []
-        symbols.reserveCapacity(count)
-        while symbols.count < count {
+        // Pass 1: the status chunks, checked, to find where the deltas begin.
+        var chunks = reader
+        var covered = 0
+        while covered < count {
             let chunk = try reader.uint16()
-            let left = count - symbols.count
+            let left = count - covered
             if chunk & 0x8000 == 0 {
-                let symbol = UInt8((chunk >> 13) & 0x03)
-                guard symbol != 3 else { throw malformed }
-                symbols.append(contentsOf: repeatElement(symbol, count: Swift.min(Int(chunk & 0x1FFF), left)))
+                guard (chunk >> 13) & 0x03 != 3 else { throw malformed }
+                covered += Swift.min(Int(chunk & 0x1FFF), left)
             } else if chunk & 0x4000 == 0 {
-                for bit in (0..<14).reversed().prefix(left) { symbols.append(UInt8((chunk >> bit) & 0x01)) }
+                covered += Swift.min(14, left)
             } else {
-                for slot in (0..<7).reversed().prefix(left) {
-                    let symbol = UInt8((chunk >> (2 * slot)) & 0x03)
-                    guard symbol != 3 else { throw malformed }
-                    symbols.append(symbol)
+                let used = Swift.min(7, left)
+                for slot in 0..<used where (chunk >> (12 - 2 * slot)) & 0x03 == 3 { throw malformed }
+                covered += used
+            }
+        }
+        // Pass 2: the same chunks again, each symbol straight into its packet, its delta read
+        // from `reader` (now at the deltas). No symbol list in between.
+        var list: [RTCPTransportFeedbackPacket] = []
+        list.reserveCapacity(count)
+        while list.count < count {
+            let chunk = try chunks.uint16()
+            let left = count - list.count
+            if chunk & 0x8000 == 0 {
+                let symbol = (chunk >> 13) & 0x03
+                for _ in 0..<Swift.min(Int(chunk & 0x1FFF), left) {
+                    list.append(try Self.packet(symbol: symbol, sequence: base &+ UInt16(truncatingIfNeeded: list.count), reader: &reader))
+                }
+            } else if chunk & 0x4000 == 0 {
+                for slot in 0..<Swift.min(14, left) {
+                    let symbol = (chunk >> (13 - slot)) & 0x01
+                    list.append(try Self.packet(symbol: symbol, sequence: base &+ UInt16(truncatingIfNeeded: list.count), reader: &reader))
+                }
+            } else {
+                for slot in 0..<Swift.min(7, left) {
+                    let symbol = (chunk >> (12 - 2 * slot)) & 0x03
+                    list.append(try Self.packet(symbol: symbol, sequence: base &+ UInt16(truncatingIfNeeded: list.count), reader: &reader))
                 }
             }
         }
-        packets = []
-        packets.reserveCapacity(count)
-        for (index, symbol) in symbols.enumerated() {
-            let sequence = base &+ UInt16(truncatingIfNeeded: index)
-            switch symbol {
-            case 1:
-                packets.append(.init(sequenceNumber: sequence, arrivalDeltaMicroseconds: Int64(try reader.uint8()) * Self.deltaTickMicroseconds))
-            case 2:
-                let ticks = Int16(bitPattern: try reader.uint16())
-                packets.append(.init(sequenceNumber: sequence, arrivalDeltaMicroseconds: Int64(ticks) * Self.deltaTickMicroseconds))
-            default:
-                packets.append(.init(sequenceNumber: sequence, arrivalDeltaMicroseconds: nil))
-            }
+        packets = list
+    }
+
+    /// The packet a status symbol stands for, with its delta read from `reader` (symbol 1: one
+    /// byte, 2: two bytes signed; 0: not received, nothing read).
+    @inline(__always)
+    private static func packet(symbol: UInt16, sequence: UInt16, reader: inout RTCPReader) throws(RTCPParseError) -> RTCPTransportFeedbackPacket {
+        switch symbol {
+        case 1:
+            return .init(sequenceNumber: sequence, arrivalDeltaMicroseconds: Int64(try reader.uint8()) * deltaTickMicroseconds)
+        case 2:
+            let ticks = Int16(bitPattern: try reader.uint16())
+            return .init(sequenceNumber: sequence, arrivalDeltaMicroseconds: Int64(ticks) * deltaTickMicroseconds)
+        default:
+            return .init(sequenceNumber: sequence, arrivalDeltaMicroseconds: nil)
         }
     }
 }
