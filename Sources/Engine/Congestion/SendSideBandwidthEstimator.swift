@@ -25,10 +25,13 @@ public struct SendSideBandwidthEstimator: Sendable {
     public private(set) var probes: ProbeController
     public private(set) var applicationLimited = ApplicationLimitedDetector()
     private var unwrapper = SequenceNumberUnwrapper()
-    /// The received packets of the feedback being handled, in arrival order (reused, so a
-    /// message allocates nothing once it has grown).
+    /// The received packets of a feedback message that lists them out of arrival order, sorted
+    /// (reused, so such a message allocates nothing once it has grown).
     private var received: [PacketResult] = []
     private var highestAcknowledged: Int64?
+    /// Takes the general path (match every packet, sort, then process) for every feedback
+    /// message, also those the one pass handles; for tests comparing the two.
+    var alwaysSortsFeedback = false
     /// Smoothed round-trip time (send to feedback of the newest packet; includes the feedback
     /// interval).
     public private(set) var rtt: Duration = .milliseconds(200)
@@ -83,70 +86,26 @@ public struct SendSideBandwidthEstimator: Sendable {
     /// Handles one transport-cc feedback message received at `now`; returns the new target.
     @discardableResult
     public mutating func handleFeedback(_ feedback: RTCPTransportFeedback, now: Instant) -> Bitrate {
-        // One pass over the message: absolute arrival times (the reference time plus the deltas
-        // of the received packets so far, as `arrivalTimesMicroseconds` gives them) matched with
-        // the send history; only received packets are kept, in a reused buffer.
-        received.removeAll(keepingCapacity: true)
-        var lost = 0
-        var newestSend: Instant?
-        var lastMatched: Int64?
-        // Whether `received` is ordered by arrival time, then sequence number (checked as it
-        // grows; feedback nearly always lists packets in that order).
-        var inArrivalOrder = true
-        var arrivalMicroseconds = feedback.referenceTimeMicroseconds
-        for packet in feedback.packets {
-            let delta = packet.arrivalDeltaMicroseconds
-            if let delta { arrivalMicroseconds += delta }
-            let extended = unwrapper.unwrap(packet.sequenceNumber)
-            if let highestAcknowledged, extended <= highestAcknowledged { continue }
-            guard let sent = history.entry(sequence: packet.sequenceNumber) else { continue }
-            lastMatched = extended
-            guard delta != nil else {
-                lost += 1
-                continue
-            }
-            newestSend = Swift.max(newestSend ?? sent.sentAt, sent.sentAt)
-            let arrivedAt = Instant(nanoseconds: arrivalMicroseconds * 1_000)
-            if inArrivalOrder, let previous = received.last,
-               arrivedAt < previous.arrivedAt! || (arrivedAt == previous.arrivedAt! && extended < previous.sequence) {
-                inArrivalOrder = false
-            }
-            received.append(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: arrivedAt, bytes: sent.bytes,
-                                         probeCluster: sent.probeCluster))
+        // The received packets are matched with the send history (absolute arrival times: the
+        // reference time plus the deltas of the received packets so far, as
+        // `arrivalTimesMicroseconds` gives them) and handed to the delay-based path, the
+        // acknowledged bitrate and the probe estimator in arrival order, then sequence order.
+        var pass = FeedbackPass()
+        let previousUsage = usage
+        if !alwaysSortsFeedback, Self.listsPacketsInArrivalOrder(feedback) {
+            matchAndProcessInOneGo(feedback, pass: &pass)
+        } else {
+            matchThenProcessSorted(feedback, pass: &pass)
         }
-        guard let lastMatched else { return target }
+        guard let lastMatched = pass.lastMatched else { return target }
         highestAcknowledged = Swift.max(highestAcknowledged ?? lastMatched, lastMatched)
-        if let newestSend {
+        if let newestSend = pass.newestSend {
             let sample = now - newestSend
             rtt = .nanoseconds((rtt.nanoseconds * 7 + sample.nanoseconds) / 8)
             rateControl.rtt = rtt
         }
-        // By arrival (then sequence); feedback usually lists packets in that order already, and
-        // the order is total (sequence numbers are unique), so a sorted list is left as it is.
-        if !inArrivalOrder {
-            received.sort { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
-        }
-
-        // The acknowledged bitrate (its samples are recorded in the loop below, which goes over
-        // the packets in the same order; nothing there reads it) and the delay-based path.
-        var probeResult: Bitrate?
-        var latestArrival: Instant?
-        let previousUsage = usage
-        for packet in received {
-            let arrivedAt = packet.arrivedAt!
-            acknowledged.record(bytes: packet.bytes, arrival: arrivedAt)
-            latestArrival = Swift.max(latestArrival ?? arrivedAt, arrivedAt)
-            baseDelay.add(sentAt: packet.sentAt, arrivedAt: arrivedAt)
-            // Only probe packets reach the probe estimator (it ignores the others), and only
-            // they read the base delay it is given.
-            if packet.probeCluster != nil {
-                probeEstimator.baseDelay = baseDelay.value
-                if let result = probeEstimator.add(packet) { probeResult = result }
-            }
-            guard let deltas = interArrival.add(sentAt: packet.sentAt, arrivedAt: arrivedAt, bytes: packet.bytes) else { continue }
-            let trend = trendline.update(deltas: deltas, arrivedAt: arrivedAt)
-            usage = detector.detect(trend: trend, sendDelta: deltas.send, deltaCount: trendline.deltaCount, now: arrivedAt)
-        }
+        let probeResult = pass.probeResult
+        let latestArrival = pass.latestArrival
         if let latestArrival { acknowledged.refresh(latest: latestArrival) }
         if let probeResult, usage != .overusing, probeResult > rateControl.bitrate {
             rateControl.set(probeResult, now: now)
@@ -161,7 +120,7 @@ public struct SendSideBandwidthEstimator: Sendable {
         }
 
         // Loss-based path.
-        lossController.update(received: received.count, lost: lost, delayBased: rateControl.bitrate, rtt: rtt, now: now)
+        lossController.update(received: pass.received, lost: pass.lost, delayBased: rateControl.bitrate, rtt: rtt, now: now)
         let previousTarget = target
         target = Swift.min(Swift.max(Swift.min(rateControl.bitrate, lossController.bitrate), minBitrate), maxBitrate)
         probes.estimateChanged(from: previousTarget, to: target, now: now)
@@ -169,5 +128,101 @@ public struct SendSideBandwidthEstimator: Sendable {
             probes.recoveredFromOveruse(estimate: target, applicationLimited: applicationLimited.isLimited, now: now)
         }
         return target
+    }
+
+    /// What one feedback message's pass gathers: the matching (from the packets as listed) and
+    /// the delay-based and probe results (from the received packets in arrival order).
+    private struct FeedbackPass {
+        var lost = 0
+        var received = 0
+        var newestSend: Instant?
+        var lastMatched: Int64?
+        var probeResult: Bitrate?
+        var latestArrival: Instant?
+    }
+
+    /// Whether the received packets of `feedback` are listed in arrival order, then sequence
+    /// order: no receive delta is negative (a message's unwrapped sequence numbers rise by one
+    /// per packet, so equal arrival times are in sequence order; leaving packets out keeps the
+    /// order). Browsers and the simulated clients nearly always send such messages.
+    private static func listsPacketsInArrivalOrder(_ feedback: RTCPTransportFeedback) -> Bool {
+        for packet in feedback.packets {
+            if let delta = packet.arrivalDeltaMicroseconds, delta < 0 { return false }
+        }
+        return true
+    }
+
+    /// The sent packet `packet` reports, if it is new and still in the history, with its
+    /// unwrapped sequence number.
+    @inline(__always)
+    private mutating func match(_ packet: RTCPTransportFeedbackPacket) -> (extended: Int64, sent: SendHistory.Entry)? {
+        let extended = unwrapper.unwrap(packet.sequenceNumber)
+        if let highestAcknowledged, extended <= highestAcknowledged { return nil }
+        guard let sent = history.entry(sequence: packet.sequenceNumber) else { return nil }
+        return (extended, sent)
+    }
+
+    /// Matching and processing in one pass over a message listed in arrival order: each received
+    /// packet goes to `process` as it is matched, with no list in between. The two halves share
+    /// no state, so this is the same as matching all, then processing all.
+    private mutating func matchAndProcessInOneGo(_ feedback: RTCPTransportFeedback, pass: inout FeedbackPass) {
+        var arrivalMicroseconds = feedback.referenceTimeMicroseconds
+        for packet in feedback.packets {
+            let delta = packet.arrivalDeltaMicroseconds
+            if let delta { arrivalMicroseconds += delta }
+            guard let (extended, sent) = match(packet) else { continue }
+            pass.lastMatched = extended
+            guard delta != nil else {
+                pass.lost += 1
+                continue
+            }
+            pass.newestSend = Swift.max(pass.newestSend ?? sent.sentAt, sent.sentAt)
+            pass.received += 1
+            process(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: Instant(nanoseconds: arrivalMicroseconds * 1_000),
+                                 bytes: sent.bytes, probeCluster: sent.probeCluster), pass: &pass)
+        }
+    }
+
+    /// Matching into `received` (a reused buffer), sorted by arrival then sequence, then
+    /// processing: for messages with a negative receive delta.
+    private mutating func matchThenProcessSorted(_ feedback: RTCPTransportFeedback, pass: inout FeedbackPass) {
+        received.removeAll(keepingCapacity: true)
+        var arrivalMicroseconds = feedback.referenceTimeMicroseconds
+        for packet in feedback.packets {
+            let delta = packet.arrivalDeltaMicroseconds
+            if let delta { arrivalMicroseconds += delta }
+            guard let (extended, sent) = match(packet) else { continue }
+            pass.lastMatched = extended
+            guard delta != nil else {
+                pass.lost += 1
+                continue
+            }
+            pass.newestSend = Swift.max(pass.newestSend ?? sent.sentAt, sent.sentAt)
+            received.append(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: Instant(nanoseconds: arrivalMicroseconds * 1_000),
+                                         bytes: sent.bytes, probeCluster: sent.probeCluster))
+        }
+        pass.received = received.count
+        // The order is total (sequence numbers are unique).
+        received.sort { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
+        for packet in received { process(packet, pass: &pass) }
+    }
+
+    /// One received packet, in arrival order: the acknowledged bitrate's sample (its rate is
+    /// refreshed once per message), the base delay, the probe estimator and the delay-based path.
+    @inline(__always)
+    private mutating func process(_ packet: PacketResult, pass: inout FeedbackPass) {
+        let arrivedAt = packet.arrivedAt!
+        acknowledged.record(bytes: packet.bytes, arrival: arrivedAt)
+        pass.latestArrival = Swift.max(pass.latestArrival ?? arrivedAt, arrivedAt)
+        baseDelay.add(sentAt: packet.sentAt, arrivedAt: arrivedAt)
+        // Only probe packets reach the probe estimator (it ignores the others), and only
+        // they read the base delay it is given.
+        if packet.probeCluster != nil {
+            probeEstimator.baseDelay = baseDelay.value
+            if let result = probeEstimator.add(packet) { pass.probeResult = result }
+        }
+        guard let deltas = interArrival.add(sentAt: packet.sentAt, arrivedAt: arrivedAt, bytes: packet.bytes) else { return }
+        let trend = trendline.update(deltas: deltas, arrivedAt: arrivedAt)
+        usage = detector.detect(trend: trend, sendDelta: deltas.send, deltaCount: trendline.deltaCount, now: arrivedAt)
     }
 }
