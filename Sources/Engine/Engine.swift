@@ -73,11 +73,9 @@ public final class Engine {
     /// Next congestion-control tick (REMB, probing), once a transport has traffic.
     var nextCongestionAt: Instant?
     /// Each transport's `refreshedCongestionDeadline()` and whether its pacer holds packets, by
-    /// transport id, recomputed only for the transports in `staleTransportDeadlines`.
-    var transportDeadlines: [Instant?] = []
-    var transportHasPacedPackets: [Bool] = []
-    /// The earliest of `transportDeadlines` (kept by `refreshTransportDeadlines`).
-    var earliestTransportDeadline: Instant?
+    /// transport id, and the earliest of those deadlines; recomputed only for the transports in
+    /// `staleTransportDeadlines` (Congestion/TransportDeadlineIndex.swift).
+    var transportDeadlineIndex = TransportDeadlineIndex()
     let staleTransportDeadlines = StaleList()
     /// Each producer stream's earliest NACK or key-frame timer, by `Producer.Stream.timerIndex`
     /// (nil once its producer is closed), recomputed only for the streams in `staleStreamTimers`.
@@ -117,8 +115,7 @@ public final class Engine {
                                   maxOutgoingBitrate: profile.webRtcTransport.maxOutgoingBitrate ?? Self.defaultMaxOutgoingBitrate,
                                   congestion: profile.feedback.congestion, staleDeadlines: staleTransportDeadlines)
         transports.append(transport)
-        transportDeadlines.append(nil)
-        transportHasPacedPackets.append(false)
+        transportDeadlineIndex.append()
         transportsByPort[local.port] = transport
         return (id, local)
     }

@@ -80,47 +80,32 @@ extension Engine {
     /// after an input that changed no transport's deadline is a comparison.
     func congestionDeadline() -> Instant? {
         if !staleTransportDeadlines.isEmpty { refreshTransportDeadlines() }
-        guard let transportsDue = earliestTransportDeadline else { return nextCongestionAt }
+        guard let transportsDue = transportDeadlineIndex.earliest else { return nextCongestionAt }
         guard let tick = nextCongestionAt else { return transportsDue }
         return tick < transportsDue ? tick : transportsDue
     }
 
-    /// Recomputes the stale transports' deadlines and keeps `earliestTransportDeadline` the
-    /// earliest of all: a deadline that comes before it replaces it; only when the transport that
-    /// held it moves it later (or drops it) are all transports compared again.
+    /// Recomputes the stale transports' deadlines; `transportDeadlineIndex` keeps the earliest.
     private func refreshTransportDeadlines() {
         guard !staleTransportDeadlines.isEmpty else { return }
-        var earliest = earliestTransportDeadline
-        var rescan = false
         staleTransportDeadlines.drain { index in
             let transport = transports[index]
-            let previous = transportDeadlines[index]
-            let deadline = transport.refreshedCongestionDeadline()
-            transportDeadlines[index] = deadline
-            transportHasPacedPackets[index] = transport.pacedCount > 0
-            if let deadline, earliest.map({ deadline < $0 }) ?? true {
-                earliest = deadline
-            } else if previous != nil, previous == earliest, deadline != previous {
-                rescan = true
-            }
+            transportDeadlineIndex.update(index, deadline: transport.refreshedCongestionDeadline(),
+                                          hasPacedPackets: transport.pacedCount > 0)
         }
-        if rescan {
-            earliest = nil
-            for case let candidate? in transportDeadlines where earliest.map({ candidate < $0 }) ?? true {
-                earliest = candidate
-            }
-        }
-        earliestTransportDeadline = earliest
+        transportDeadlineIndex.finishUpdates()
     }
 
     /// Runs congestion-control work due at `now`.
     func handleCongestionTimeout(now: Instant) {
         let settings = profile.feedback.congestion
         // A transport has work only when its cached deadline is due (feedback, probe or pacer)
-        // or its pacer holds packets; the others are skipped without being touched.
+        // or its pacer holds packets; the others are skipped without being touched, and all of
+        // them when none has work (the index is not refreshed during the loop).
         refreshTransportDeadlines()
         for index in transports.indices {
-            guard transportHasPacedPackets[index] || transportDeadlines[index].map({ $0 <= now }) ?? false else { continue }
+            guard transportDeadlineIndex.anyHasWork(now: now) else { break }
+            guard transportDeadlineIndex.hasWork(index, now: now) else { continue }
             let transport = transports[index]
             if let due = transport.feedbackGenerator.nextDeadline(), due <= now {
                 let messages = transport.feedbackGenerator.takeFeedback(
