@@ -74,6 +74,9 @@ public struct LeakyBucketPacer: Sendable {
         let excess = levelBytes - burstBytes
         guard excess >= 0 else { return last }
         guard rate > .zero else { return last + maxQueueDelay }
-        return last + rate.transmissionTime(bytes: Int(excess.rounded(.up)) + 1)
+        // `last + rate.transmissionTime(bytes:)` in integers: the same nanoseconds without
+        // building a `Duration` (asked at every deadline refresh while packets wait).
+        let bytes = Int64(Int(excess.rounded(.up)) + 1)
+        return Instant(nanoseconds: last.nanoseconds &+ bytes * 8 * 1_000_000_000 / rate.bitsPerSecond)
     }
 }
