@@ -52,34 +52,20 @@ public struct TransportFeedbackGenerator: Sendable {
         // Report from the packet after the last reported one, so losses at the start show.
         var base = lastReported.map { $0 + 1 } ?? arrivals[start].sequence
         while start < arrivals.count {
-            var batch: [(sequenceNumber: UInt16, arrivalMicroseconds: Int64?)] = []
-            // One allocation instead of one per doubling (lost packets come on top).
-            batch.reserveCapacity(min(Self.maxPacketsPerMessage, arrivals.count - start + 16))
-            if base < arrivals[start].sequence, arrivals[start].sequence - base < Int64(Self.maxPacketsPerMessage) {
-                // Lost packets before the first arrival of this batch.
-                for lost in base..<arrivals[start].sequence {
-                    batch.append((UInt16(truncatingIfNeeded: lost), nil))
-                }
+            // Lost packets before the first arrival of this message are reported when they are
+            // fewer than a message holds; the builder reads the arrivals in place.
+            let first = base < arrivals[start].sequence && arrivals[start].sequence - base < Int64(Self.maxPacketsPerMessage)
+                ? base : arrivals[start].sequence
+            let message = arrivals.withUnsafeBufferPointer { list in
+                RTCPTransportFeedback(senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, feedbackPacketCount: feedbackCount,
+                                      notReceivedFrom: first, arrivals: UnsafeBufferPointer(rebasing: list[start...]),
+                                      maxEntries: Self.maxPacketsPerMessage)
             }
-            var index = start
-            var previous: Int64 = -1
-            while index < arrivals.count, batch.count < Self.maxPacketsPerMessage {
-                let arrival = arrivals[index]
-                if arrival.sequence != previous {
-                    batch.append((UInt16(truncatingIfNeeded: arrival.sequence), arrival.arrivalMicroseconds))
-                    previous = arrival.sequence
-                }
-                index += 1
-            }
-            let message = RTCPTransportFeedback(senderSSRC: senderSSRC, mediaSSRC: mediaSSRC,
-                                                feedbackPacketCount: feedbackCount, arrivals: batch)
             guard !message.packets.isEmpty else { break }
             feedbackCount &+= 1
             messages.append(message)
             // The builder may stop early (a delta beyond 16 bits): resume after what it covered.
             let covered = Int64(message.packets.count)
-            let first = base < arrivals[start].sequence && arrivals[start].sequence - base < Int64(Self.maxPacketsPerMessage)
-                ? base : arrivals[start].sequence
             let last = first + covered - 1
             lastReported = max(lastReported ?? last, last)
             while start < arrivals.count, arrivals[start].sequence <= last { start += 1 }
