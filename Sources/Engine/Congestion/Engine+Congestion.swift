@@ -89,9 +89,11 @@ extension Engine {
     private func refreshTransportDeadlines() {
         guard !staleTransportDeadlines.isEmpty else { return }
         staleTransportDeadlines.drain { index in
-            let transport = transports[index]
-            transportDeadlineIndex.update(index, deadline: transport.refreshedCongestionDeadline(),
-                                          hasPacedPackets: transport.pacedCount > 0)
+            // Without reference counting: transports are never removed from the engine's array.
+            Unmanaged.passUnretained(transports[index])._withUnsafeGuaranteedRef { transport in
+                transportDeadlineIndex.update(index, deadline: transport.refreshedCongestionDeadline(),
+                                              hasPacedPackets: transport.pacedCount > 0)
+            }
         }
         transportDeadlineIndex.finishUpdates()
     }
@@ -106,14 +108,16 @@ extension Engine {
         for index in transports.indices {
             guard transportDeadlineIndex.anyHasWork(now: now) else { break }
             guard transportDeadlineIndex.hasWork(index, now: now) else { continue }
-            let transport = transports[index]
-            if let due = transport.feedbackGenerator.nextDeadline(), due <= now {
-                let messages = transport.feedbackGenerator.takeFeedback(
-                    senderSSRC: rtcpSenderSSRC, mediaSSRC: transport.producers.first?.streams.first?.ssrc ?? 0, now: now)
-                for message in messages { sendRTCP([.transportFeedback(message)], transport: transport) }
+            // Without reference counting, as above.
+            Unmanaged.passUnretained(transports[index])._withUnsafeGuaranteedRef { transport in
+                if let due = transport.feedbackGenerator.nextDeadline(), due <= now {
+                    let messages = transport.feedbackGenerator.takeFeedback(
+                        senderSSRC: rtcpSenderSSRC, mediaSSRC: transport.producers.first?.streams.first?.ssrc ?? 0, now: now)
+                    for message in messages { sendRTCP([.transportFeedback(message)], transport: transport) }
+                }
+                if let probe = transport.probe, probe.nextPacketAt <= now { sendProbePackets(transport: transport, now: now) }
+                if transport.pacedCount > 0 { sendPacedPackets(transport: transport, now: now) }
             }
-            if let probe = transport.probe, probe.nextPacketAt <= now { sendProbePackets(transport: transport, now: now) }
-            if transport.pacedCount > 0 { sendPacedPackets(transport: transport, now: now) }
         }
         guard let due = nextCongestionAt, due <= now else { return }
         nextCongestionAt = now + .milliseconds(100)
