@@ -85,7 +85,14 @@ final class TrialWorld {
     }
 
     private func wake(_ component: Int) {
-        guard let due = deadline(of: component) else { return }
+        wake(component, due: deadline(of: component))
+    }
+
+    /// Schedules `component` at `due`, its deadline (read by the caller, who knows which kind of
+    /// component it is), unless it is already scheduled no later.
+    @inline(__always)
+    private func wake(_ component: Int, due: Instant?) {
+        guard let due else { return }
         if let current = scheduled[component], current <= due { return }
         scheduled[component] = due
         scheduler.schedule(at: due, component)
@@ -103,12 +110,12 @@ final class TrialWorld {
             guard let due = scheduled[component], due <= time else { continue }
             scheduled[component] = nil
             fire(component, at: time)
-            // The engine was woken by `drainEngine` already.
-            if component != 0 { wake(component) }
         }
         scheduler.advance(to: end)
     }
 
+    /// Runs `component`'s work due at `now`, then schedules it again at its next deadline (the
+    /// engine is scheduled by `drainEngine`).
     private func fire(_ component: Int, at now: Instant) {
         if component == 0 {
             engine.handleTimeout(now: now)
@@ -126,6 +133,7 @@ final class TrialWorld {
                 store.release(packet.slot)
                 drainEngine(now: now)
             }
+            wake(component, due: uplinks[index].nextDeadline())
         case 1:
             downlinks[index].deliverArrived(now: now) { packet in
                 let bytes = store.bytes(packet.slot)
@@ -134,10 +142,12 @@ final class TrialWorld {
                 store.release(packet.slot)
             }
             flushOutbox(of: index, now: now)
-            wake(3 + 3 * index)
+            wake(component + 1, due: withParticipant(index) { $0.nextDeadline() })
+            wake(component, due: downlinks[index].nextDeadline())
         default:
             withParticipant(index) { $0.handleTimeout(now: now) }
             flushOutbox(of: index, now: now)
+            wake(component, due: withParticipant(index) { $0.nextDeadline() })
         }
     }
 
@@ -149,7 +159,7 @@ final class TrialWorld {
             send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
             sent = true
         } }
-        if sent { wake(1 + 3 * index) }
+        if sent { wake(1 + 3 * index, due: uplinks[index].nextDeadline()) }
     }
 
     /// Offers a stored packet to a link, taking a reference for a duplicate and releasing what
@@ -177,11 +187,11 @@ final class TrialWorld {
                 guard let index = participant(at: transmit.to.address) else { continue }
                 let slot = store.store(transmit.bytes)
                 send(Packet(from: transmit.from, to: transmit.to, slot: slot), on: downlinks, index, now: now)
-                wake(2 + 3 * index)
+                wake(2 + 3 * index, due: downlinks[index].nextDeadline())
             case .event(let event):
                 onEngineEvent?(event, now)
             }
         }
-        wake(0)
+        wake(0, due: engine.nextDeadline())
     }
 }
