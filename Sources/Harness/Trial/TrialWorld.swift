@@ -156,7 +156,7 @@ final class TrialWorld {
         withParticipant(index) { $0.drainOutbox { datagram in
             let slot = store.store(datagram.bytes)
             if let stamp = datagram.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
-            send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
+            send(Packet(from: datagram.from, to: datagram.to, slot: slot), size: datagram.bytes.count, on: uplinks, index, now: now)
             sent = true
         } }
         if sent { wake(1 + 3 * index, due: uplinks[index].nextDeadline()) }
@@ -164,10 +164,8 @@ final class TrialWorld {
 
     /// Offers a stored packet to a link, taking a reference for a duplicate and releasing what
     /// the link dropped.
-    private func send(_ packet: Packet, on links: InPlaceArray<LinkEmulator<Packet>>, _ index: Int, now: Instant) {
-        let duplicated = links[index].counters.duplicated
-        links[index].send(packet, size: store.length(packet.slot), now: now)
-        if links[index].counters.duplicated != duplicated { store.retain(packet.slot) }
+    private func send(_ packet: Packet, size: Int, on links: InPlaceArray<LinkEmulator<Packet>>, _ index: Int, now: Instant) {
+        if links[index].send(packet, size: size, now: now) { store.retain(packet.slot) }
         links[index].removeDroppedPayloads { store.release($0.slot) }
     }
 
@@ -186,7 +184,7 @@ final class TrialWorld {
             case .transmit(let transmit):
                 guard let index = participant(at: transmit.to.address) else { continue }
                 let slot = store.store(transmit.bytes)
-                send(Packet(from: transmit.from, to: transmit.to, slot: slot), on: downlinks, index, now: now)
+                send(Packet(from: transmit.from, to: transmit.to, slot: slot), size: transmit.bytes.count, on: downlinks, index, now: now)
                 wake(2 + 3 * index, due: downlinks[index].nextDeadline())
             case .event(let event):
                 onEngineEvent?(event, now)
