@@ -2,8 +2,8 @@ import Engine
 
 /// Everything a simulated trial runs: the engine, the participants, and each participant's
 /// uplink and downlink, driven by one virtual-time scheduler. Components are woken at their own
-/// deadlines (lazily: a stale wake-up is skipped), so the cost per event does not grow with the
-/// number of participants.
+/// deadlines, each with one key in a `ComponentWakeQueue`, so the cost per event grows only with
+/// the logarithm of the number of participants.
 final class TrialWorld {
     typealias Datagram = SimulatedParticipant.Datagram
 
@@ -30,10 +30,8 @@ final class TrialWorld {
     /// Each participant's address by index: simulated participants are numbered from one base
     /// address, so `participant(at:)` usually finds the index by subtraction, without hashing.
     private var addresses: [UInt32] = []
-    private let scheduler = WakeQueue(capacity: 4_096)
-    /// When each component is scheduled to wake (nil: not scheduled); in place, without the
-    /// uniqueness check an array makes on every write.
-    private let scheduled = InPlaceArray<Instant?>()
+    /// When each component is due, by component id (see `deadline(of:)`).
+    private let scheduler = ComponentWakeQueue()
     /// Media bytes each participant received, for its received bit rate (a copy of the meters).
     var receivedBytes: [BitrateMeter] { meters.indices.map { meters[$0] } }
     /// The meters behind `receivedBytes`, recorded in place once per delivered datagram.
@@ -45,7 +43,7 @@ final class TrialWorld {
 
     init(engine: Engine) {
         self.engine = engine
-        scheduled.append(nil)
+        scheduler.addComponent()
     }
 
     var now: Instant { scheduler.now }
@@ -63,7 +61,7 @@ final class TrialWorld {
         uplinks.append(uplink)
         downlinks.append(downlink)
         meters.append(BitrateMeter())
-        for _ in 0..<3 { scheduled.append(nil) }
+        for _ in 0..<3 { scheduler.addComponent() }
     }
 
     // Component ids: 0 engine; 1 + 3i uplink i; 2 + 3i downlink i; 3 + 3i participant i.
@@ -93,23 +91,18 @@ final class TrialWorld {
     @inline(__always)
     private func wake(_ component: Int, due: Instant?) {
         guard let due else { return }
-        if let current = scheduled[component], current <= due { return }
-        scheduled[component] = due
-        scheduler.schedule(at: due, component)
+        scheduler.schedule(component, at: due)
     }
 
     /// Wakes every component once (after setup).
     func wakeAll() {
-        for component in scheduled.indices { wake(component) }
+        for component in 0..<scheduler.count { wake(component) }
     }
 
     /// Runs until `end` (virtual time).
     func run(until end: Instant) {
         while let component = scheduler.popNext(until: end) {
-            let time = scheduler.now
-            guard let due = scheduled[component], due <= time else { continue }
-            scheduled[component] = nil
-            fire(component, at: time)
+            fire(component, at: scheduler.now)
         }
         scheduler.advance(to: end)
     }
