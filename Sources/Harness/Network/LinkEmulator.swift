@@ -215,12 +215,14 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         defer { refreshDeadline() }
         advance(to: now)
         var count = 0
-        while let due = inFlight.minTime, due <= now, let top = inFlight.popMin() {
-            counters.delivered += 1
-            counters.deliveredBytes += top.element.bytes
+        var bytes = 0
+        inFlight.popDue(by: now) { top in
             count += 1
+            bytes += top.element.bytes
             body(top.element.payload)
         }
+        counters.delivered += count
+        counters.deliveredBytes += bytes
         return count
     }
 
