@@ -16,9 +16,11 @@ import Engine
 /// other entries are skipped. When a component is moved earlier, its later entry stays in the
 /// heap, and a later scheduling at exactly that time fires with the older entry's sequence (it
 /// ties and was pushed first). So a component keeps the entries it was given that the heap would
-/// still hold (later than the last entry taken: `frontier`), and its key is the smallest of those
-/// at or after its scheduled time. Entries of other components that the heap would skip on the
-/// way never change their keys, because the key taken is the smallest of all.
+/// still hold (those not behind `frontier`, the next place the heap would take), and its key is
+/// the smallest of those at or after its scheduled time. Entries of other components that the
+/// heap would skip on the way never change their keys, because the key taken is the smallest of
+/// all. When nothing is due by a limit, the heap would have taken every entry up to the limit
+/// that exists then, but not one scheduled later at exactly the limit (it gets a later sequence).
 final class ComponentWakeQueue {
     /// A place in the firing order: by time, then by scheduling sequence; the component is in the
     /// low bits of `order` (`sequence << componentBits | component`), which orders like the
@@ -61,7 +63,9 @@ final class ComponentWakeQueue {
     private var tree: UnsafeMutablePointer<Key>
     private var leafBase: Int
     private var nextSequence: UInt64 = 0
-    /// The last entry the heap would have taken; every entry up to it is gone.
+    /// The first place in the order the heap would not have taken yet: every entry before it is
+    /// gone. After taking (T, s) it is (T, s + 1) with no component bits, so that entries
+    /// scheduled later at T (later sequences) stay.
     private var frontier = Key(time: .min, order: 0)
 
     /// The current virtual time (the time of the last wake-up taken). Never decreases.
@@ -138,13 +142,13 @@ final class ComponentWakeQueue {
     func popNext(until limit: Instant) -> Int? {
         let key = tree[1]
         guard key.time <= limit.nanoseconds, key.time != .max else {
-            let end = Key(time: limit.nanoseconds, order: .max)
+            let end = Key(time: limit.nanoseconds, order: nextSequence << Self.componentBits)
             if frontier < end { frontier = end }
             return nil
         }
         let component = key.component
         let state = components + component
-        frontier = key
+        frontier = Key(time: key.time, order: (key.order >> Self.componentBits + 1) << Self.componentBits)
         now = Instant(nanoseconds: max(now.nanoseconds, key.time))
         state.pointee.scheduled = .max
         if state.pointee.entryCount == 1 {
@@ -170,7 +174,7 @@ final class ComponentWakeQueue {
         now = max(now, time)
     }
 
-    /// Drops the component's entries up to `frontier` and returns its key: the smallest entry at
+    /// Drops the component's entries before `frontier` and returns its key: the smallest entry at
     /// or after its scheduled time (`Key.never` when not scheduled).
     private func currentKey(of state: UnsafeMutablePointer<Component>) -> Key {
         var best = Key.never
@@ -179,7 +183,7 @@ final class ComponentWakeQueue {
         let entries = state.pointee.entries
         for index in 0..<state.pointee.entryCount {
             let entry = entries[index]
-            guard frontier < entry else { continue }
+            guard !(entry < frontier) else { continue }
             entries[kept] = entry
             kept += 1
             if entry.time >= scheduled && entry < best { best = entry }
