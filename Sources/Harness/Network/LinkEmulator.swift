@@ -210,7 +210,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     /// many there were: what calling `poll(now:)` until it returns nil hands out, with the link
     /// advanced and its deadline refreshed once instead of once per call. `body` must not use
     /// this link (it is being mutated).
-    @discardableResult
+    @discardableResult @inline(__always)
     public mutating func deliverArrived(now: Instant, _ body: (Payload) -> Void) -> Int {
         defer { refreshDeadline() }
         advance(to: now)
