@@ -41,6 +41,7 @@ struct DeliveryQueue<Element> {
     var count: Int { ordered.count - head + reordered.count }
 
     /// Adds an entry; `sequence` must exceed every earlier one.
+    @inline(__always)
     mutating func push(_ entry: Entry) {
         if head < ordered.count, entry.time < newestOrderedTime {
             reordered.push(entry)
@@ -51,6 +52,7 @@ struct DeliveryQueue<Element> {
     }
 
     /// When the next entry out is due (its time alone: cheaper than `min` to ask).
+    @inline(__always)
     var minTime: Instant? {
         let first = head < ordered.count ? ordered[head].time : nil
         if reordered.isEmpty { return first }
