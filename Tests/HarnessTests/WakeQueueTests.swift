@@ -2,8 +2,9 @@ import Engine
 import Testing
 @testable import Harness
 
-/// `WakeQueue` replaces `VirtualScheduler<Int>` in the trial world: it must hand out the same
-/// components at the same times, ties (same instant) in scheduling order, past times due now.
+/// `WakeQueue` (the trial world's former heap of wake-ups, now the reference for
+/// `ComponentWakeQueue`) must hand out what `VirtualScheduler<Int>` does: the same components at
+/// the same times, ties (same instant) in scheduling order, past times due now.
 @Suite struct WakeQueueTests {
     @Test("same order as VirtualScheduler for random schedules with ties and past times")
     func matchesVirtualScheduler() {

@@ -41,6 +41,7 @@ struct DeliveryQueue<Element> {
     var count: Int { ordered.count - head + reordered.count }
 
     /// Adds an entry; `sequence` must exceed every earlier one.
+    @inline(__always)
     mutating func push(_ entry: Entry) {
         if head < ordered.count, entry.time < newestOrderedTime {
             reordered.push(entry)
@@ -51,6 +52,7 @@ struct DeliveryQueue<Element> {
     }
 
     /// When the next entry out is due (its time alone: cheaper than `min` to ask).
+    @inline(__always)
     var minTime: Instant? {
         let first = head < ordered.count ? ordered[head].time : nil
         if reordered.isEmpty { return first }
@@ -67,6 +69,26 @@ struct DeliveryQueue<Element> {
         return other < first ? other : first
     }
 
+    /// Hands every entry due by `time` to `body`, in order, and removes them: what `popMin()`
+    /// gives while `minTime` is due, and with nothing out of order (no reordering link), one pass
+    /// over the FIFO. `body` must not use this queue.
+    @inline(__always)
+    mutating func popDue(by time: Instant, _ body: (Entry) -> Void) {
+        guard reordered.isEmpty else {
+            while let due = minTime, due <= time, let top = popMin() { body(top) }
+            return
+        }
+        var index = head
+        let end = ordered.count
+        while index < end, ordered[index].time <= time {
+            body(ordered[index])
+            index += 1
+        }
+        guard index > head else { return }
+        head = index
+        compactAfterPop()
+    }
+
     /// Removes and returns the next entry out.
     mutating func popMin() -> Entry? {
         if let other = reordered.min, head == ordered.count || other < ordered[head] {
@@ -75,6 +97,14 @@ struct DeliveryQueue<Element> {
         guard head < ordered.count else { return nil }
         let first = ordered[head]
         head += 1
+        compactAfterPop()
+        return first
+    }
+
+    /// Empties the FIFO once its live entries are gone, or drops the taken ones once they are
+    /// most of a large FIFO.
+    @inline(__always)
+    private mutating func compactAfterPop() {
         if head == ordered.count {
             ordered.removeAll(keepingCapacity: true)
             head = 0
@@ -82,7 +112,6 @@ struct DeliveryQueue<Element> {
             ordered.removeFirst(head)
             head = 0
         }
-        return first
     }
 }
 

@@ -96,9 +96,13 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
 
     /// Offers a datagram of `bytes` bytes to the link at `now`. Times must not go backwards; an
     /// earlier `now` than a previous call is treated as that previous time.
-    public mutating func send(_ payload: Payload, size requestedBytes: Int, now requested: Instant) {
-        defer { refreshDeadline() }
+    /// - Returns: whether the link duplicated the datagram (it then carries the payload twice,
+    ///   unless the queue drops a copy: see `keepsDroppedPayloads`).
+    @discardableResult
+    public mutating func send(_ payload: Payload, size requestedBytes: Int, now requested: Instant) -> Bool {
         let bytes = max(0, requestedBytes)
+        if servesAhead { return sendServedAhead(payload, bytes: bytes, now: requested) }
+        defer { refreshDeadline() }
         advance(to: requested)
         let now = clock
         counters.sent += 1
@@ -106,7 +110,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
         if loss.nextIsLost(using: &lossRandom) {
             counters.droppedByLoss += 1
             keepDropped(payload)
-            return
+            return false
         }
         let packet = LinkPacket(payload: payload, bytes: bytes, sentAt: now, departedAt: now,
                                 deliveredAt: now, isDuplicate: false)
@@ -116,7 +120,60 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
             var copy = packet
             copy.isDuplicate = true
             enqueue(copy)
+            return true
         }
+        return false
+    }
+
+    /// `send` on a link served ahead (`servesAhead`), in one pass: the same advance, loss draw,
+    /// admission, departure, delivery and duplication, in the same order, as the general path
+    /// takes through `advance`, `enqueueAhead` and `depart`, without building the packet first
+    /// and handing it down through them.
+    @inline(__always)
+    private mutating func sendServedAhead(_ payload: Payload, bytes: Int, now requested: Instant) -> Bool {
+        let now = max(requested, clock)
+        ahead.removeDeparted(by: now)
+        clock = now
+        counters.sent += 1
+        counters.sentBytes += bytes
+        var duplicated = false
+        if loss.nextIsLost(using: &lossRandom) {
+            counters.droppedByLoss += 1
+            keepDropped(payload)
+        } else {
+            admitServedAhead(payload, bytes: bytes, at: now, isDuplicate: false)
+            if profile.duplication > 0 && duplicationRandom.nextUnit() < profile.duplication {
+                counters.duplicated += 1
+                duplicated = true
+                admitServedAhead(payload, bytes: bytes, at: now, isDuplicate: true)
+            }
+        }
+        // What `refreshDeadline` gives when serving ahead.
+        deadline = inFlight.minTime
+        return duplicated
+    }
+
+    /// `enqueueAhead` for a packet sent at `now`, with its departure and delivery computed in place.
+    @inline(__always)
+    private mutating func admitServedAhead(_ payload: Payload, bytes: Int, at now: Instant, isDuplicate: Bool) {
+        let departure: Instant
+        if case .unlimited = curve, ahead.isEmpty {
+            departure = now
+        } else {
+            let limit = profile.queueBytes ?? Self.droptailDefaultLimitBytes
+            if ahead.bytes + bytes > limit {
+                counters.droppedByQueue += 1
+                keepDropped(payload)
+                return
+            }
+            departure = finishService(bytes: bytes, startingAt: max(freeAt, now))
+            ahead.append(departure, bytes: bytes)
+        }
+        let delivery = deliveryTime(departing: departure)
+        inFlight.push(.init(time: delivery, sequence: sequence,
+                            element: LinkPacket(payload: payload, bytes: bytes, sentAt: now, departedAt: departure,
+                                                deliveredAt: delivery, isDuplicate: isDuplicate)))
+        sequence &+= 1
     }
 
     /// The earliest instant at which the link has something to do: a delivery, a packet
@@ -153,17 +210,19 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     /// many there were: what calling `poll(now:)` until it returns nil hands out, with the link
     /// advanced and its deadline refreshed once instead of once per call. `body` must not use
     /// this link (it is being mutated).
-    @discardableResult
+    @discardableResult @inline(__always)
     public mutating func deliverArrived(now: Instant, _ body: (Payload) -> Void) -> Int {
         defer { refreshDeadline() }
         advance(to: now)
         var count = 0
-        while let due = inFlight.minTime, due <= now, let top = inFlight.popMin() {
-            counters.delivered += 1
-            counters.deliveredBytes += top.element.bytes
+        var bytes = 0
+        inFlight.popDue(by: now) { top in
             count += 1
+            bytes += top.element.bytes
             body(top.element.payload)
         }
+        counters.delivered += count
+        counters.deliveredBytes += bytes
         return count
     }
 
@@ -389,6 +448,17 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
     private mutating func depart(_ packet: LinkPacket<Payload>, at time: Instant) {
         var packet = packet
         packet.departedAt = time
+        let delivery = deliveryTime(departing: time)
+        packet.deliveredAt = delivery
+        inFlight.push(.init(time: delivery, sequence: sequence, element: packet))
+        sequence &+= 1
+    }
+
+    /// When a packet leaving the bottleneck at `time` (after every packet that left before it)
+    /// is delivered: propagation delay and a jitter draw, never before the last delivery unless
+    /// the link reorders.
+    @inline(__always)
+    private mutating func deliveryTime(departing time: Instant) -> Instant {
         var delivery: Instant
         if profile.jitter > 0 {
             let draw = jitterRandom.nextGaussianDraw()
@@ -407,9 +477,7 @@ public struct LinkEmulator<Payload>: TimeoutDriven {
             delivery = max(delivery, lastDeliveryTime)
         }
         lastDeliveryTime = max(lastDeliveryTime, delivery)
-        packet.deliveredAt = delivery
-        inFlight.push(.init(time: delivery, sequence: sequence, element: packet))
-        sequence &+= 1
+        return delivery
     }
 
     /// When a packet leaving the bottleneck at `time` arrives: propagation delay plus `gaussian`

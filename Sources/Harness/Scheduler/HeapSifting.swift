@@ -1,5 +1,5 @@
 /// The sift-down of a binary min-heap, shared (with ``siftUp(_:in:hole:)``) by ``MinHeap`` and the
-/// trial world's `WakeQueue`:
+/// tests' `WakeQueue` (the trial world's former heap of wake-ups):
 /// puts `element` into the hole at the root of `heap[0..<count]`, moving the smaller child up
 /// into the hole until `element` is no larger than both children.
 @inline(__always)

@@ -2,8 +2,8 @@ import Engine
 
 /// Everything a simulated trial runs: the engine, the participants, and each participant's
 /// uplink and downlink, driven by one virtual-time scheduler. Components are woken at their own
-/// deadlines (lazily: a stale wake-up is skipped), so the cost per event does not grow with the
-/// number of participants.
+/// deadlines, each with one key in a `ComponentWakeQueue`, so the cost per event grows only with
+/// the logarithm of the number of participants.
 final class TrialWorld {
     typealias Datagram = SimulatedParticipant.Datagram
 
@@ -30,10 +30,8 @@ final class TrialWorld {
     /// Each participant's address by index: simulated participants are numbered from one base
     /// address, so `participant(at:)` usually finds the index by subtraction, without hashing.
     private var addresses: [UInt32] = []
-    private let scheduler = WakeQueue(capacity: 4_096)
-    /// When each component is scheduled to wake (nil: not scheduled); in place, without the
-    /// uniqueness check an array makes on every write.
-    private let scheduled = InPlaceArray<Instant?>()
+    /// When each component is due, by component id (see `deadline(of:)`).
+    private let scheduler = ComponentWakeQueue()
     /// Media bytes each participant received, for its received bit rate (a copy of the meters).
     var receivedBytes: [BitrateMeter] { meters.indices.map { meters[$0] } }
     /// The meters behind `receivedBytes`, recorded in place once per delivered datagram.
@@ -45,7 +43,7 @@ final class TrialWorld {
 
     init(engine: Engine) {
         self.engine = engine
-        scheduled.append(nil)
+        scheduler.addComponent()
     }
 
     var now: Instant { scheduler.now }
@@ -63,7 +61,7 @@ final class TrialWorld {
         uplinks.append(uplink)
         downlinks.append(downlink)
         meters.append(BitrateMeter())
-        for _ in 0..<3 { scheduled.append(nil) }
+        for _ in 0..<3 { scheduler.addComponent() }
     }
 
     // Component ids: 0 engine; 1 + 3i uplink i; 2 + 3i downlink i; 3 + 3i participant i.
@@ -85,30 +83,32 @@ final class TrialWorld {
     }
 
     private func wake(_ component: Int) {
-        guard let due = deadline(of: component) else { return }
-        if let current = scheduled[component], current <= due { return }
-        scheduled[component] = due
-        scheduler.schedule(at: due, component)
+        wake(component, due: deadline(of: component))
+    }
+
+    /// Schedules `component` at `due`, its deadline (read by the caller, who knows which kind of
+    /// component it is), unless it is already scheduled no later.
+    @inline(__always)
+    private func wake(_ component: Int, due: Instant?) {
+        guard let due else { return }
+        scheduler.schedule(component, at: due)
     }
 
     /// Wakes every component once (after setup).
     func wakeAll() {
-        for component in scheduled.indices { wake(component) }
+        for component in 0..<scheduler.count { wake(component) }
     }
 
     /// Runs until `end` (virtual time).
     func run(until end: Instant) {
         while let component = scheduler.popNext(until: end) {
-            let time = scheduler.now
-            guard let due = scheduled[component], due <= time else { continue }
-            scheduled[component] = nil
-            fire(component, at: time)
-            // The engine was woken by `drainEngine` already.
-            if component != 0 { wake(component) }
+            fire(component, at: scheduler.now)
         }
         scheduler.advance(to: end)
     }
 
+    /// Runs `component`'s work due at `now`, then schedules it again at its next deadline (the
+    /// engine is scheduled by `drainEngine`).
     private func fire(_ component: Int, at now: Instant) {
         if component == 0 {
             engine.handleTimeout(now: now)
@@ -126,6 +126,7 @@ final class TrialWorld {
                 store.release(packet.slot)
                 drainEngine(now: now)
             }
+            wake(component, due: uplinks[index].nextDeadline())
         case 1:
             downlinks[index].deliverArrived(now: now) { packet in
                 let bytes = store.bytes(packet.slot)
@@ -134,10 +135,12 @@ final class TrialWorld {
                 store.release(packet.slot)
             }
             flushOutbox(of: index, now: now)
-            wake(3 + 3 * index)
+            wake(component + 1, due: withParticipant(index) { $0.nextDeadline() })
+            wake(component, due: downlinks[index].nextDeadline())
         default:
             withParticipant(index) { $0.handleTimeout(now: now) }
             flushOutbox(of: index, now: now)
+            wake(component, due: withParticipant(index) { $0.nextDeadline() })
         }
     }
 
@@ -146,18 +149,16 @@ final class TrialWorld {
         withParticipant(index) { $0.drainOutbox { datagram in
             let slot = store.store(datagram.bytes)
             if let stamp = datagram.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
-            send(Packet(from: datagram.from, to: datagram.to, slot: slot), on: uplinks, index, now: now)
+            send(Packet(from: datagram.from, to: datagram.to, slot: slot), size: datagram.bytes.count, on: uplinks, index, now: now)
             sent = true
         } }
-        if sent { wake(1 + 3 * index) }
+        if sent { wake(1 + 3 * index, due: uplinks[index].nextDeadline()) }
     }
 
     /// Offers a stored packet to a link, taking a reference for a duplicate and releasing what
     /// the link dropped.
-    private func send(_ packet: Packet, on links: InPlaceArray<LinkEmulator<Packet>>, _ index: Int, now: Instant) {
-        let duplicated = links[index].counters.duplicated
-        links[index].send(packet, size: store.length(packet.slot), now: now)
-        if links[index].counters.duplicated != duplicated { store.retain(packet.slot) }
+    private func send(_ packet: Packet, size: Int, on links: InPlaceArray<LinkEmulator<Packet>>, _ index: Int, now: Instant) {
+        if links[index].send(packet, size: size, now: now) { store.retain(packet.slot) }
         links[index].removeDroppedPayloads { store.release($0.slot) }
     }
 
@@ -176,12 +177,12 @@ final class TrialWorld {
             case .transmit(let transmit):
                 guard let index = participant(at: transmit.to.address) else { continue }
                 let slot = store.store(transmit.bytes)
-                send(Packet(from: transmit.from, to: transmit.to, slot: slot), on: downlinks, index, now: now)
-                wake(2 + 3 * index)
+                send(Packet(from: transmit.from, to: transmit.to, slot: slot), size: transmit.bytes.count, on: downlinks, index, now: now)
+                wake(2 + 3 * index, due: downlinks[index].nextDeadline())
             case .event(let event):
                 onEngineEvent?(event, now)
             }
         }
-        wake(0)
+        wake(0, due: engine.nextDeadline())
     }
 }

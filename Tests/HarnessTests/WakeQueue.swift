@@ -1,7 +1,10 @@
 import Engine
+@testable import Harness
 
-/// The wake-ups a `TrialWorld` has scheduled for its components, in virtual time: what a
-/// `VirtualScheduler<Int>` does for it, in the same order, for less.
+/// The wake-ups a `TrialWorld` scheduled for its components until `ComponentWakeQueue` took its
+/// place (with a table of scheduled times, see `ComponentWakeQueueTests`), kept here as the
+/// reference that queue is tested against: what a `VirtualScheduler<Int>` does, in the same
+/// order, for less (`WakeQueueTests`).
 ///
 /// A binary min-heap ordered by (time, insertion sequence), so wake-ups due at the same instant
 /// come out in the order they were scheduled, exactly as from `VirtualScheduler`. The sequence and
