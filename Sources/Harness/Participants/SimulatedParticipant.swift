@@ -236,6 +236,9 @@ final class SimulatedParticipant {
         // Mutate the stream in place: copying it out would copy its buffers on every packet.
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
+            // A padding-only probe on the RTX stream carries no original sequence number:
+            // `RTX.unwrap` would parse the header again only to refuse it.
+            guard view.header.payloadLength >= 2 else { return }
             let parameters = streamTable[entry.index].parameters
             if rtxScratch.count < view.bytes.count {
                 rtxScratch.deallocate()
