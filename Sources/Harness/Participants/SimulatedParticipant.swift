@@ -170,8 +170,7 @@ final class SimulatedParticipant {
         if let due = nextVideoAt, due <= now {
             if due < stopAt {
                 for index in video.indices where video[index].enabled {
-                    for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random,
-                                                              scratch: packetScratch) {
+                    video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random, scratch: packetScratch) { packet in
                         send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: VideoSender.packetsHaveTransportSequenceSlot)
                     }
                 }
