@@ -232,7 +232,9 @@ final class SimulatedParticipant {
     /// `extensionProbe`: the probe carried in a header extension (`ProbeExtension`), if any.
     private func handleRTP(_ view: RTPPacketView, extensionProbe: ProbeHeader?, now: Instant) {
         guard let entry = streamBySSRC[view.header.ssrc] else { return }
-        // Mutate the stream in place: copying it out would copy its buffers on every packet.
+        // Lent to the call at +0: `streams` holds every stream for the participant's life (a
+        // retain and release per packet otherwise).
+        let stream = Unmanaged.passUnretained(streamTable[entry.index])
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
             // A padding-only probe on the RTX stream carries no original sequence number:
@@ -247,11 +249,14 @@ final class SimulatedParticipant {
                                                into: rtxScratch),
                   let originalView = try? RTPPacketView(parsing: UnsafeRawBufferPointer(rebasing: rtxScratch[0..<length]))
             else { return }
-            reaction = streamTable[entry.index].receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true,
-                                                        now: now, measurements: measurements)
+            reaction = stream._withUnsafeGuaranteedRef {
+                $0.receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true, now: now,
+                           measurements: measurements)
+            }
         } else {
-            reaction = streamTable[entry.index].receive(view, extensionProbe: extensionProbe, recovered: false, now: now,
-                                                        measurements: measurements)
+            reaction = stream._withUnsafeGuaranteedRef {
+                $0.receive(view, extensionProbe: extensionProbe, recovered: false, now: now, measurements: measurements)
+            }
         }
         react(reaction, stream: entry.index, now: now)
     }
