@@ -25,6 +25,14 @@ final class RecentSequenceSet {
     /// Inserts; false when already present (or too old to tell, treated as duplicate).
     func insert(_ sequence: UInt16) -> Bool {
         let extended = unwrapper.unwrap(sequence)
+        if extended == highest &+ 1 {
+            // The next number in order (nearly every packet): the general path below would
+            // clear its slot, find it clear and set it.
+            highest = extended
+            let index = Int(extended & Int64(Self.window - 1))
+            bits[index >> 6] |= 1 << UInt64(index & 63)
+            return true
+        }
         let previousHighest = highest
         if extended > highest {
             highest = extended
