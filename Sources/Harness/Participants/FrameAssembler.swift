@@ -1,5 +1,4 @@
 import Engine
-import RTP
 
 /// Reassembles video frames from RTP packets at a simulated subscriber and decides when each
 /// is decodable: complete (first packet with the VP8 start bit through the marker packet, no
@@ -36,7 +35,6 @@ struct FrameAssembler {
         var temporalLayer: Int
     }
 
-    private var unwrapper = SequenceNumberUnwrapper()
     /// Frames waiting, oldest first (a handful at most: a linear scan beats hashing the
     /// timestamp on every packet).
     private var frames: [Frame] = []
@@ -56,17 +54,18 @@ struct FrameAssembler {
     private(set) var decodedCount = 0
 
     /// Adds a packet; returns how many frames became decodable (they are in `decoded`, in
-    /// order). `captureTime` is the probe's capture time when the caller has read it already
-    /// (from a header extension for recorded media, from the payload for synthetic media); nil
-    /// reads it from the payload after the VP8 header byte. Always inlined: outlined, the call
-    /// cost more than skipping the search for a decodable frame saves.
+    /// order). `extended` is its extended sequence number as the stream's `RecentSequenceSet`
+    /// returned it (one unwrapping per packet for both). `captureTime` is the probe's capture
+    /// time when the caller has read it already (from a header extension for recorded media,
+    /// from the payload for synthetic media); nil reads it from the payload after the VP8 header
+    /// byte. Always inlined: outlined, the call cost more than skipping the search for a
+    /// decodable frame saves.
     @inline(__always)
-    mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
+    mutating func insert(extended: Int64, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
                          info: MediaFrameInfo, captureTime: Int64? = nil) -> Int {
         // Element by element: `removeAll(keepingCapacity:)` goes through the generic
         // `replaceSubrange` (about 85 instructions) for the one frame there usually is.
         while !decoded.isEmpty { decoded.removeLast() }
-        let extended = unwrapper.unwrap(sequence)
         if let last = lastDecodedSequence, extended <= last { return 0 }
         if payload.isEmpty {
             padding.insert(extended)
