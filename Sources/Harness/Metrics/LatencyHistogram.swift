@@ -48,6 +48,7 @@ public struct LatencyHistogram: Sendable {
     /// 2^52: from here on every `Double` is an integer.
     private static let integralBound: Double = 4_503_599_627_370_496
 
+    @inline(__always)
     private mutating func add(microseconds value: UInt64) {
         counts.record(value)
         sumMicroseconds += Double(value)
