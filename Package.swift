@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "DTLSSRTPTests", dependencies: ["DTLSSRTP", "Engine", "CAllocationCounter", "CSRTP"]),
         .testTarget(name: "WebRTCTransportTests", dependencies: ["WebRTCTransport", "ICE", "DTLSSRTP", "Engine", "RTP"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "RTP"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media"], exclude: ["Fixtures"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "RTP", "Media", .product(name: "Histogram", package: "hdrhistogram-swift")], exclude: ["Fixtures"]),
         .testTarget(name: "TunerTests", dependencies: ["Tuner", "Harness", "Engine"]),
         .testTarget(name: "LiveHarnessTests", dependencies: [
             "LiveHarness", "Harness", "Engine", "Media", "EngineClient", "ControlAPI",

@@ -64,7 +64,8 @@ struct SyntheticPacketTests {
         for frame in 0..<40 {
             let now = Instant(nanoseconds: Int64(frame) * 33_333_333)
             let timestamp = UInt32(frame) * 3_000 &+ 0xFFFF_F000
-            let packets = sender.nextFrame(now: now, timestamp: timestamp, random: &random, scratch: scratch)
+            var packets: [[UInt8]] = []
+            sender.nextFrame(now: now, timestamp: timestamp, random: &random, scratch: scratch) { packets.append($0) }
             // The first frame is a key frame (frame index 0), then L1T3 from index 1 on.
             let isKey = frame == 0
             let temporal = VideoFrameModel.temporalLayer(ofFrame: frame)

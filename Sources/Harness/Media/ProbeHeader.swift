@@ -22,6 +22,7 @@ struct ProbeHeader {
     }
 
     /// Reads a probe at `offset`, or nil when the payload is too short.
+    @inline(__always)
     init?(_ payload: UnsafeRawBufferPointer, offset: Int) {
         guard offset >= 0, payload.count >= offset + Self.size else { return nil }
         var capture: Int64 = 0

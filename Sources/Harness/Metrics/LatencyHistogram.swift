@@ -2,13 +2,15 @@ import Engine
 import Histogram
 
 /// Latencies in milliseconds, stored with microsecond resolution in an HdrHistogram
-/// (3 significant digits: a reported percentile is within 0.1% of the recorded value).
+/// (3 significant digits: a reported percentile is within 0.1% of the recorded value), whose
+/// counts are kept in `HistogramCounts` while recording and handed to hdrhistogram-swift when
+/// read.
 ///
 /// Percentiles come from the histogram; `mean` is exact (a running sum, not the histogram's
 /// bucketed mean). Negative inputs (clock mismatches) are recorded as 0 and counted in
 /// `clampedCount`.
 public struct LatencyHistogram: Sendable {
-    private var histogram: Histogram<UInt64>
+    private var counts: HistogramCounts
     private var sumMicroseconds: Double = 0
     /// Number of recorded values.
     public private(set) var count = 0
@@ -18,11 +20,8 @@ public struct LatencyHistogram: Sendable {
     /// Creates an empty histogram tracking up to `highestTrackableMilliseconds` (it grows past that
     /// if needed).
     public init(highestTrackableMilliseconds: Double = 60_000) {
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1,
-                                          highestTrackableValue: UInt64(Swift.max(highestTrackableMilliseconds, 1) * 1_000),
-                                          numberOfSignificantValueDigits: .three)
-        histogram.autoResize = true
-        self.histogram = histogram
+        counts = HistogramCounts(highestTrackableValue: UInt64(Swift.max(highestTrackableMilliseconds, 1) * 1_000),
+                                 significantDigits: .three)
     }
 
     /// Records one latency in milliseconds.
@@ -49,8 +48,9 @@ public struct LatencyHistogram: Sendable {
     /// 2^52: from here on every `Double` is an integer.
     private static let integralBound: Double = 4_503_599_627_370_496
 
+    @inline(__always)
     private mutating func add(microseconds value: UInt64) {
-        _ = histogram.record(value)
+        counts.record(value)
         sumMicroseconds += Double(value)
         count += 1
     }
@@ -68,7 +68,7 @@ public struct LatencyHistogram: Sendable {
 
     /// Adds every value of `other`.
     public mutating func merge(_ other: LatencyHistogram) {
-        histogram.add(other.histogram)
+        counts.add(other.counts)
         sumMicroseconds += other.sumMicroseconds
         count += other.count
         clampedCount += other.clampedCount
@@ -77,7 +77,7 @@ public struct LatencyHistogram: Sendable {
     /// The value (ms) at or below which `percentile` percent (0...100) of the values fall; nil when empty.
     public func percentile(_ percentile: Double) -> Double? {
         guard count > 0 else { return nil }
-        return Double(histogram.valueAtPercentile(percentile)) / 1_000
+        return Double(counts.histogram.valueAtPercentile(percentile)) / 1_000
     }
 
     /// `percentile(_:)` of each of `ascending` (increasing, each above 0 and below 100), for a
@@ -85,6 +85,11 @@ public struct LatencyHistogram: Sendable {
     /// each: the same arithmetic as `Histogram.valueAtPercentile`, whose walk stops at the first
     /// index whose running count reaches the percentile's count (always an index holding values).
     func percentiles(_ ascending: [Double]) -> [Double] {
+        Self.percentiles(ascending, of: counts.histogram)
+    }
+
+    /// `percentiles(_:)` of the histogram the counts were handed to.
+    private static func percentiles(_ ascending: [Double], of histogram: Histogram<UInt64>) -> [Double] {
         let total = Double(histogram.totalCount)
         var results: [Double] = []
         results.reserveCapacity(ascending.count)
@@ -114,22 +119,24 @@ public struct LatencyHistogram: Sendable {
     /// Exact mean, ms; nil when empty.
     public var mean: Double? { count > 0 ? sumMicroseconds / Double(count) / 1_000 : nil }
     /// Largest value (to histogram precision), ms; nil when empty.
-    public var max: Double? { count > 0 ? Double(histogram.max) / 1_000 : nil }
+    public var max: Double? { count > 0 ? Double(counts.histogram.max) / 1_000 : nil }
     /// Smallest value (to histogram precision), ms; nil when empty.
-    public var min: Double? { count > 0 ? Double(histogram.min) / 1_000 : nil }
+    public var min: Double? { count > 0 ? Double(counts.histogram.min) / 1_000 : nil }
 
     /// `prefix.p50`, `.p90`, `.p95`, `.p99`, `.mean`, `.max` (ms, only when not empty) and
     /// `prefix.count` (always).
     public func metrics(prefix: String) -> [String: Double] {
         var result: [String: Double] = ["\(prefix).count": Double(count)]
         guard count > 0 else { return result }
-        let levels = percentiles([50, 90, 95, 99])
+        // The library's histogram is rebuilt from the counts once for all of them.
+        let histogram = counts.histogram
+        let levels = Self.percentiles([50, 90, 95, 99], of: histogram)
         result["\(prefix).p50"] = levels[0]
         result["\(prefix).p90"] = levels[1]
         result["\(prefix).p95"] = levels[2]
         result["\(prefix).p99"] = levels[3]
         result["\(prefix).mean"] = mean
-        result["\(prefix).max"] = max
+        result["\(prefix).max"] = Double(histogram.max) / 1_000
         return result
     }
 }

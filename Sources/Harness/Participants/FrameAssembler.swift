@@ -1,26 +1,30 @@
 import Engine
-import RTP
 
 /// Reassembles video frames from RTP packets at a simulated subscriber and decides when each
 /// is decodable: complete (first packet with the VP8 start bit through the marker packet, no
 /// hole), and either a key frame or the direct successor of the last decoded frame. Because the
 /// SFU rewrites sequence numbers into one continuous stream, "direct successor" is "its first
 /// sequence number follows the previous frame's last".
+///
+/// Each sequence number must be inserted at most once: the subscriber's duplicate filter
+/// (`RecentSequenceSet`) runs first, so a frame only counts its packets and keeps no list of
+/// them, and frames are plain values in one array.
 struct FrameAssembler {
     struct Frame {
         var timestamp: UInt32
         var firstSequence: Int64?
         var lastSequence: Int64?
-        /// Extended sequence numbers received, each once, in arrival order (a frame has a few
-        /// packets: a short array is cheaper than a hashed set).
-        var received: [Int64] = []
+        /// Packets received (distinct sequence numbers, as the caller guarantees).
+        var receivedCount = 0
+        /// The lowest extended sequence number received (`Int64.max` before the first).
+        var lowestReceived = Int64.max
         var isKeyFrame = false
         var captureTime: Int64 = 0
         var temporalLayer = 0
 
         var isComplete: Bool {
             guard let first = firstSequence, let last = lastSequence, last >= first else { return false }
-            return received.count == Int(last - first + 1)
+            return receivedCount == Int(last - first + 1)
         }
     }
 
@@ -31,15 +35,12 @@ struct FrameAssembler {
         var temporalLayer: Int
     }
 
-    private var unwrapper = SequenceNumberUnwrapper()
     /// Frames waiting, oldest first (a handful at most: a linear scan beats hashing the
     /// timestamp on every packet).
     private var frames: [Frame] = []
     private var lastDecodedSequence: Int64?
     /// Padding-only packets (no payload) seen after the last decoded frame: filler, not media.
     private var padding: Set<Int64> = []
-    /// Emptied `received` lists of dropped frames, kept with their storage for the next frames.
-    private var spareLists: [[Int64]] = []
     /// The frames the last `insert` made decodable, in order (kept with its storage from one
     /// insert to the next: most packets decode nothing, and a fresh array per frame cost an
     /// allocation).
@@ -53,15 +54,18 @@ struct FrameAssembler {
     private(set) var decodedCount = 0
 
     /// Adds a packet; returns how many frames became decodable (they are in `decoded`, in
-    /// order). `captureTime` is the probe's capture time when the caller has read it already
-    /// (from a header extension for recorded media, from the payload for synthetic media); nil
-    /// reads it from the payload after the VP8 header byte. Always inlined: outlined, the call
-    /// cost more than skipping the search for a decodable frame saves.
+    /// order). `extended` is its extended sequence number as the stream's `RecentSequenceSet`
+    /// returned it (one unwrapping per packet for both). `captureTime` is the probe's capture
+    /// time when the caller has read it already (from a header extension for recorded media,
+    /// from the payload for synthetic media); nil reads it from the payload after the VP8 header
+    /// byte. Always inlined: outlined, the call cost more than skipping the search for a
+    /// decodable frame saves.
     @inline(__always)
-    mutating func insert(sequence: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
+    mutating func insert(extended: Int64, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer,
                          info: MediaFrameInfo, captureTime: Int64? = nil) -> Int {
-        if !decoded.isEmpty { decoded.removeAll(keepingCapacity: true) }
-        let extended = unwrapper.unwrap(sequence)
+        // Element by element: `removeAll(keepingCapacity:)` goes through the generic
+        // `replaceSubrange` (about 85 instructions) for the one frame there usually is.
+        while !decoded.isEmpty { decoded.removeLast() }
         if let last = lastDecodedSequence, extended <= last { return 0 }
         if payload.isEmpty {
             padding.insert(extended)
@@ -70,16 +74,11 @@ struct FrameAssembler {
         }
         let index: Int
         if let found = frames.firstIndex(where: { $0.timestamp == timestamp }) {
-            if frames[found].received.contains(extended) { return 0 }
             index = found
         } else {
             index = frames.count
-            var frame = Frame(timestamp: timestamp)
-            if let list = spareLists.popLast() { frame.received = list }
-            frames.append(frame)
+            frames.append(Frame(timestamp: timestamp))
         }
-        // Mutated in place in the array: a copy taken out would share its `received` array,
-        // which the insert would then copy.
         Self.add(extended, marker: marker, payload: payload, info: info, captureTime: captureTime, to: &frames[index])
         // Only the frame this packet went to changed: unless it is complete now, what was not
         // decodable before still is not.
@@ -89,8 +88,8 @@ struct FrameAssembler {
 
     private static func add(_ extended: Int64, marker: Bool, payload: UnsafeRawBufferPointer, info: MediaFrameInfo,
                             captureTime: Int64?, to frame: inout Frame) {
-        if frame.received.isEmpty { frame.received.reserveCapacity(8) }
-        frame.received.append(extended)
+        frame.receivedCount += 1
+        if extended < frame.lowestReceived { frame.lowestReceived = extended }
         // A frame here is a whole picture (all spatial layers of a VP9 picture share its
         // timestamp): it starts at the picture's first packet and ends at the marker, which the
         // SFU puts on the highest layer it forwards.
@@ -122,7 +121,7 @@ struct FrameAssembler {
         guard mayDecode else { return decoded.count }
         defer { mayDecode = false }
         while true {
-            // Found by index and read in place (taking a frame out would retain its list).
+            // Found by index and read in place.
             var next: Int?
             if needsKeyFrame {
                 // The oldest complete key frame after what was decoded (the first one on a tie).
@@ -145,21 +144,18 @@ struct FrameAssembler {
             decodedCount += 1
             decoded.append(Decoded(captureTime: frames[index].captureTime, isKeyFrame: frames[index].isKeyFrame,
                                    temporalLayer: frames[index].temporalLayer))
-            // Drop the decoded frame and anything older, keeping their lists' storage.
+            // Drop the decoded frame and anything older.
             if padding.contains(where: { $0 <= cutoff }) { padding = padding.filter { $0 > cutoff } }
             var kept = 0
             for position in frames.indices {
-                let first = frames[position].firstSequence ?? frames[position].received.min()
+                let first = frames[position].firstSequence
+                    ?? (frames[position].receivedCount > 0 ? frames[position].lowestReceived : nil)
                 if let first, first > cutoff {
                     if kept != position { frames.swapAt(kept, position) }
                     kept += 1
                 }
             }
-            while frames.count > kept {
-                var list = frames.removeLast().received
-                list.removeAll(keepingCapacity: true)
-                spareLists.append(list)
-            }
+            while frames.count > kept { frames.removeLast() }
         }
         return decoded.count
     }

@@ -22,14 +22,25 @@ final class RecentSequenceSet {
         bits.deallocate()
     }
 
-    /// Inserts; false when already present (or too old to tell, treated as duplicate).
-    func insert(_ sequence: UInt16) -> Bool {
+    /// Inserts; returns the extended sequence number when it is new, nil when already present
+    /// (or too old to tell, treated as duplicate). The unwrapper moves only on new numbers (a
+    /// duplicate or too-old one is never above the highest), so a consumer fed only the new
+    /// numbers would unwrap them to the same values: `FrameAssembler` takes them from here.
+    func insert(_ sequence: UInt16) -> Int64? {
         let extended = unwrapper.unwrap(sequence)
+        if extended == highest &+ 1 {
+            // The next number in order (nearly every packet): the general path below would
+            // clear its slot, find it clear and set it.
+            highest = extended
+            let index = Int(extended & Int64(Self.window - 1))
+            bits[index >> 6] |= 1 << UInt64(index & 63)
+            return extended
+        }
         let previousHighest = highest
         if extended > highest {
             highest = extended
         } else if highest - extended >= Int64(Self.window) {
-            return false
+            return nil
         }
         if extended - previousHighest >= Int64(Self.window) {
             // Every slot is cleared (a first packet, or a jump past the window).
@@ -44,8 +55,8 @@ final class RecentSequenceSet {
         }
         let index = Int(extended & Int64(Self.window - 1))
         let mask: UInt64 = 1 << UInt64(index & 63)
-        if bits[index >> 6] & mask != 0 { return false }
+        if bits[index >> 6] & mask != 0 { return nil }
         bits[index >> 6] |= mask
-        return true
+        return extended
     }
 }

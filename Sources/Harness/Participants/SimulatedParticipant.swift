@@ -170,8 +170,7 @@ final class SimulatedParticipant {
         if let due = nextVideoAt, due <= now {
             if due < stopAt {
                 for index in video.indices where video[index].enabled {
-                    for packet in video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random,
-                                                              scratch: packetScratch) {
+                    video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random, scratch: packetScratch) { packet in
                         send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: VideoSender.packetsHaveTransportSequenceSlot)
                     }
                 }
@@ -233,9 +232,14 @@ final class SimulatedParticipant {
     /// `extensionProbe`: the probe carried in a header extension (`ProbeExtension`), if any.
     private func handleRTP(_ view: RTPPacketView, extensionProbe: ProbeHeader?, now: Instant) {
         guard let entry = streamBySSRC[view.header.ssrc] else { return }
-        // Mutate the stream in place: copying it out would copy its buffers on every packet.
+        // Lent to the call at +0: `streams` holds every stream for the participant's life (a
+        // retain and release per packet otherwise).
+        let stream = Unmanaged.passUnretained(streamTable[entry.index])
         let reaction: StreamReceiver.Reaction
         if entry.isRTX {
+            // A padding-only probe on the RTX stream carries no original sequence number:
+            // `RTX.unwrap` would parse the header again only to refuse it.
+            guard view.header.payloadLength >= 2 else { return }
             let parameters = streamTable[entry.index].parameters
             if rtxScratch.count < view.bytes.count {
                 rtxScratch.deallocate()
@@ -245,13 +249,22 @@ final class SimulatedParticipant {
                                                into: rtxScratch),
                   let originalView = try? RTPPacketView(parsing: UnsafeRawBufferPointer(rebasing: rtxScratch[0..<length]))
             else { return }
-            reaction = streamTable[entry.index].receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true,
-                                                        now: now, measurements: measurements)
+            reaction = stream._withUnsafeGuaranteedRef {
+                $0.receive(originalView, extensionProbe: ProbeExtension.read(originalView), recovered: true, now: now,
+                           measurements: measurements)
+            }
         } else {
-            reaction = streamTable[entry.index].receive(view, extensionProbe: extensionProbe, recovered: false, now: now,
-                                                        measurements: measurements)
+            reaction = stream._withUnsafeGuaranteedRef {
+                $0.receive(view, extensionProbe: extensionProbe, recovered: false, now: now, measurements: measurements)
+            }
         }
-        react(reaction, stream: entry.index, now: now)
+        // Nearly every packet asks for nothing: then only the stream's deadline is noted (what
+        // `react` does for it, without the call).
+        if reaction.nack.isEmpty, !reaction.requestKeyFrame {
+            noteDeadline(stream._withUnsafeGuaranteedRef { $0.nextDeadline })
+        } else {
+            react(reaction, stream: entry.index, now: now)
+        }
     }
 
     private func react(_ reaction: StreamReceiver.Reaction, stream index: Int, now: Instant) {
@@ -272,7 +285,13 @@ final class SimulatedParticipant {
 
     /// Brings `streamsDeadline` forward to stream `index`'s deadline when that is earlier.
     private func noteStreamDeadline(_ index: Int) {
-        if let due = streamTable[index].nextDeadline, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
+        noteDeadline(streamTable[index].nextDeadline)
+    }
+
+    /// Brings `streamsDeadline` forward to `due` when that is earlier.
+    @inline(__always)
+    private func noteDeadline(_ due: Instant?) {
+        if let due, streamsDeadline == nil || due < streamsDeadline! { streamsDeadline = due }
     }
 
     private func handleRTCP(_ bytes: UnsafeRawBufferPointer, now: Instant) {

@@ -57,7 +57,7 @@ final class StreamReceiver {
         var reaction = Reaction()
         let sequence = header.sequenceNumber.rawValue
         bytesReceived += bytes.count
-        guard seen.insert(sequence) else { return reaction }
+        guard let extended = seen.insert(sequence) else { return reaction }
         uniqueReceived += 1
         if recovered { recoveredByRTX += 1 }
         statistics.received(sequence: sequence, timestamp: header.timestamp, bytes: bytes.count, now: now)
@@ -86,7 +86,7 @@ final class StreamReceiver {
             reaction.nack = outcome.nackNow
             if outcome.requestKeyFrame { assembler?.giveUp() }
         }
-        let decodedCount = assembler?.insert(sequence: sequence, timestamp: header.timestamp, marker: header.marker, payload: payload,
+        let decodedCount = assembler?.insert(extended: extended, timestamp: header.timestamp, marker: header.marker, payload: payload,
                                               info: info, captureTime: probe?.captureTime) ?? 0
         if decodedCount > 0, let decoded = assembler?.decoded {
             recordDecoded(decoded, now: now, measurements: measurements)

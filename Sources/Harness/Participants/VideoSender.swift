@@ -68,8 +68,10 @@ struct VideoSender {
         if on { requestKeyFrame() }
     }
 
-    /// Packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock).
-    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator, scratch: PacketScratch) -> [[UInt8]] {
+    /// Makes the packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock) and
+    /// hands each to `emit`, in order, as soon as it is made (no array of the frame's packets).
+    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator, scratch: PacketScratch,
+                            emit: ([UInt8]) -> Void) {
         let isKey = keyFrameRequested
         keyFrameRequested = false
         if isKey { frameIndex = 0 }
@@ -77,8 +79,6 @@ struct VideoSender {
         if temporal == 0 { tl0 &+= 1 }
         let size = model.frameSize(index: frameIndex, isKeyFrame: isKey, random: &random)
         let count = max(1, (size + Self.maxPayload - 1) / Self.maxPayload)
-        var packets: [[UInt8]] = []
-        packets.reserveCapacity(count)
         // The descriptor is written once per frame (at most 6 bytes, RFC 7741 §4.2, kept in a
         // UInt64): the packets after the first differ from it only in the S bit.
         let descriptor = VP8PayloadDescriptor(
@@ -97,14 +97,13 @@ struct VideoSender {
                                      marker: index == count - 1, timestamp: timestamp, now: now,
                                      filler: UInt8(truncatingIfNeeded: index), fillerCount: filler, scratch: scratch)
             history.store(packet, sequence: sequence)
-            packets.append(packet)
             bytesSent += packet.count
             sequence &+= 1
+            emit(packet)
         }
         if isKey { keyFramesSent += 1 }
         pictureID = (pictureID &+ 1) & 0x7FFF
         frameIndex += 1
-        return packets
     }
 
     /// One packet of a frame, written in `scratch`, then copied into an array of its exact size:
@@ -121,10 +120,10 @@ struct VideoSender {
             bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
             bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
             var offset = header.count
-            withUnsafeBytes(of: descriptor) { written in
-                UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + descriptorLength)])
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: written[0..<descriptorLength]))
-            }
+            // All 8 bytes of `descriptor` in one store (a memcpy call for at most 6 bytes cost
+            // more): the bytes past `descriptorLength` fall where the VP8 header byte and the
+            // probe are written next, which always follow.
+            bytes.storeBytes(of: descriptor, toByteOffset: offset, as: UInt64.self)
             if !startsPartition { bytes[offset] &= ~0x10 }
             offset += descriptorLength
             bytes[offset] = vp8Header

@@ -42,7 +42,6 @@ package final class SessionRecorder {
         var track: Int
         var generation: Int
         let seen = RecentSequenceSet()
-        var unwrapper = SequenceNumberUnwrapper()
     }
 
     private var tracks: [Track] = []
@@ -162,8 +161,8 @@ package final class SessionRecorder {
     private func record(_ view: RTPPacketView, source key: UInt64, captureMicros: Int64, isRetransmission: Bool) {
         guard let source = sources[key], view.header.payloadLength > 0 else { return }
         let sequence = view.header.sequenceNumber.rawValue
-        guard sources[key]!.seen.insert(sequence) else { return }
-        let extended = sources[key]!.unwrapper.unwrap(sequence)
+        // The duplicate filter unwraps the number (its unwrapper moves only on new numbers).
+        guard let extended = sources[key]!.seen.insert(sequence) else { return }
         let index = source.track
         let payload = view.payload
         var captureMicros = max(0, captureMicros)
