@@ -268,7 +268,8 @@ extension Engine {
             apply(payloadRewrite, to: view)
             return true
         }
-        if egress.pacedCount == 0, egress.pacer?.canSend(now: now) ?? true {
+        // Checked and accounted in one call: the copy leaves now whenever the pacer allows it.
+        if egress.pacedCount == 0, egress.pacer?.sendIfAllowed(bytes: bytes.count, now: now) ?? true {
             output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
                 buffer.copyMemory(from: bytes)
                 let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
@@ -280,7 +281,6 @@ extension Engine {
                 }
                 return bytes.count
             }
-            egress.pacer?.sent(bytes: bytes.count, now: now)
         } else if let copy = pool.store(bytes) {
             // The pacer holds it: rewritten now, stamped when it leaves.
             guard rewrite(pool.mutableBytes(copy)) else {
