@@ -60,10 +60,23 @@ extension Engine {
             counters.drop(.unknownSSRC)
             return
         }
-        let producer = incoming.producer
-        if incoming.isRTX {
+        // The producer and the stream, lent to the rest of the path without reference counting:
+        // `incoming` holds both unretained, and `closeProducer` removes its entries with the
+        // producer, which nothing on this path calls.
+        Unmanaged.passUnretained(incoming.producer)._withUnsafeGuaranteedRef { producer in
+            Unmanaged.passUnretained(incoming.stream)._withUnsafeGuaranteedRef { stream in
+                handleRTP(bytes, header: header, extensions: extensions, isRTX: incoming.isRTX, producer: producer,
+                          stream: stream, on: transport, now: now)
+            }
+        }
+    }
+
+    /// `handleRTP` once the packet's stream is known.
+    private func handleRTP(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, extensions: ReceivedExtensions, isRTX: Bool,
+                           producer: Producer, stream: Producer.Stream, on transport: Transport, now: Instant) {
+        if isRTX {
             counters.rtxPacketsReceived += 1
-            guard header.payloadType == producer.inputRTXPayloadType, let ssrc = producer.streams[incoming.streamIndex].ssrc else {
+            guard header.payloadType == producer.inputRTXPayloadType, let ssrc = stream.ssrc else {
                 counters.drop(.unknownPayloadType)
                 return
             }
@@ -81,15 +94,14 @@ extension Engine {
             }
             // A retransmission only counts when it repairs a hole: forwarding one whose original
             // already went out would send subscribers the same packet twice.
-            if producer.isVideo,
-               !producer.streams[incoming.streamIndex].nack.wantsRetransmission(of: recovered.sequenceNumber.rawValue) {
+            if producer.isVideo, !stream.nack.wantsRetransmission(of: recovered.sequenceNumber.rawValue) {
                 counters.drop(.unrequestedRetransmission)
                 return
             }
-            mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
+            mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: stream.index,
                                          isRetransmission: true, bytes: original))
             receiveMedia(original, header: recovered, extensions: ReceivedExtensions(packet: original, header: recovered),
-                         producer: producer, stream: producer.streams[incoming.streamIndex], now: now)
+                         producer: producer, stream: stream, now: now)
             return
         }
         guard header.payloadType == producer.inputPayloadType else {
@@ -97,10 +109,9 @@ extension Engine {
             return
         }
         counters.rtpPacketsReceived += 1
-        mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
+        mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: stream.index,
                                      isRetransmission: false, bytes: bytes))
         // Only original packets show the encoding is being sent (a paused one still answers NACKs).
-        let stream = producer.streams[incoming.streamIndex]
         stream.lastOriginalPacketAt = now
         if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
         receiveMedia(bytes, header: header, extensions: extensions, producer: producer, stream: stream, now: now)
@@ -117,7 +128,7 @@ extension Engine {
                 guard let rid = stream.rid, SDESStringExtension.matches(value, rid) else { continue }
                 let isRTX = ridValue == nil
                 if isRTX { stream.rtxSSRC = header.ssrc } else { stream.ssrc = header.ssrc }
-                let binding = Transport.IncomingStream(producer: producer, streamIndex: stream.index, isRTX: isRTX)
+                let binding = Transport.IncomingStream(producer: producer, stream: stream, isRTX: isRTX)
                 transport.incoming[header.ssrc] = binding
                 return binding
             }

@@ -8,8 +8,24 @@ final class Transport {
     struct IncomingStream {
         /// Without reference counting: `closeProducer` removes these entries with the producer.
         unowned(unsafe) let producer: Producer
-        let streamIndex: Int
+        /// The producer's stream (one of `producer.streams`, which are fixed for its life), held
+        /// the same way.
+        unowned(unsafe) let stream: Producer.Stream
         let isRTX: Bool
+
+        /// The stream's index in `producer.streams`.
+        var streamIndex: Int { stream.index }
+
+        init(producer: Producer, stream: Producer.Stream, isRTX: Bool) {
+            self.producer = producer
+            self.stream = stream
+            self.isRTX = isRTX
+        }
+
+        /// The entry for `producer.streams[streamIndex]`.
+        init(producer: Producer, streamIndex: Int, isRTX: Bool) {
+            self.init(producer: producer, stream: producer.streams[streamIndex], isRTX: isRTX)
+        }
     }
 
     let id: TransportID
