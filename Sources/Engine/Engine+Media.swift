@@ -280,7 +280,7 @@ extension Engine {
             return true
         }
         // Checked and accounted in one call: the copy leaves now whenever the pacer allows it.
-        if egress.pacedCount == 0, egress.pacer?.sendIfAllowed(bytes: bytes.count, now: now) ?? true {
+        if egress.mayForwardNow(bytes: bytes.count, now: now) {
             output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
                 buffer.copyMemory(from: bytes)
                 let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
