@@ -238,7 +238,19 @@ final class Consumer {
     }
 
     /// Notes that `output` went out: numbers it jumped over are unsent; a late one fills its gap.
+    /// (Inlined: called for every forwarded copy, and the common case, the number after the
+    /// highest, jumps over nothing and fills nothing.)
+    @inline(__always)
     func recordSent(_ output: UInt16) {
+        if let highest = highestSentOutput, output == highest &+ 1 {
+            highestSentOutput = output
+            return
+        }
+        recordSentOutOfOrder(output)
+    }
+
+    /// `recordSent` for the first number, a jump, or a late number.
+    private func recordSentOutOfOrder(_ output: UInt16) {
         guard let highest = highestSentOutput else {
             highestSentOutput = output
             return
