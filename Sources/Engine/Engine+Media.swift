@@ -215,7 +215,7 @@ extension Engine {
             if skip {
                 consumer.sequence.skip(header.sequenceNumber.rawValue)
                 // A dropped VP8 frame takes its picture id with it (TL0 frames are never dropped).
-                if info.isFrameStart, let pictureID = info.pictureID { consumer.pictureIDs.skip(pictureID) }
+                if info.isFrameStart, let pictureID = info.pictureID { consumer.skipPictureID(pictureID) }
             }
         case .forward(let resync):
             guard let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
@@ -315,9 +315,8 @@ extension Engine {
     /// picture id and TL0PICIDX.
     private func payloadRewrite(for consumer: Consumer, header: RTPHeader, info: MediaFrameInfo) -> PayloadRewrite {
         if let marker = consumer.forwardMarker { return .marker(marker || header.marker) }
-        guard let pictureID = info.pictureID, let output = consumer.pictureIDs.map(pictureID) else { return .none }
-        let tl0 = info.tl0PictureIndex.flatMap { consumer.tl0Indices.map(UInt16($0)) }.map { UInt8(truncatingIfNeeded: $0) }
-        return .vp8(pictureID: output, tl0PictureIndex: tl0)
+        guard let pictureID = info.pictureID else { return .none }
+        return consumer.vp8Rewrite(pictureID: pictureID, tl0PictureIndex: info.tl0PictureIndex)
     }
 
     /// Applies a payload rewrite in place (the packet length never changes).

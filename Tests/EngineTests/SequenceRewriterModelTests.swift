@@ -102,4 +102,49 @@ import Testing
             #expect(rewriter.lastOutput == UInt16(truncatingIfNeeded: ((model.highestOutput % Int64(modulus)) + Int64(modulus)) % Int64(modulus)))
         }
     }
+
+    /// Mapping a value again right after mapping it (nothing else in between) returns the same
+    /// answer and leaves the rewriter as it was: what lets a consumer map a frame's picture id
+    /// and TL0PICIDX once for all its packets (`Consumer.vp8Rewrite`). A rewriter that maps every
+    /// value twice must answer every later call as one that maps it once.
+    @Test(arguments: [16, 15, 8])
+    func mappingAValueAgainChangesNothing(bits: Int) {
+        var random = SeededGenerator(seed: UInt64(100 + bits))
+        let modulus = 1 << bits
+        var answered = 0
+        for trial in 0..<20 {
+            let initial = UInt16(truncatingIfNeeded: random.next())
+            var once = SequenceRewriter(initialOutput: initial, bits: bits)
+            var twice = SequenceRewriter(initialOutput: initial, bits: bits)
+            var input = Int(random.next() % UInt64(modulus))
+            for step in 0..<3_000 {
+                let value: Int
+                switch random.next() % 100 {
+                case 0..<70: input += 1; value = input
+                case 70..<80: value = input
+                case 80..<90: value = input - Int(random.next() % 20)
+                case 90..<97: input += Int(random.next() % 5) + 2; value = input
+                default:
+                    once.resync()
+                    twice.resync()
+                    input = Int(random.next() % UInt64(modulus))
+                    value = input
+                }
+                let wrapped = UInt16(truncatingIfNeeded: ((value % modulus) + modulus) % modulus)
+                if random.next() % 10 == 0 {
+                    once.skip(wrapped)
+                    twice.skip(wrapped)
+                    continue
+                }
+                let expected = once.map(wrapped)
+                let first = twice.map(wrapped)
+                let again = twice.map(wrapped)
+                #expect(first == expected && again == expected, "trial \(trial) step \(step): input \(wrapped)")
+                if first != expected || again != expected { return }
+                if expected != nil { answered += 1 }
+            }
+            #expect(once.lastOutput == twice.lastOutput)
+        }
+        #expect(answered > 40_000)
+    }
 }
