@@ -64,42 +64,69 @@ import Testing
         }
     }
 
+    /// Random input for a rewriter: mostly in order; sometimes a repeat, a late value, a jump
+    /// ahead, a new source (a resync first); one value in ten is skipped instead of mapped.
+    struct RandomStream {
+        var random: SeededGenerator
+        let modulus: Int
+        var input = 0
+
+        init(seed: UInt64, bits: Int) {
+            random = SeededGenerator(seed: seed)
+            modulus = 1 << bits
+        }
+
+        /// A new rewriter's initial output; the stream restarts at a random value.
+        mutating func startTrial() -> UInt16 {
+            let initial = UInt16(truncatingIfNeeded: random.next())
+            input = Int(random.next() % UInt64(modulus))
+            return initial
+        }
+
+        /// The next call: whether a resync comes first, the (wrapped) value, whether it is skipped.
+        mutating func next() -> (resync: Bool, value: UInt16, skip: Bool) {
+            let value: Int
+            var resync = false
+            switch random.next() % 100 {
+            case 0..<70: input += 1; value = input
+            case 70..<80: value = input
+            case 80..<90: value = input - Int(random.next() % 20)
+            case 90..<97: input += Int(random.next() % 5) + 2; value = input
+            default:
+                resync = true
+                input = Int(random.next() % UInt64(modulus))
+                value = input
+            }
+            let wrapped = UInt16(truncatingIfNeeded: ((value % modulus) + modulus) % modulus)
+            return (resync, wrapped, random.next() % 10 == 0)
+        }
+    }
+
     @Test(arguments: [16, 15, 8])
     func matchesTheModel(bits: Int) {
-        var random = SeededGenerator(seed: UInt64(bits))
-        let modulus = 1 << bits
+        var stream = RandomStream(seed: UInt64(bits), bits: bits)
+        let modulus = Int64(1) << bits
         for trial in 0..<20 {
-            let initial = UInt16(truncatingIfNeeded: random.next())
+            let initial = stream.startTrial()
             var rewriter = SequenceRewriter(initialOutput: initial, bits: bits)
             var model = Model(initialOutput: initial, bits: bits)
-            var input = Int(random.next() % UInt64(modulus))
             for step in 0..<3_000 {
-                let roll = random.next() % 100
-                // Mostly in order; sometimes a repeat, a late value, a jump ahead, a new source.
-                let value: Int
-                switch roll {
-                case 0..<70: input += 1; value = input
-                case 70..<80: value = input
-                case 80..<90: value = input - Int(random.next() % 20)
-                case 90..<97: input += Int(random.next() % 5) + 2; value = input
-                default:
+                let call = stream.next()
+                if call.resync {
                     rewriter.resync()
                     model.pendingResync = true
-                    input = Int(random.next() % UInt64(modulus))
-                    value = input
                 }
-                let wrapped = UInt16(truncatingIfNeeded: ((value % modulus) + modulus) % modulus)
-                if random.next() % 10 == 0 {
-                    rewriter.skip(wrapped)
-                    model.skip(wrapped)
+                if call.skip {
+                    rewriter.skip(call.value)
+                    model.skip(call.value)
                 } else {
-                    let expected = model.map(wrapped)
-                    let actual = rewriter.map(wrapped)
-                    #expect(actual == expected, "trial \(trial) step \(step): input \(wrapped)")
+                    let expected = model.map(call.value)
+                    let actual = rewriter.map(call.value)
+                    #expect(actual == expected, "trial \(trial) step \(step): input \(call.value)")
                     if actual != expected { return }
                 }
             }
-            #expect(rewriter.lastOutput == UInt16(truncatingIfNeeded: ((model.highestOutput % Int64(modulus)) + Int64(modulus)) % Int64(modulus)))
+            #expect(rewriter.lastOutput == UInt16(truncatingIfNeeded: ((model.highestOutput % modulus) + modulus) % modulus))
         }
     }
 
@@ -109,37 +136,27 @@ import Testing
     /// value twice must answer every later call as one that maps it once.
     @Test(arguments: [16, 15, 8])
     func mappingAValueAgainChangesNothing(bits: Int) {
-        var random = SeededGenerator(seed: UInt64(100 + bits))
-        let modulus = 1 << bits
+        var stream = RandomStream(seed: UInt64(100 + bits), bits: bits)
         var answered = 0
         for trial in 0..<20 {
-            let initial = UInt16(truncatingIfNeeded: random.next())
+            let initial = stream.startTrial()
             var once = SequenceRewriter(initialOutput: initial, bits: bits)
             var twice = SequenceRewriter(initialOutput: initial, bits: bits)
-            var input = Int(random.next() % UInt64(modulus))
             for step in 0..<3_000 {
-                let value: Int
-                switch random.next() % 100 {
-                case 0..<70: input += 1; value = input
-                case 70..<80: value = input
-                case 80..<90: value = input - Int(random.next() % 20)
-                case 90..<97: input += Int(random.next() % 5) + 2; value = input
-                default:
+                let call = stream.next()
+                if call.resync {
                     once.resync()
                     twice.resync()
-                    input = Int(random.next() % UInt64(modulus))
-                    value = input
                 }
-                let wrapped = UInt16(truncatingIfNeeded: ((value % modulus) + modulus) % modulus)
-                if random.next() % 10 == 0 {
-                    once.skip(wrapped)
-                    twice.skip(wrapped)
+                if call.skip {
+                    once.skip(call.value)
+                    twice.skip(call.value)
                     continue
                 }
-                let expected = once.map(wrapped)
-                let first = twice.map(wrapped)
-                let again = twice.map(wrapped)
-                #expect(first == expected && again == expected, "trial \(trial) step \(step): input \(wrapped)")
+                let expected = once.map(call.value)
+                let first = twice.map(call.value)
+                let again = twice.map(call.value)
+                #expect(first == expected && again == expected, "trial \(trial) step \(step): input \(call.value)")
                 if first != expected || again != expected { return }
                 if expected != nil { answered += 1 }
             }

@@ -36,7 +36,8 @@ final class LayerRateMeters {
 
     deinit { storage.deallocate() }
 
-    /// Counts `bytes` received at `now` in layer `layer`'s meter (`RateMeter.add`).
+    /// Counts `bytes` received at `now` (an instant at or after the origin, as every engine
+    /// instant is) in layer `layer`'s meter (`RateMeter.add`).
     @inline(__always)
     func add(bytes: Int, layer: Int, now: Instant) {
         let base = storage + layer * stride
@@ -52,6 +53,8 @@ final class LayerRateMeters {
     /// `add` when `now` is outside the bucket last written: finds (and if it is from an older
     /// window, clears) the bucket of `now` and remembers its span.
     private func addToNewBucket(bytes: Int, base: UnsafeMutablePointer<Int64>, now: Int64) {
+        // Before the origin the bucket index would be negative (`RateMeter` traps there too).
+        precondition(now >= 0, "rate meter instant before the origin")
         let index = Int((now / bucketNanoseconds) % Int64(bucketCount))
         let start = now - now % bucketNanoseconds
         let starts = base + bucketCount
@@ -61,9 +64,8 @@ final class LayerRateMeters {
         }
         base[index] += Int64(bytes)
         let current = base + 2 * bucketCount
-        // Every instant in [start, start + bucket) has this index and start (for instants at or
-        // after the origin, where `%` rounds down).
-        if now >= 0, start <= Int64.max - bucketNanoseconds {
+        // Every instant in [start, start + bucket) has this index and start.
+        if start <= Int64.max - bucketNanoseconds {
             current[0] = Int64(index)
             current[1] = start
             current[2] = start + bucketNanoseconds
