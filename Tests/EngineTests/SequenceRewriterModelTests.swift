@@ -9,7 +9,7 @@ import Testing
     /// The rules of `SequenceRewriter`, written as plainly as possible: unwrap against the newest
     /// input, find the newest offset change at or below the value, track the highest input and
     /// output, forget earlier runs at a resync.
-    struct Model {
+    struct Model: Rewriting {
         let modulus: Int64
         var lastInput: Int64?
         var changes: [(fromInput: Int64, offset: Int64)] = []
@@ -53,6 +53,10 @@ import Testing
             }
             return UInt16(truncatingIfNeeded: ((output % modulus) + modulus) % modulus)
         }
+
+        mutating func resync() { pendingResync = true }
+
+        var lastOutput: UInt16 { UInt16(truncatingIfNeeded: ((highestOutput % modulus) + modulus) % modulus) }
 
         mutating func skip(_ input: UInt16) {
             let extended = unwrap(input)
@@ -102,66 +106,84 @@ import Testing
         }
     }
 
-    @Test(arguments: [16, 15, 8])
-    func matchesTheModel(bits: Int) {
-        var stream = RandomStream(seed: UInt64(bits), bits: bits)
-        let modulus = Int64(1) << bits
+    /// What the tests below drive: a rewriter, the model, or a rewriter asked twice.
+    protocol Rewriting {
+        init(initialOutput: UInt16, bits: Int)
+        mutating func resync()
+        mutating func skip(_ input: UInt16)
+        mutating func map(_ input: UInt16) -> UInt16?
+        var lastOutput: UInt16 { get }
+    }
+
+    /// A rewriter asked to map every value twice in a row: it answers its first answer and
+    /// records whether the second one differed.
+    struct MapsTwice: Rewriting {
+        var rewriter: SequenceRewriter
+        var answersDiffered = false
+        init(initialOutput: UInt16, bits: Int) { rewriter = SequenceRewriter(initialOutput: initialOutput, bits: bits) }
+        mutating func resync() { rewriter.resync() }
+        mutating func skip(_ input: UInt16) { rewriter.skip(input) }
+        mutating func map(_ input: UInt16) -> UInt16? {
+            let first = rewriter.map(input)
+            if rewriter.map(input) != first { answersDiffered = true }
+            return first
+        }
+        var lastOutput: UInt16 { rewriter.lastOutput }
+    }
+
+    /// Feeds 20 trials of 3,000 random calls (seeded by `seed`) to an `Expected` and an `Actual`
+    /// rewriter of `bits` and expects the same answer to every map and the same last output;
+    /// returns the `Actual`s of the trials and how many maps answered a value.
+    static func expectSameAnswers<Expected: Rewriting, Actual: Rewriting>(
+        _: Expected.Type, _: Actual.Type, bits: Int, seed: UInt64
+    ) -> (actuals: [Actual], answered: Int) {
+        var stream = RandomStream(seed: seed, bits: bits)
+        var actuals: [Actual] = []
+        var answered = 0
         for trial in 0..<20 {
             let initial = stream.startTrial()
-            var rewriter = SequenceRewriter(initialOutput: initial, bits: bits)
-            var model = Model(initialOutput: initial, bits: bits)
+            var expected = Expected(initialOutput: initial, bits: bits)
+            var actual = Actual(initialOutput: initial, bits: bits)
             for step in 0..<3_000 {
                 let call = stream.next()
                 if call.resync {
-                    rewriter.resync()
-                    model.pendingResync = true
+                    expected.resync()
+                    actual.resync()
                 }
                 if call.skip {
-                    rewriter.skip(call.value)
-                    model.skip(call.value)
-                } else {
-                    let expected = model.map(call.value)
-                    let actual = rewriter.map(call.value)
-                    #expect(actual == expected, "trial \(trial) step \(step): input \(call.value)")
-                    if actual != expected { return }
+                    expected.skip(call.value)
+                    actual.skip(call.value)
+                    continue
                 }
+                let wanted = expected.map(call.value)
+                let got = actual.map(call.value)
+                #expect(got == wanted, "trial \(trial) step \(step): input \(call.value)")
+                if got != wanted { return (actuals, answered) }
+                if got != nil { answered += 1 }
             }
-            #expect(rewriter.lastOutput == UInt16(truncatingIfNeeded: ((model.highestOutput % modulus) + modulus) % modulus))
+            #expect(actual.lastOutput == expected.lastOutput)
+            actuals.append(actual)
         }
+        return (actuals, answered)
+    }
+
+    @Test(arguments: [16, 15, 8])
+    func matchesTheModel(bits: Int) {
+        let result = Self.expectSameAnswers(Model.self, SequenceRewriter.self, bits: bits, seed: UInt64(bits))
+        #expect(result.answered > 40_000)
     }
 
     /// Mapping a value again right after mapping it (nothing else in between) returns the same
     /// answer and leaves the rewriter as it was: what lets a consumer map a frame's picture id
     /// and TL0PICIDX once for all its packets (`Consumer.vp8Rewrite`). A rewriter that maps every
-    /// value twice must answer every later call as one that maps it once.
+    /// value twice must answer every call as one that maps it once, and its second answers must
+    /// be its first.
     @Test(arguments: [16, 15, 8])
     func mappingAValueAgainChangesNothing(bits: Int) {
-        var stream = RandomStream(seed: UInt64(100 + bits), bits: bits)
-        var answered = 0
-        for trial in 0..<20 {
-            let initial = stream.startTrial()
-            var once = SequenceRewriter(initialOutput: initial, bits: bits)
-            var twice = SequenceRewriter(initialOutput: initial, bits: bits)
-            for step in 0..<3_000 {
-                let call = stream.next()
-                if call.resync {
-                    once.resync()
-                    twice.resync()
-                }
-                if call.skip {
-                    once.skip(call.value)
-                    twice.skip(call.value)
-                    continue
-                }
-                let expected = once.map(call.value)
-                let first = twice.map(call.value)
-                let again = twice.map(call.value)
-                #expect(first == expected && again == expected, "trial \(trial) step \(step): input \(call.value)")
-                if first != expected || again != expected { return }
-                if expected != nil { answered += 1 }
-            }
-            #expect(once.lastOutput == twice.lastOutput)
-        }
-        #expect(answered > 40_000)
+        let result = Self.expectSameAnswers(SequenceRewriter.self, MapsTwice.self, bits: bits, seed: UInt64(100 + bits))
+        #expect(result.actuals.count == 20 && result.actuals.allSatisfy { !$0.answersDiffered })
+        #expect(result.answered > 40_000)
     }
 }
+
+extension SequenceRewriter: SequenceRewriterModelTests.Rewriting {}
