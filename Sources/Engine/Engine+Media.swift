@@ -60,10 +60,23 @@ extension Engine {
             counters.drop(.unknownSSRC)
             return
         }
-        let producer = incoming.producer
-        if incoming.isRTX {
+        // The producer and the stream, lent to the rest of the path without reference counting:
+        // `incoming` holds both unretained, and `closeProducer` removes its entries with the
+        // producer, which nothing on this path calls.
+        Unmanaged.passUnretained(incoming.producer)._withUnsafeGuaranteedRef { producer in
+            Unmanaged.passUnretained(incoming.stream)._withUnsafeGuaranteedRef { stream in
+                handleRTP(bytes, header: header, extensions: extensions, isRTX: incoming.isRTX, producer: producer,
+                          stream: stream, on: transport, now: now)
+            }
+        }
+    }
+
+    /// `handleRTP` once the packet's stream is known.
+    private func handleRTP(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, extensions: ReceivedExtensions, isRTX: Bool,
+                           producer: Producer, stream: Producer.Stream, on transport: Transport, now: Instant) {
+        if isRTX {
             counters.rtxPacketsReceived += 1
-            guard header.payloadType == producer.inputRTXPayloadType, let ssrc = producer.streams[incoming.streamIndex].ssrc else {
+            guard header.payloadType == producer.inputRTXPayloadType, let ssrc = stream.ssrc else {
                 counters.drop(.unknownPayloadType)
                 return
             }
@@ -81,15 +94,14 @@ extension Engine {
             }
             // A retransmission only counts when it repairs a hole: forwarding one whose original
             // already went out would send subscribers the same packet twice.
-            if producer.isVideo,
-               !producer.streams[incoming.streamIndex].nack.wantsRetransmission(of: recovered.sequenceNumber.rawValue) {
+            if producer.isVideo, !stream.nack.wantsRetransmission(of: recovered.sequenceNumber.rawValue) {
                 counters.drop(.unrequestedRetransmission)
                 return
             }
-            mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
+            mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: stream.index,
                                          isRetransmission: true, bytes: original))
             receiveMedia(original, header: recovered, extensions: ReceivedExtensions(packet: original, header: recovered),
-                         producer: producer, stream: producer.streams[incoming.streamIndex], now: now)
+                         producer: producer, stream: stream, now: now)
             return
         }
         guard header.payloadType == producer.inputPayloadType else {
@@ -97,10 +109,9 @@ extension Engine {
             return
         }
         counters.rtpPacketsReceived += 1
-        mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: incoming.streamIndex,
+        mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: stream.index,
                                      isRetransmission: false, bytes: bytes))
         // Only original packets show the encoding is being sent (a paused one still answers NACKs).
-        let stream = producer.streams[incoming.streamIndex]
         stream.lastOriginalPacketAt = now
         if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
         receiveMedia(bytes, header: header, extensions: extensions, producer: producer, stream: stream, now: now)
@@ -117,7 +128,7 @@ extension Engine {
                 guard let rid = stream.rid, SDESStringExtension.matches(value, rid) else { continue }
                 let isRTX = ridValue == nil
                 if isRTX { stream.rtxSSRC = header.ssrc } else { stream.ssrc = header.ssrc }
-                let binding = Transport.IncomingStream(producer: producer, streamIndex: stream.index, isRTX: isRTX)
+                let binding = Transport.IncomingStream(producer: producer, stream: stream, isRTX: isRTX)
                 transport.incoming[header.ssrc] = binding
                 return binding
             }
@@ -204,7 +215,7 @@ extension Engine {
             if skip {
                 consumer.sequence.skip(header.sequenceNumber.rawValue)
                 // A dropped VP8 frame takes its picture id with it (TL0 frames are never dropped).
-                if info.isFrameStart, let pictureID = info.pictureID { consumer.pictureIDs.skip(pictureID) }
+                if info.isFrameStart, let pictureID = info.pictureID { consumer.skipPictureID(pictureID) }
             }
         case .forward(let resync):
             guard let transport = transports[consumer.transport.rawValue].remoteIfKnown else { return }
@@ -268,7 +279,8 @@ extension Engine {
             apply(payloadRewrite, to: view)
             return true
         }
-        if egress.pacedCount == 0, egress.pacer?.canSend(now: now) ?? true {
+        // Checked and accounted in one call: the copy leaves now whenever the pacer allows it.
+        if egress.mayForwardNow(bytes: bytes.count, now: now) {
             output.append(from: transport.local, to: transport.remote, capacity: bytes.count) { buffer in
                 buffer.copyMemory(from: bytes)
                 let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
@@ -280,7 +292,6 @@ extension Engine {
                 }
                 return bytes.count
             }
-            egress.pacer?.sent(bytes: bytes.count, now: now)
         } else if let copy = pool.store(bytes) {
             // The pacer holds it: rewritten now, stamped when it leaves.
             guard rewrite(pool.mutableBytes(copy)) else {
@@ -304,9 +315,8 @@ extension Engine {
     /// picture id and TL0PICIDX.
     private func payloadRewrite(for consumer: Consumer, header: RTPHeader, info: MediaFrameInfo) -> PayloadRewrite {
         if let marker = consumer.forwardMarker { return .marker(marker || header.marker) }
-        guard let pictureID = info.pictureID, let output = consumer.pictureIDs.map(pictureID) else { return .none }
-        let tl0 = info.tl0PictureIndex.flatMap { consumer.tl0Indices.map(UInt16($0)) }.map { UInt8(truncatingIfNeeded: $0) }
-        return .vp8(pictureID: output, tl0PictureIndex: tl0)
+        guard let pictureID = info.pictureID else { return .none }
+        return consumer.vp8Rewrite(pictureID: pictureID, tl0PictureIndex: info.tl0PictureIndex)
     }
 
     /// Applies a payload rewrite in place (the packet length never changes).

@@ -144,8 +144,8 @@ public final class Engine {
             streamTimerDeadlines.append(nil)
         }
         for stream in producer.streams {
-            if let ssrc = stream.ssrc { transport.incoming[ssrc] = .init(producer: producer, streamIndex: stream.index, isRTX: false) }
-            if let rtx = stream.rtxSSRC { transport.incoming[rtx] = .init(producer: producer, streamIndex: stream.index, isRTX: true) }
+            if let ssrc = stream.ssrc { transport.incoming[ssrc] = .init(producer: producer, stream: stream, isRTX: false) }
+            if let rtx = stream.rtxSSRC { transport.incoming[rtx] = .init(producer: producer, stream: stream, isRTX: true) }
         }
         producers[id.rawValue] = producer
         producerList.append(producer)

@@ -62,6 +62,16 @@ public struct LeakyBucketPacer: Sendable {
         return levelBytes < burstBytes
     }
 
+    /// `canSend(now:)` and, when it allows, `sent(bytes:now:)` in one call (the second drain at
+    /// the same instant changes nothing): the forwarding path's check and accounting for a copy
+    /// that goes out at once, as one mutation of the transport's pacer instead of two.
+    public mutating func sendIfAllowed(bytes: Int, now: Instant) -> Bool {
+        drain(now: now)
+        guard levelBytes < burstBytes else { return false }
+        levelBytes += Double(bytes)
+        return true
+    }
+
     /// Accounts for `bytes` sent at `now`.
     public mutating func sent(bytes: Int, now: Instant) {
         drain(now: now)

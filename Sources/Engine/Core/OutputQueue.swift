@@ -52,7 +52,8 @@ final class OutputQueue {
     @discardableResult
     func append(from: Endpoint, to: Endpoint, capacity: Int,
                 _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
-        ensureSpace(capacity)
+        // The arena grows out of line, only when more is pending than ever before.
+        if used + capacity > arenaCapacity { grow(toFit: capacity) }
         let buffer = UnsafeMutableRawBufferPointer(start: arena + used, count: capacity)
         let length = write(buffer)
         guard length > 0 else { return false }
@@ -92,8 +93,7 @@ final class OutputQueue {
         recordCapacity *= 2
     }
 
-    private func ensureSpace(_ bytes: Int) {
-        guard used + bytes > arenaCapacity else { return }
+    private func grow(toFit bytes: Int) {
         // Views handed out earlier point into the old arena; they are only valid until the next
         // input call, and the arena only grows during input calls, so copying is safe here.
         let newCapacity = max(arenaCapacity * 2, used + bytes)

@@ -53,13 +53,18 @@ final class PacketPool {
         return slot
     }
 
+    // `retain`, `release`, `bytes` and `mutableBytes` are inlined: each runs once or more per
+    // forwarded copy, and each is a few loads and stores.
+
     /// Adds a reference to `slot`.
+    @inline(__always)
     func retain(_ slot: Int32) {
         assert(slot >= 0 && Int(slot) < slotCount, "no packet slot \(slot)")
         references[Int(slot)] += 1
     }
 
     /// Drops a reference; the slot is reused once none remain.
+    @inline(__always)
     func release(_ slot: Int32) {
         let index = Int(slot)
         assert(slot >= 0 && index < slotCount, "no packet slot \(slot)")
@@ -72,15 +77,18 @@ final class PacketPool {
     }
 
     /// The bytes stored in `slot`.
+    @inline(__always)
     func bytes(_ slot: Int32) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: pointer(slot), count: Int(lengths[Int(slot)]))
     }
 
     /// The bytes stored in `slot`, writable (only while the caller holds the only reference).
+    @inline(__always)
     func mutableBytes(_ slot: Int32) -> UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: pointer(slot), count: Int(lengths[Int(slot)]))
     }
 
+    @inline(__always)
     private func pointer(_ slot: Int32) -> UnsafeMutableRawPointer {
         let index = Int(slot)
         assert(slot >= 0 && index < slotCount, "no packet slot \(slot)")

@@ -138,35 +138,54 @@ public struct NackGenerator: Sendable {
     @inlinable
     public func nextDeadline() -> Instant? { deadline }
 
+    /// (Inlined: called for every packet, and its common case, nothing missing, is one test.)
+    @inline(__always)
     private mutating func refreshDeadline() {
         // The common case, nothing missing, touches no container.
         guard !items.isEmpty else {
             deadline = nil
             return
         }
+        deadline = earliestRetry()
+    }
+
+    /// `nextDeadline()` computed over the missing items (at least one).
+    private func earliestRetry() -> Instant? {
         var earliest: Instant?
         for item in items {
             let due = (item.sentAt ?? .zero) + rtt
             if earliest == nil || due < earliest! { earliest = due }
         }
-        deadline = earliest.map { max($0, lastCheck + .milliseconds(settings.timerInterval)) }
+        return earliest.map { max($0, lastCheck + .milliseconds(settings.timerInterval)) }
     }
 
+    /// (Inlined, as is `trimKeyFrames`: called for every packet, and the common case, nothing
+    /// too old, is one comparison; the removal is out of line.)
+    @inline(__always)
     private mutating func removeTooOld(newest: Int64) {
         let oldest = newest - Int64(settings.maxPacketAge)
         // Items are kept in ascending sequence order (appended above the highest, removed in
         // place), so the first one tells whether any is too old.
         guard let first = items.first, first.sequence < oldest else { return }
+        removeItems(before: oldest)
+    }
+
+    /// Abandons the items older than `oldest`.
+    private mutating func removeItems(before oldest: Int64) {
         let before = items.count
         items.removeAll { $0.sequence < oldest }
         abandonedCount += before - items.count
     }
 
+    @inline(__always)
     private mutating func trimKeyFrames(newest: Int64) {
         let oldest = newest - Int64(settings.maxPacketAge)
-        if let first = keyFrames.first, first < oldest {
-            keyFrames.removeAll { $0 < oldest }
-        }
+        if let first = keyFrames.first, first < oldest { removeKeyFrames(before: oldest) }
+    }
+
+    /// Forgets the key frames older than `oldest`.
+    private mutating func removeKeyFrames(before oldest: Int64) {
+        keyFrames.removeAll { $0 < oldest }
     }
 
     private mutating func removeItemsBeforeLastKeyFrame() {

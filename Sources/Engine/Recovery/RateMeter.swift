@@ -1,5 +1,7 @@
 /// Bytes received over a sliding window, as a bit rate (mediasoup `RateCalculator`, simplified
-/// to fixed buckets): used to know what each simulcast layer currently costs.
+/// to fixed buckets): what a layer of a stream currently costs. The engine's streams keep one
+/// per layer in a flat block (`LayerRateMeters`, same arithmetic); this single meter is the
+/// reference `LayerRateMetersTests` compare that block with.
 ///
 /// Read for every layer of every consumer each time a transport's bitrate is allocated, so the
 /// window and bucket length are kept in nanoseconds and the accessors are always inlined (an

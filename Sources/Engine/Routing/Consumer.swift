@@ -28,8 +28,13 @@ final class Consumer {
     /// VP8 picture id (15 bits) and TL0PICIDX (8 bits), kept continuous like the sequence
     /// numbers (mediasoup's VP8 encoding context), so a receiver's reference finding sees one
     /// stream across layer switches and dropped temporal layers.
-    var pictureIDs = SequenceRewriter(initialOutput: 0, bits: 15)
-    var tl0Indices = SequenceRewriter(initialOutput: 0, bits: 8)
+    private(set) var pictureIDs = SequenceRewriter(initialOutput: 0, bits: 15)
+    private(set) var tl0Indices = SequenceRewriter(initialOutput: 0, bits: 8)
+    /// The inputs and answer of the last `vp8Rewrite` (nil after anything else changed either
+    /// rewriter): every packet of a frame carries the same picture id and TL0PICIDX, and mapping
+    /// a value again with nothing in between gives the same answer and changes nothing
+    /// (`SequenceRewriterModelTests` check that), so only a frame's first packet maps them.
+    private var lastVP8Rewrite: (pictureID: UInt16, tl0PictureIndex: UInt8?, rewrite: PayloadRewrite)?
     var timestamp: TimestampRewriter
     var retransmission: RetransmissionBuffer
     var rtxSequence: UInt16
@@ -235,10 +240,45 @@ final class Consumer {
         timestamp.resync()
         pictureIDs.resync()
         tl0Indices.resync()
+        lastVP8Rewrite = nil
+    }
+
+    /// The VP8 rewrite of a forwarded packet with `pictureID` and `tl0PictureIndex`: the
+    /// continuous picture id and TL0PICIDX (nothing when the picture id belongs before the
+    /// current run).
+    func vp8Rewrite(pictureID: UInt16, tl0PictureIndex: UInt8?) -> PayloadRewrite {
+        if let last = lastVP8Rewrite, last.pictureID == pictureID, last.tl0PictureIndex == tl0PictureIndex {
+            return last.rewrite
+        }
+        var rewrite = PayloadRewrite.none
+        if let output = pictureIDs.map(pictureID) {
+            let tl0 = tl0PictureIndex.flatMap { tl0Indices.map(UInt16($0)) }.map { UInt8(truncatingIfNeeded: $0) }
+            rewrite = .vp8(pictureID: output, tl0PictureIndex: tl0)
+        }
+        lastVP8Rewrite = (pictureID, tl0PictureIndex, rewrite)
+        return rewrite
+    }
+
+    /// The consumer drops the frame with `pictureID` on purpose: later picture ids move down by one.
+    func skipPictureID(_ pictureID: UInt16) {
+        pictureIDs.skip(pictureID)
+        lastVP8Rewrite = nil
     }
 
     /// Notes that `output` went out: numbers it jumped over are unsent; a late one fills its gap.
+    /// (Inlined: called for every forwarded copy, and the common case, the number after the
+    /// highest, jumps over nothing and fills nothing.)
+    @inline(__always)
     func recordSent(_ output: UInt16) {
+        if let highest = highestSentOutput, output == highest &+ 1 {
+            highestSentOutput = output
+            return
+        }
+        recordSentOutOfOrder(output)
+    }
+
+    /// `recordSent` for the first number, a jump, or a late number.
+    private func recordSentOutOfOrder(_ output: UInt16) {
         guard let highest = highestSentOutput else {
             highestSentOutput = output
             return

@@ -30,9 +30,9 @@ final class Producer {
         private(set) var timerIndex: Int?
         private var staleTimers: StaleList?
         private var timersAreStale = false
-        /// Rate of each layer of this stream, index `spatial * temporalSlots + temporal` (one
+        /// Rate of each layer of this stream, layer `spatial * temporalSlots + temporal` (one
         /// spatial layer unless the stream is SVC).
-        private var temporalRates: [RateMeter]
+        private let temporalRates: LayerRateMeters
         /// Each meter's rate at the instant `cachedRatesAt` (nanoseconds; nil: none cached). Bitrate
         /// allocation reads the same layers many times at one instant (every consumer of every
         /// transport, once for what it wants and once per layer step), and nothing is metered in
@@ -95,7 +95,7 @@ final class Producer {
             keyFrames = KeyFrameRequestManager(delay: keyFrameDelay,
                                                retransmissionWait: .milliseconds(settings.keyFrame.retransmissionWait))
             self.spatialLayerCount = max(1, spatialLayerCount)
-            temporalRates = (0..<(self.spatialLayerCount * Self.temporalSlots)).map { _ in RateMeter() }
+            temporalRates = LayerRateMeters(layers: self.spatialLayerCount * Self.temporalSlots)
             cachedRates = Array(repeating: .zero, count: self.spatialLayerCount * Self.temporalSlots)
         }
 
@@ -125,7 +125,7 @@ final class Producer {
         func meter(bytes: Int, spatial: Int, temporal: Int, now: Instant) {
             let t = min(temporal, Self.temporalSlots - 1)
             let s = min(spatial, spatialLayerCount - 1)
-            temporalRates[s * Self.temporalSlots + t].add(bytes: bytes, now: now)
+            temporalRates.add(bytes: bytes, layer: s * Self.temporalSlots + t, now: now)
             cachedRatesAt = nil
             maxTemporalLayerSeen = max(maxTemporalLayerSeen, t)
         }
@@ -143,7 +143,7 @@ final class Producer {
         /// and, across spatial layers, in proportion to pixels (each layer 4× the one below).
         func bitrate(upToSpatial spatial: Int, upToTemporal temporal: Int, now: Instant) -> Bitrate {
             if cachedRatesAt != now.nanoseconds {
-                for index in temporalRates.indices { cachedRates[index] = temporalRates[index].rate(now: now) }
+                for index in 0..<temporalRates.layerCount { cachedRates[index] = temporalRates.rate(layer: index, now: now) }
                 cachedRatesAt = now.nanoseconds
             }
             var total = Bitrate.zero

@@ -12,6 +12,8 @@ struct TimestampRewriter {
 
     mutating func resync() { pendingResync = true }
 
+    /// The output timestamp for `input` at `now`. (Inlined: called for every forwarded copy.)
+    @inline(__always)
     mutating func map(_ input: UInt32, now: Instant) -> UInt32 {
         if pendingResync {
             pendingResync = false

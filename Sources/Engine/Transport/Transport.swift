@@ -8,8 +8,24 @@ final class Transport {
     struct IncomingStream {
         /// Without reference counting: `closeProducer` removes these entries with the producer.
         unowned(unsafe) let producer: Producer
-        let streamIndex: Int
+        /// The producer's stream (one of `producer.streams`, which are fixed for its life), held
+        /// the same way.
+        unowned(unsafe) let stream: Producer.Stream
         let isRTX: Bool
+
+        /// The stream's index in `producer.streams`.
+        var streamIndex: Int { stream.index }
+
+        init(producer: Producer, stream: Producer.Stream, isRTX: Bool) {
+            self.producer = producer
+            self.stream = stream
+            self.isRTX = isRTX
+        }
+
+        /// The entry for `producer.streams[streamIndex]`.
+        init(producer: Producer, streamIndex: Int, isRTX: Bool) {
+            self.init(producer: producer, stream: producer.streams[streamIndex], isRTX: isRTX)
+        }
     }
 
     let id: TransportID
@@ -68,7 +84,26 @@ final class Transport {
     /// Paces media (nil with `pacingFactor` 0).
     /// (`refreshedCongestionDeadline()` reads it only while packets wait, so changes without
     /// waiting packets — every forwarded copy's `sent` — do not make the deadline stale.)
-    var pacer: LeakyBucketPacer? { didSet { if pacedCount > 0 { congestionDeadlineChanged() } } }
+    var pacer: LeakyBucketPacer? {
+        get { pacerState }
+        set {
+            pacerState = newValue
+            if pacedCount > 0 { congestionDeadlineChanged() }
+        }
+    }
+    /// The pacer's storage: `pacer` reports its changes, `mayForwardNow` writes it directly.
+    private var pacerState: LeakyBucketPacer?
+
+    /// Whether a forwarded copy of `bytes` may leave at `now` without waiting: no packet waits for
+    /// the pacer and the pacer (if any) allows it, in which case the pacer accounts for it. (With
+    /// no packet waiting the congestion deadline does not read the pacer, so nothing is marked
+    /// stale, and the pacer is updated in place, without the observed property's accessors.)
+    @inline(__always)
+    func mayForwardNow(bytes: Int, now: Instant) -> Bool {
+        guard pacedCount == 0 else { return false }
+        guard pacerState != nil else { return true }
+        return pacerState!.sendIfAllowed(bytes: bytes, now: now)
+    }
     /// Rewritten packets waiting for the pacer: pool slots in send order (a reused ring).
     /// (The deadline reads only the oldest waiting packet and whether any waits: a packet queued
     /// behind others changes neither, and whatever drops the oldest also moves `pacedHead`.)
@@ -113,7 +148,7 @@ final class Transport {
         estimator = SendSideBandwidthEstimator(initial: initialOutgoingBitrate, min: minOutgoingBitrate,
                                                max: maxOutgoingBitrate, settings: congestion)
         feedbackGenerator = TransportFeedbackGenerator(interval: .milliseconds(Int64(congestion.feedbackInterval)))
-        if congestion.pacingFactor > 0 { pacer = LeakyBucketPacer(rate: initialOutgoingBitrate * congestion.pacingFactor) }
+        if congestion.pacingFactor > 0 { pacerState = LeakyBucketPacer(rate: initialOutgoingBitrate * congestion.pacingFactor) }
         pacedQueue.reserveCapacity(256)
         congestionDeadlineChanged()
     }
