@@ -40,7 +40,8 @@ struct SyntheticPacketTests {
             sequence &+= 1
             let got = try #require(packet)
             #expect(got == expected, "frame \(frame)")
-            #expect(CongestionExtensions.hasTransportSequenceSlot(got) == AudioSender.packetsHaveTransportSequenceSlot)
+            #expect(CongestionExtensions.SlotOffsets(in: got) == sender.congestionSlots)
+            try expectStampsAtOffsetsLikeParse(got, offsets: try #require(sender.congestionSlots), now: now)
             sent += 1
         }
         // Both talk spurts and DTX pauses were covered.
@@ -88,7 +89,8 @@ struct SyntheticPacketTests {
                 ProbeHeader(captureTime: now.nanoseconds, sendTime: now.nanoseconds).write(into: &expected)
                 expected += [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: max(0, chunk - ProbeHeader.size - 1))
                 #expect(packet == expected, "frame \(frame) packet \(index)")
-                #expect(CongestionExtensions.hasTransportSequenceSlot(packet) == VideoSender.packetsHaveTransportSequenceSlot)
+                #expect(CongestionExtensions.SlotOffsets(in: packet) == sender.congestionSlots)
+                try expectStampsAtOffsetsLikeParse(packet, offsets: try #require(sender.congestionSlots), now: now)
                 sequence &+= 1
                 packetsChecked += 1
             }
@@ -96,5 +98,33 @@ struct SyntheticPacketTests {
         }
         // A key frame spans several packets.
         #expect(packetsChecked > 40)
+    }
+
+    @Test("a probe packet's slots are at the offsets the participant stamps without parsing")
+    func probeSlots() throws {
+        let offsets = try #require(CongestionExtensions.SlotOffsets.probe)
+        for sequence in [UInt16(0), 1, 0x8000, 0xFFFF] {
+            let packet = try RTPPacketBuilder(marker: false, payloadType: 97, sequenceNumber: SequenceNumber(sequence), timestamp: 0,
+                                              ssrc: 0x5566_7788, extensions: CongestionExtensions.slots, paddingLength: 255)
+                .build(payload: [])
+            #expect(CongestionExtensions.SlotOffsets(in: packet) == offsets)
+            try expectStampsAtOffsetsLikeParse(packet, offsets: offsets, now: Instant(nanoseconds: Int64(sequence) * 123_456_789))
+        }
+    }
+
+    /// Stamping `packet` at `offsets` writes the same bytes as stamping it by parsing, for a
+    /// stamp with and without a transport-wide sequence number, and changes the packet.
+    private func expectStampsAtOffsetsLikeParse(_ packet: [UInt8], offsets: CongestionExtensions.SlotOffsets, now: Instant) throws {
+        for sequence in [UInt16?.none, 0xBEEF] {
+            let time = Instant(nanoseconds: now.nanoseconds + 987_654_321)
+            var parsed = packet
+            parsed.withUnsafeMutableBytes { CongestionExtensions.apply(.init(time: time, sequence: sequence), to: $0) }
+            var placed = packet
+            placed.withUnsafeMutableBytes {
+                CongestionExtensions.apply(.init(time: time, sequence: sequence, offsets: offsets), to: $0)
+            }
+            #expect(placed == parsed)
+            #expect(placed != packet)
+        }
     }
 }

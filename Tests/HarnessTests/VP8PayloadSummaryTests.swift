@@ -58,6 +58,26 @@ struct VP8PayloadSummaryTests {
         #expect(parsed > 100_000)
     }
 
+    @Test("agrees with the descriptor parser on random payloads of the common layout (I with 15 bits, L, T)")
+    func commonLayoutPayloads() {
+        var random = SeededGenerator(seed: 8)
+        var mismatches: [[UInt8]] = []
+        var parsed = 0
+        for _ in 0..<100_000 {
+            let count = 4 + Int(random.next() % 6)
+            var payload = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            payload[0] |= 0x80
+            // I, L and T, K clear (and sometimes set, off the fast path); random reserved bits.
+            payload[1] = (random.next() % 8 == 0 ? 0xF0 : 0xE0) | (payload[1] & 0x0F)
+            if random.next() % 8 != 0 { payload[2] |= 0x80 }
+            var didParse = false
+            if !Self.agrees(payload, parsed: &didParse) { mismatches.append(payload) }
+            if didParse { parsed += 1 }
+        }
+        #expect(mismatches.count == 0, "first mismatches: \(Array(mismatches.prefix(5)))")
+        #expect(parsed > 50_000)
+    }
+
     @Test("a synthetic key frame's first packet: descriptor length, key frame, layer 0, picture start")
     func syntheticKeyFrame() throws {
         let descriptor = VP8PayloadDescriptor(isNonReference: false, isStartOfPartition: true, partitionIndex: 0, pictureID: 300,

@@ -27,7 +27,15 @@ struct VP8PayloadSummary {
         info.isFrameStart = isStartOfFrame
         info.isPictureStart = isStartOfFrame
         var length = 1
-        if first & 0x80 != 0 {
+        if first & 0x80 != 0, count >= 6, payload[1] & 0xF0 == 0xE0, payload[2] & 0x80 != 0 {
+            // The layout browsers and the synthetic senders use: I (15-bit picture id), L and
+            // T, no K; fields at fixed offsets, read without the general walk below.
+            info.pictureID = UInt16(payload[2] & 0x7F) << 8 | UInt16(payload[3])
+            info.tl0PictureIndex = payload[4]
+            info.temporalLayer = Int(payload[5] >> 6)
+            info.isLayerSync = payload[5] & 0x20 != 0
+            length = 6
+        } else if first & 0x80 != 0 {
             guard count >= 2 else { return nil }
             let flags = payload[1]
             var offset = 2

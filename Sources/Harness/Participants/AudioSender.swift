@@ -18,9 +18,10 @@ struct AudioSender {
     private let header: [UInt8]
     /// Offset of the audio level value byte in `header`.
     private let levelOffset: Int
-    /// Every packet `nextFrame` makes starts with `header`, which has the transport-wide
-    /// sequence number slot (`CongestionExtensions.slots`).
-    static let packetsHaveTransportSequenceSlot = true
+    /// Where the congestion-control slots (`CongestionExtensions.slots`) are in every packet
+    /// `nextFrame` makes (all start with `header`): the participant stamps them there without
+    /// parsing the packet. Nil when `header` is empty (nothing is sent then).
+    let congestionSlots: CongestionExtensions.SlotOffsets?
 
     init(ssrc: UInt32, payloadType: UInt8, model: TalkSpurtModel, random: inout SeededGenerator) {
         self.ssrc = ssrc
@@ -42,6 +43,7 @@ struct AudioSender {
             header = []
             levelOffset = 0
         }
+        congestionSlots = CongestionExtensions.SlotOffsets(in: header)
     }
 
     /// The packet for the 20 ms frame captured at `now`, or nil (DTX silence, or muted).

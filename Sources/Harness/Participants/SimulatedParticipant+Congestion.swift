@@ -93,7 +93,8 @@ extension SimulatedParticipant {
                                            sequenceNumber: SequenceNumber(rtx.sequence), timestamp: 0, ssrc: rtx.ssrc,
                                            extensions: CongestionExtensions.slots, paddingLength: 255)
             guard let packet = try? builder.build(payload: []) else { break }
-            send(packet, to: engineSendEndpoint, now: now, probeCluster: current.cluster.id)
+            send(packet, to: engineSendEndpoint, now: now, probeCluster: current.cluster.id,
+                 slots: CongestionExtensions.SlotOffsets.probe)
             current.bytes += packet.count
             current.packets += 1
             if current.bytes >= current.cluster.totalBytes && current.packets >= current.cluster.minPackets {

@@ -160,7 +160,7 @@ final class SimulatedParticipant {
                 // Mutated in place (a copy taken out would be written back on every frame).
                 if let packet = audio!.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random,
                                                  scratch: packetScratch) {
-                    send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: AudioSender.packetsHaveTransportSequenceSlot)
+                    send(packet, to: engineSendEndpoint, now: due, slots: audio!.congestionSlots)
                 }
                 nextAudioAt = due + .milliseconds(20)
             } else {
@@ -170,8 +170,9 @@ final class SimulatedParticipant {
         if let due = nextVideoAt, due <= now {
             if due < stopAt {
                 for index in video.indices where video[index].enabled {
+                    let slots = video[index].congestionSlots
                     video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random, scratch: packetScratch) { packet in
-                        send(packet, to: engineSendEndpoint, now: due, hasTransportSequenceSlot: VideoSender.packetsHaveTransportSequenceSlot)
+                        send(packet, to: engineSendEndpoint, now: due, slots: slots)
                     }
                 }
                 videoTimestamp &+= UInt32(90_000 / framesPerSecond)
@@ -370,15 +371,16 @@ final class SimulatedParticipant {
     }
 
     /// Queues a datagram; RTP on the uplink is stamped with the next transport-wide sequence
-    /// number and abs-send-time and recorded for the uplink estimator. `hasTransportSequenceSlot`
-    /// is for senders that know their packets have the slot (nil: the packet is parsed to see).
+    /// number and abs-send-time and recorded for the uplink estimator. `slots` is for senders
+    /// that know where their packets' congestion-control slots are (nil: the packet is parsed to
+    /// see whether it has the transport-wide slot, and again to stamp it).
     func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil,
-              hasTransportSequenceSlot: Bool? = nil) {
+              slots: CongestionExtensions.SlotOffsets? = nil) {
         let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
         var stamp: CongestionExtensions.Stamp?
         if let now, destination == engineSendEndpoint {
-            if hasTransportSequenceSlot ?? CongestionExtensions.hasTransportSequenceSlot(bytes) {
-                stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence)
+            if slots != nil || CongestionExtensions.hasTransportSequenceSlot(bytes) {
+                stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence, offsets: slots)
                 uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
                 uplinkSequence &+= 1
             } else {

@@ -25,9 +25,10 @@ struct VideoSender {
     /// writes for it).
     private let header: [UInt8]
     static let maxPayload = 1_100
-    /// Every packet `nextFrame` makes starts with `header`, which has the transport-wide
-    /// sequence number slot (`CongestionExtensions.slots`).
-    static let packetsHaveTransportSequenceSlot = true
+    /// Where the congestion-control slots (`CongestionExtensions.slots`) are in every packet
+    /// `nextFrame` makes (all start with `header`): the participant stamps them there without
+    /// parsing the packet. Nil only when the header could not be built (nothing is sent then).
+    let congestionSlots: CongestionExtensions.SlotOffsets?
 
     /// Bytes sent, for bitrate accounting.
     private(set) var bytesSent = 0
@@ -50,6 +51,7 @@ struct VideoSender {
         let builder = RTPPacketBuilder(marker: false, payloadType: payloadType, sequenceNumber: SequenceNumber(0), timestamp: 0,
                                        ssrc: ssrc, extensions: CongestionExtensions.slots)
         header = (try? builder.build(payload: [])) ?? []
+        congestionSlots = CongestionExtensions.SlotOffsets(in: header)
     }
 
     mutating func requestKeyFrame() { keyFrameRequested = true }
