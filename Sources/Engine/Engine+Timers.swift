@@ -45,19 +45,7 @@ extension Engine {
         consider(congestionDeadline())
         if streamTimersChanged {
             streamTimersChanged = false
-            // The earliest timer over every stream of every open producer: each stream's own
-            // deadline is cached and recomputed only after its NACK or key-frame state changed.
-            if !staleStreamTimers.isEmpty {
-                staleStreamTimers.drain { index in
-                    guard let stream = streamsByTimerIndex[index] else { return }
-                    streamTimerDeadlines[index] = stream.refreshedTimerDeadline()
-                }
-            }
-            var streams: Instant?
-            for case let candidate? in streamTimerDeadlines where streams.map({ candidate < $0 }) ?? true {
-                streams = candidate
-            }
-            streamTimersDeadline = streams
+            refreshStreamTimersDeadline()
         }
         consider(streamTimersDeadline)
         if !observers.isEmpty {
@@ -67,6 +55,44 @@ extension Engine {
             for observer in speakerObservers.values { consider(observer.nextDecisionAt) }
         }
         return earliest
+    }
+
+    /// Brings `streamTimersDeadline`, the earliest timer over every stream of every open producer,
+    /// up to date. Each stream's own deadline is cached and recomputed only after its NACK or
+    /// key-frame state changed; a recomputed deadline before the earliest replaces it, and every
+    /// slot is compared again only when the earliest may have moved later: a recomputed slot that
+    /// held it changed, or the slot holding it was cleared (its producer closed). The result is
+    /// the minimum over all slots, as comparing them all every time gave it.
+    private func refreshStreamTimersDeadline() {
+        var earliest = streamTimersDeadline
+        var slot = streamTimersDeadlineSlot
+        // Checked before the stale slots change: the holder cleared, or no holder for a deadline.
+        var needsRescan = slot.map { streamTimerDeadlines[$0] != earliest } ?? (earliest != nil)
+        if !staleStreamTimers.isEmpty {
+            staleStreamTimers.drain { index in
+                guard let stream = streamsByTimerIndex[index] else { return }
+                let previous = streamTimerDeadlines[index]
+                let deadline = stream.refreshedTimerDeadline()
+                streamTimerDeadlines[index] = deadline
+                if let deadline, earliest.map({ deadline < $0 }) ?? true {
+                    earliest = deadline
+                    slot = index
+                } else if previous != nil, previous == earliest, deadline != previous {
+                    needsRescan = true
+                }
+            }
+        }
+        if needsRescan {
+            earliest = nil
+            slot = nil
+            for index in streamTimerDeadlines.indices {
+                guard let candidate = streamTimerDeadlines[index], earliest.map({ candidate < $0 }) ?? true else { continue }
+                earliest = candidate
+                slot = index
+            }
+        }
+        streamTimersDeadline = earliest
+        streamTimersDeadlineSlot = slot
     }
 
     /// Runs everything due at `now`: NACK retries, key-frame request retries, RTCP reports,

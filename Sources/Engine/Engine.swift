@@ -65,6 +65,8 @@ public final class Engine {
     /// something that can bring one forward (`streamTimersChanged`). A stale, earlier value
     /// only causes a harmless extra `handleTimeout`.
     var streamTimersDeadline: Instant?
+    /// The slot of `streamTimerDeadlines` holding `streamTimersDeadline` (Engine+Timers.swift).
+    var streamTimersDeadlineSlot: Int?
     var streamTimersChanged = true
     var nextAllocationAt: Instant?
     /// When the first receiving producer stream would become inactive (a lower bound: later
