@@ -1,5 +1,6 @@
 import Engine
 import RTP
+import Testing
 
 /// A minimal virtual-time bench for engine scenarios: datagrams between participants and the
 /// engine travel over links with a fixed delay and seeded Bernoulli loss; time only advances
@@ -28,6 +29,9 @@ final class EngineBench {
     /// Called for every datagram a participant receives; may answer with datagrams to the engine.
     var onReceive: ((Endpoint, [UInt8], Instant) -> [(to: Endpoint, bytes: [UInt8])])?
 
+    /// Steps (deliveries and timeouts) allowed at one instant before `run` gives up.
+    static let maximumStepsWithoutProgress = 100_000
+
     init(profile: Profile = Profile(), seed: UInt64 = 1) {
         engine = Engine(profile: profile, seed: seed)
     }
@@ -39,12 +43,21 @@ final class EngineBench {
     }
 
     /// Advances virtual time to `end`, delivering datagrams and firing engine timers in order.
+    /// An engine whose deadline stays at or before `now` after a timeout (a stale deadline) would
+    /// spin here: after `maximumStepsWithoutProgress` steps at one instant the run stops and
+    /// records a test failure instead of hanging.
     func run(until end: Instant) {
+        var stepsAtThisInstant = 0
         while true {
             let nextDelivery = inFlight.first?.deliverAt
             let nextTimer = engine.nextDeadline()
             let next = [nextDelivery, nextTimer].compactMap { $0 }.min()
             guard let next, next <= end else { break }
+            stepsAtThisInstant = next > now ? 0 : stepsAtThisInstant + 1
+            if stepsAtThisInstant > Self.maximumStepsWithoutProgress {
+                Issue.record("EngineBench: virtual time stuck at \(now) (the engine's deadline does not move past it)")
+                return
+            }
             now = max(now, next)
             if let delivery = nextDelivery, delivery <= now {
                 let datagram = inFlight.removeFirst()
