@@ -163,8 +163,10 @@ extension Engine {
         if info.isKeyFrame { stream.keyFrames.keyFrameReceived() }
         if producer.isVideo {
             let outcome = stream.nack.received(sequence: header.sequenceNumber.rawValue, isKeyFrame: info.isKeyFrame, now: now)
-            if !outcome.nackNow.isEmpty { streamTimersChanged = true }
-            if !outcome.nackNow.isEmpty { sendNack(outcome.nackNow, stream: stream, producer: producer) }
+            if outcome.hasNack {
+                streamTimersChanged = true
+                sendNack(outcome.nackNow, stream: stream, producer: producer)
+            }
             if outcome.requestKeyFrame { requestKeyFrame(producer: producer, stream: stream, now: now) }
         } else if let range = extensions.audioLevel,
                   let level = AudioLevelExtension(extensionValue: UnsafeRawBufferPointer(rebasing: bytes[range])) {
