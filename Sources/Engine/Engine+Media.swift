@@ -143,13 +143,14 @@ extension Engine {
                               producer: Producer, stream: Producer.Stream, now: Instant) {
         let streamIndex = stream.index
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
-        // The VP8 descriptor is parsed once, for the frame information and for the offsets every
+        // A VP8 payload is read once, for the frame information and for the offsets every
         // forwarded copy is rewritten at.
-        let vp8: VP8PayloadDescriptor?
+        let vp8: VP8PacketReading?
         let info: MediaFrameInfo
         if producer.payloadFormat == .vp8 {
-            vp8 = try? VP8PayloadDescriptor(parsing: payload)
-            info = producer.isVideo ? vp8.map { MediaFrameInfo(vp8: $0, payload: payload) } ?? MediaFrameInfo() : MediaFrameInfo()
+            let reading = VP8PacketReading(payload: payload)
+            vp8 = reading
+            info = producer.isVideo ? reading.info : MediaFrameInfo()
         } else {
             vp8 = nil
             info = MediaFrameInfo.inspect(payload: payload, format: producer.payloadFormat, isVideo: producer.isVideo)
