@@ -26,8 +26,13 @@ public struct NackGenerator: Sendable {
         /// Whether there is anything to NACK now.
         @inlinable public var hasNack: Bool { !nackRange.isEmpty }
 
-        /// Sequence numbers to NACK now, oldest first; empty most of the time.
-        public var nackNow: [UInt16] { hasNack ? nackRange.map { UInt16(truncatingIfNeeded: $0) } : [] }
+        /// Sequence numbers to NACK now, oldest first; empty most of the time. The emptiness test
+        /// is inlined into callers in other modules (the harness's receivers read this for every
+        /// packet); only a packet after a hole calls out to build the list.
+        @inlinable @inline(__always) public var nackNow: [UInt16] { hasNack ? nackList() : [] }
+
+        /// `nackRange` as 16-bit sequence numbers.
+        @usableFromInline func nackList() -> [UInt16] { nackRange.map { UInt16(truncatingIfNeeded: $0) } }
     }
 
     public let settings: NackSettings
