@@ -143,13 +143,14 @@ extension Engine {
                               producer: Producer, stream: Producer.Stream, now: Instant) {
         let streamIndex = stream.index
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
-        // The VP8 descriptor is parsed once, for the frame information and for the offsets every
+        // A VP8 payload is read once, for the frame information and for the offsets every
         // forwarded copy is rewritten at.
-        let vp8: VP8PayloadDescriptor?
+        let vp8: VP8PacketReading?
         let info: MediaFrameInfo
         if producer.payloadFormat == .vp8 {
-            vp8 = try? VP8PayloadDescriptor(parsing: payload)
-            info = producer.isVideo ? vp8.map { MediaFrameInfo(vp8: $0, payload: payload) } ?? MediaFrameInfo() : MediaFrameInfo()
+            let reading = VP8PacketReading(payload: payload)
+            vp8 = reading
+            info = producer.isVideo ? reading.info : MediaFrameInfo()
         } else {
             vp8 = nil
             info = MediaFrameInfo.inspect(payload: payload, format: producer.payloadFormat, isVideo: producer.isVideo)
@@ -163,8 +164,10 @@ extension Engine {
         if info.isKeyFrame { stream.keyFrames.keyFrameReceived() }
         if producer.isVideo {
             let outcome = stream.nack.received(sequence: header.sequenceNumber.rawValue, isKeyFrame: info.isKeyFrame, now: now)
-            if !outcome.nackNow.isEmpty { streamTimersChanged = true }
-            if !outcome.nackNow.isEmpty { sendNack(outcome.nackNow, stream: stream, producer: producer) }
+            if outcome.hasNack {
+                streamTimersChanged = true
+                sendNack(outcome.nackNow, stream: stream, producer: producer)
+            }
             if outcome.requestKeyFrame { requestKeyFrame(producer: producer, stream: stream, now: now) }
         } else if let range = extensions.audioLevel,
                   let level = AudioLevelExtension(extensionValue: UnsafeRawBufferPointer(rebasing: bytes[range])) {
@@ -175,37 +178,44 @@ extension Engine {
                                      voiceActivity: level.voiceActivity)
             }
         }
-        guard !producer.consumers.isEmpty, let slot = pool.store(bytes) else {
-            if bytes.count > PacketPool.slotSize { counters.drop(.tooLarge) }
+        guard bytes.count <= PacketPool.slotSize else {
+            counters.drop(.tooLarge)
             return
         }
+        guard !producer.consumers.isEmpty else { return }
         let layout = ForwardLayout(extensions: extensions, vp8: vp8, payloadStart: header.payloadRange.lowerBound)
+        // The packet goes into the pool (for the output copies and the retransmission buffers)
+        // only when the first consumer forwards it: a simulcast layer nobody takes is not copied.
+        var slot: Int32?
         // By index, each consumer lent to `forward` without reference counting: consumers leave
         // `producer.consumers` only through the control API, which nothing on this path calls.
         var index = 0
         while index < producer.consumers.count {
             Unmanaged.passUnretained(producer.consumers[index])._withUnsafeGuaranteedRef { consumer in
-                forward(slot: slot, header: header, streamIndex: streamIndex, info: info, layout: layout, to: consumer, now: now)
+                forward(bytes, storedIn: &slot, header: header, streamIndex: streamIndex, info: info, layout: layout,
+                        to: consumer, now: now)
             }
             index += 1
         }
-        pool.release(slot)
+        if let slot { pool.release(slot) }
     }
 
-    private func forward(slot: Int32, header: RTPHeader, streamIndex: Int, info: MediaFrameInfo, layout: ForwardLayout,
-                         to consumer: Consumer, now: Instant) {
+    /// Forwards (or skips, or fills with padding) the packet `bytes` for one consumer. `packetSlot`
+    /// is the packet's pool slot, stored by the first consumer that sends it (the caller releases
+    /// it); `bytes` (possibly `scratch`, for a packet recovered from RTX) stays unchanged until
+    /// then: the padding packets are built elsewhere.
+    private func forward(_ bytes: UnsafeRawBufferPointer, storedIn packetSlot: inout Int32?, header: RTPHeader, streamIndex: Int,
+                         info: MediaFrameInfo, layout: ForwardLayout, to consumer: Consumer, now: Instant) {
         var decision = consumer.decide(streamIndex: streamIndex, info: info)
         // A late packet (recovered by RTX after later ones were forwarded) of a layer the consumer
         // now filters still owns its output number. Forwarding it would hand the subscriber part of
         // a frame it never gets whole; dropping it would leave a hole it NACKs in vain. Send a
         // padding-only packet in its place: receivers treat those as filler (libwebrtc's packet
         // buffer does), so the stream stays continuous.
-        var slot = slot
         var paddingSlot: Int32?
         if decision == .drop(skipSequence: true), consumer.sequence.isReserved(header.sequenceNumber.rawValue) {
             guard let filler = storePaddingPacket(like: header) else { return }
             paddingSlot = filler
-            slot = filler
             decision = .forward(resync: false)
             counters.holesFilledWithPadding += 1
         }
@@ -232,6 +242,17 @@ extension Engine {
             }
             guard let outputSequence = consumer.sequence.map(header.sequenceNumber.rawValue) else { return }
             let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
+            let slot: Int32
+            if let paddingSlot {
+                slot = paddingSlot
+            } else if let stored = packetSlot {
+                slot = stored
+            } else {
+                // Cannot fail: the caller checked the size, and the pool grows when full.
+                guard let stored = pool.store(bytes) else { return }
+                packetSlot = stored
+                slot = stored
+            }
             send(slot: slot, outputSequence: outputSequence, outputTimestamp: outputTimestamp,
                  rewrite: paddingSlot == nil ? payloadRewrite(for: consumer, header: header, info: info) : .none,
                  layout: paddingSlot == nil ? layout : nil, consumer: consumer, transport: transport, now: now)
@@ -335,17 +356,20 @@ extension Engine {
 
     /// Stores a 16-byte padding-only RTP packet (RFC 3550 §5.1: P bit set, no payload, four bytes
     /// of padding) with `header`'s numbers, to be rewritten for a consumer like any packet.
+    /// Built on the stack, not in `scratch`: the packet it stands in for may be there (recovered
+    /// from RTX) and not yet stored in the pool.
     private func storePaddingPacket(like header: RTPHeader) -> Int32? {
-        let packet = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<16])
-        packet.initializeMemory(as: UInt8.self, repeating: 0)
-        packet[0] = 0xA0  // version 2, padding, no extension, no CSRC
-        packet[1] = header.payloadType & 0x7F
-        packet[15] = 4  // padding length, counting itself
-        guard let view = try? RTPMutablePacketView(parsing: packet) else { return nil }
-        view.setSequenceNumber(header.sequenceNumber)
-        view.setTimestamp(header.timestamp)
-        view.setSSRC(header.ssrc)
-        return pool.store(UnsafeRawBufferPointer(packet))
+        withUnsafeTemporaryAllocation(byteCount: 16, alignment: 4) { packet in
+            packet.initializeMemory(as: UInt8.self, repeating: 0)
+            packet[0] = 0xA0  // version 2, padding, no extension, no CSRC
+            packet[1] = header.payloadType & 0x7F
+            packet[15] = 4  // padding length, counting itself
+            guard let view = try? RTPMutablePacketView(parsing: packet) else { return nil }
+            view.setSequenceNumber(header.sequenceNumber)
+            view.setTimestamp(header.timestamp)
+            view.setSSRC(header.ssrc)
+            return pool.store(UnsafeRawBufferPointer(packet))
+        }
     }
 
     /// Resends `sequence` of `consumer` from its retransmission buffer (RTX when negotiated).

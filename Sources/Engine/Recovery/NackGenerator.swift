@@ -13,11 +13,26 @@ public struct NackGenerator: Sendable {
     }
 
     /// What one received packet caused.
+    ///
+    /// The numbers to NACK are always one run (the hole just before the packet), so the outcome
+    /// holds their extended bounds rather than an array: nothing is allocated, retained or
+    /// released for the packets that find no hole, which is nearly all of them.
     public struct Outcome {
-        /// Sequence numbers to NACK now (extended); empty most of the time.
-        public var nackNow: [UInt16] = []
+        /// The extended sequence numbers to NACK now; empty most of the time.
+        public var nackRange: Range<Int64> = 0..<0
         /// The missing list overflowed: ask for a key frame instead.
         public var requestKeyFrame = false
+
+        /// Whether there is anything to NACK now.
+        @inlinable public var hasNack: Bool { !nackRange.isEmpty }
+
+        /// Sequence numbers to NACK now, oldest first; empty most of the time. The emptiness test
+        /// is inlined into callers in other modules (the harness's receivers read this for every
+        /// packet); only a packet after a hole calls out to build the list.
+        @inlinable @inline(__always) public var nackNow: [UInt16] { hasNack ? nackList() : [] }
+
+        /// `nackRange` as 16-bit sequence numbers.
+        @usableFromInline func nackList() -> [UInt16] { nackRange.map { UInt16(truncatingIfNeeded: $0) } }
     }
 
     public let settings: NackSettings
@@ -95,9 +110,9 @@ public struct NackGenerator: Sendable {
             var sequence = firstMissing
             while sequence < extended {
                 items.append(Item(sequence: sequence, sentAt: now, retries: 1))
-                outcome.nackNow.append(UInt16(truncatingIfNeeded: sequence))
                 sequence += 1
             }
+            outcome.nackRange = firstMissing..<extended
         }
         highest = extended
         removeTooOld(newest: extended)

@@ -16,20 +16,15 @@ struct ForwardLayout {
     /// Offset of the VP8 TL0PICIDX.
     var vp8TL0PictureIndex: Int?
 
-    /// The offsets in a packet whose extensions were found as `extensions` and whose VP8
-    /// descriptor (nil for other payload formats, or when it does not parse) starts at
-    /// `payloadStart`.
-    init(extensions: ReceivedExtensions, vp8 descriptor: VP8PayloadDescriptor?, payloadStart start: Int) {
+    /// The offsets in a packet whose extensions were found as `extensions` and whose VP8 payload
+    /// (nil for other payload formats) was read as `vp8`, starting at `payloadStart`.
+    @inline(__always)
+    init(extensions: ReceivedExtensions, vp8: VP8PacketReading?, payloadStart start: Int) {
         if let range = extensions.absSendTime, range.count == 3 { absSendTime = range.lowerBound }
         if let range = extensions.transportWideCC, range.count == 2 { transportSequence = range.lowerBound }
-        guard let descriptor else { return }
-        // As VP8PayloadDescriptor.rewritePictureID / rewriteTL0PictureIndex find them.
-        var offset = 2
-        if descriptor.pictureID != nil {
-            vp8PictureID = start + offset
-            offset += descriptor.pictureIDIs15Bit ? 2 : 1
-        }
-        if descriptor.tl0PictureIndex != nil { vp8TL0PictureIndex = start + offset }
+        guard let vp8 else { return }
+        vp8PictureID = vp8.pictureIDOffset.map { start + $0 }
+        vp8TL0PictureIndex = vp8.tl0PictureIndexOffset.map { start + $0 }
     }
 
     /// Rewrites the fixed header fields of a copy for a consumer (RFC 3550 §5.1 offsets).
