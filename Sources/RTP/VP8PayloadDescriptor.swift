@@ -26,11 +26,15 @@ public struct VP8PayloadDescriptor: Hashable, Sendable {
     public var isLayerSync: Bool
     /// KEYIDX (0...31), when K is set.
     public var keyIndex: UInt8?
+    /// X is set but none of I, L, T, K: the extension-flags byte is present with nothing after
+    /// it (RFC 7741 allows it). Only such a byte makes ``encodedLength`` count it without a field.
+    public var hasEmptyExtension: Bool
 
     public init(
         isNonReference: Bool = false, isStartOfPartition: Bool, partitionIndex: UInt8 = 0,
         pictureID: UInt16? = nil, pictureIDIs15Bit: Bool = true, tl0PictureIndex: UInt8? = nil,
-        temporalLayerID: UInt8? = nil, isLayerSync: Bool = false, keyIndex: UInt8? = nil
+        temporalLayerID: UInt8? = nil, isLayerSync: Bool = false, keyIndex: UInt8? = nil,
+        hasEmptyExtension: Bool = false
     ) {
         self.isNonReference = isNonReference
         self.isStartOfPartition = isStartOfPartition
@@ -41,12 +45,13 @@ public struct VP8PayloadDescriptor: Hashable, Sendable {
         self.temporalLayerID = temporalLayerID
         self.isLayerSync = isLayerSync
         self.keyIndex = keyIndex
+        self.hasEmptyExtension = hasEmptyExtension
     }
 
     /// Descriptor length in bytes; the VP8 payload starts here.
     public var encodedLength: Int {
         var length = 1
-        let extended = pictureID != nil || tl0PictureIndex != nil || temporalLayerID != nil || keyIndex != nil
+        let extended = hasEmptyExtension || pictureID != nil || tl0PictureIndex != nil || temporalLayerID != nil || keyIndex != nil
         if extended { length += 1 }
         if pictureID != nil { length += pictureIDIs15Bit ? 2 : 1 }
         if tl0PictureIndex != nil { length += 1 }
@@ -67,6 +72,7 @@ public struct VP8PayloadDescriptor: Hashable, Sendable {
         guard first & 0x80 != 0 else { return }
         guard count >= 2 else { throw .tooShort }
         let flags = payload[1]
+        hasEmptyExtension = flags & 0xF0 == 0
         var offset = 2
         if flags & 0x80 != 0 {
             guard offset < count else { throw .tooShort }

@@ -15,6 +15,21 @@ import Testing
         #expect(bytes.withUnsafeBytes { VP8PayloadDescriptor.isKeyFrame(payload: $0) })
     }
 
+    @Test("an extension-flags byte with none of I, L, T, K still counts: the key-frame bit is read after it")
+    func emptyExtensionByte() throws {
+        // X=1 S=1 PID=0; flags 0x00; VP8 payload header with P=0 (key frame), then P=1 (delta).
+        let key: [UInt8] = [0x90, 0x00, 0x10, 0x02]
+        let descriptor = try VP8PayloadDescriptor(parsing: key)
+        #expect(descriptor.hasEmptyExtension)
+        #expect(descriptor.encodedLength == 2)
+        #expect(descriptor.bytes == [0x90, 0x00])
+        #expect(key.withUnsafeBytes { VP8PayloadDescriptor.isKeyFrame(payload: $0) })
+        // The flags byte's own low bit is 0: reading the payload header there (offset 1) called
+        // every such packet a key frame.
+        let delta: [UInt8] = [0x90, 0x00, 0x11, 0x02]
+        #expect(!delta.withUnsafeBytes { VP8PayloadDescriptor.isKeyFrame(payload: $0) })
+    }
+
     @Test func minimalAndSevenBitPictureID() throws {
         #expect(try VP8PayloadDescriptor(parsing: [0x10]) == VP8PayloadDescriptor(isStartOfPartition: true))
         let short = try VP8PayloadDescriptor(parsing: [0xA1, 0x80, 0x7F])

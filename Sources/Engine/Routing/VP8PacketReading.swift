@@ -26,8 +26,8 @@ struct VP8PacketReading {
         var tl0PictureIndexOffset: Int?
         var temporalLayer = 0
         var isLayerSync = false
-        // Where the VP8 payload header starts. As `VP8PayloadDescriptor.encodedLength` counts
-        // it: an X byte with none of I, L, T, K set is not counted.
+        // Where the VP8 payload header starts: after the descriptor, whose extension-flags byte
+        // counts even with none of I, L, T, K set.
         var payloadHeader = 1
         if first & 0x80 != 0 {  // X
             guard count >= 2 else { return }
@@ -60,7 +60,7 @@ struct VP8PacketReading {
                 }
                 offset += 1
             }
-            if flags & 0xF0 != 0 { payloadHeader = offset }
+            payloadHeader = offset
         }
         info.isFrameStart = isFrameStart
         info.isPictureStart = isFrameStart

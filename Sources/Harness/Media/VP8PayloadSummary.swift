@@ -10,8 +10,8 @@ import RTP
 /// VP8PayloadSummaryTests compare them over every short payload and many random ones), without
 /// building the descriptor and its optionals twice per received packet.
 struct VP8PayloadSummary {
-    /// `encodedLength` of the parsed descriptor. Like it, this counts the extension-flags byte
-    /// only when a field follows it (X set with no flag gives 1, not 2).
+    /// `encodedLength` of the parsed descriptor, the extension-flags byte included whenever X is
+    /// set (X set with no flag gives 2).
     var descriptorLength: Int
     /// `MediaFrameInfo(vp8:payload:)` of the payload.
     var info: MediaFrameInfo
@@ -63,7 +63,7 @@ struct VP8PayloadSummary {
                 }
                 offset += 1
             }
-            if flags & 0xF0 != 0 { length = offset }
+            length = offset
         }
         if isStartOfFrame {
             // P bit of the VP8 payload header: 0 for a key frame.
