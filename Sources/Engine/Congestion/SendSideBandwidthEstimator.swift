@@ -168,18 +168,8 @@ public struct SendSideBandwidthEstimator: Sendable {
     private mutating func matchAndProcessInOneGo(_ feedback: RTCPTransportFeedback, pass: inout FeedbackPass) {
         var arrivalMicroseconds = feedback.referenceTimeMicroseconds
         for packet in feedback.packets {
-            let delta = packet.arrivalDeltaMicroseconds
-            if let delta { arrivalMicroseconds += delta }
-            guard let (extended, sent) = match(packet) else { continue }
-            pass.lastMatched = extended
-            guard delta != nil else {
-                pass.lost += 1
-                continue
-            }
-            pass.newestSend = Swift.max(pass.newestSend ?? sent.sentAt, sent.sentAt)
-            pass.received += 1
-            process(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: Instant(nanoseconds: arrivalMicroseconds * 1_000),
-                                 bytes: sent.bytes, probeCluster: sent.probeCluster), pass: &pass)
+            guard let result = matchReceived(packet, arrivalMicroseconds: &arrivalMicroseconds, pass: &pass) else { continue }
+            process(result, pass: &pass)
         }
     }
 
@@ -189,22 +179,32 @@ public struct SendSideBandwidthEstimator: Sendable {
         received.removeAll(keepingCapacity: true)
         var arrivalMicroseconds = feedback.referenceTimeMicroseconds
         for packet in feedback.packets {
-            let delta = packet.arrivalDeltaMicroseconds
-            if let delta { arrivalMicroseconds += delta }
-            guard let (extended, sent) = match(packet) else { continue }
-            pass.lastMatched = extended
-            guard delta != nil else {
-                pass.lost += 1
-                continue
-            }
-            pass.newestSend = Swift.max(pass.newestSend ?? sent.sentAt, sent.sentAt)
-            received.append(PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: Instant(nanoseconds: arrivalMicroseconds * 1_000),
-                                         bytes: sent.bytes, probeCluster: sent.probeCluster))
+            guard let result = matchReceived(packet, arrivalMicroseconds: &arrivalMicroseconds, pass: &pass) else { continue }
+            received.append(result)
         }
-        pass.received = received.count
         // The order is total (sequence numbers are unique).
         received.sort { ($0.arrivedAt!, $0.sequence) < ($1.arrivedAt!, $1.sequence) }
         for packet in received { process(packet, pass: &pass) }
+    }
+
+    /// One reported packet, in the order the message lists them: advances the running arrival
+    /// time (`arrivalMicroseconds`, the reference time plus the deltas so far), counts it in
+    /// `pass` when it matches the send history, and gives its result when it was received.
+    @inline(__always)
+    private mutating func matchReceived(_ packet: RTCPTransportFeedbackPacket, arrivalMicroseconds: inout Int64,
+                                        pass: inout FeedbackPass) -> PacketResult? {
+        let delta = packet.arrivalDeltaMicroseconds
+        if let delta { arrivalMicroseconds += delta }
+        guard let (extended, sent) = match(packet) else { return nil }
+        pass.lastMatched = extended
+        guard delta != nil else {
+            pass.lost += 1
+            return nil
+        }
+        pass.newestSend = Swift.max(pass.newestSend ?? sent.sentAt, sent.sentAt)
+        pass.received += 1
+        return PacketResult(sequence: extended, sentAt: sent.sentAt, arrivedAt: Instant(nanoseconds: arrivalMicroseconds * 1_000),
+                            bytes: sent.bytes, probeCluster: sent.probeCluster)
     }
 
     /// One received packet, in arrival order: the acknowledged bitrate's sample (its rate is
