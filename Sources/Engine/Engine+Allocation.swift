@@ -19,31 +19,31 @@ extension Engine {
         for index in consumers.indices {
             let reference = Unmanaged.passUnretained(consumers[index])
             reference._withUnsafeGuaranteedRef { consumer in
-                    guard consumer.isActive else { return }
-                    Unmanaged.passUnretained(consumer.producer)._withUnsafeGuaranteedRef { producer in
-                        if producer.isSVC {
-                            layered.append((reference, consumer.priority, consumer.id.rawValue, nil, 0))
-                            // SVC: the one stream up to the preferred spatial layer, every temporal layer.
-                            desired += Self.withStream(0, of: producer) {
-                                $0.bitrate(upToSpatial: consumer.preferredLayers.spatialLayer,
-                                           upToTemporal: producer.highestTemporalLayer, now: now).bitsPerSecond
-                            }
-                        } else if producer.isSimulcast {
-                            layered.append((reference, consumer.priority, consumer.id.rawValue, nil, 0))
-                            // What the consumer would take at its preferred layers (highest sending
-                            // stream); a loop, not `map(_:).max()`, which built an array per consumer.
-                            var highest: Int64?
-                            for stream in 0..<min(producer.streams.count, consumer.preferredLayers.spatialLayer + 1) {
-                                let rate = Self.withStream(stream, of: producer) { $0.bitrate(upToTemporal: 2, now: now).bitsPerSecond }
-                                if highest.map({ rate > $0 }) ?? true { highest = rate }
-                            }
-                            desired += highest ?? 0
-                        } else {
-                            let cost = Self.withStream(0, of: producer) { $0.bitrate(upToTemporal: 2, now: now).bitsPerSecond }
-                            budget -= cost
-                            desired += cost
+                guard consumer.isActive else { return }
+                Unmanaged.passUnretained(consumer.producer)._withUnsafeGuaranteedRef { producer in
+                    if producer.isSVC {
+                        layered.append((reference, consumer.priority, consumer.id.rawValue, nil, 0))
+                        // SVC: the one stream up to the preferred spatial layer, every temporal layer.
+                        desired += Self.withStream(0, of: producer) {
+                            $0.bitrate(upToSpatial: consumer.preferredLayers.spatialLayer,
+                                       upToTemporal: producer.highestTemporalLayer, now: now).bitsPerSecond
                         }
+                    } else if producer.isSimulcast {
+                        layered.append((reference, consumer.priority, consumer.id.rawValue, nil, 0))
+                        // What the consumer would take at its preferred layers (highest sending
+                        // stream); a loop, not `map(_:).max()`, which built an array per consumer.
+                        var highest: Int64?
+                        for stream in 0..<min(producer.streams.count, consumer.preferredLayers.spatialLayer + 1) {
+                            let rate = Self.withStream(stream, of: producer) { $0.bitrate(upToTemporal: 2, now: now).bitsPerSecond }
+                            if highest.map({ rate > $0 }) ?? true { highest = rate }
+                        }
+                        desired += highest ?? 0
+                    } else {
+                        let cost = Self.withStream(0, of: producer) { $0.bitrate(upToTemporal: 2, now: now).bitsPerSecond }
+                        budget -= cost
+                        desired += cost
                     }
+                }
             }
         }
         // The prober needs to know what could be spent (probing above it only loads the path).
@@ -104,8 +104,8 @@ extension Engine {
         }
     }
 
-    /// Calls `body` with stream `index` of `producer`, borrowed without reference counting (a
-    /// producer holds its streams for its whole life).
+    /// Calls `body` with stream `index` of `producer` through an unretained reference (a producer
+    /// holds its streams for its whole life).
     @inline(__always)
     static func withStream<Result>(_ index: Int, of producer: Producer, _ body: (Producer.Stream) -> Result) -> Result {
         Unmanaged.passUnretained(producer.streams[index])._withUnsafeGuaranteedRef(body)
