@@ -148,6 +148,7 @@ final class SimulatedParticipant {
 
     /// Hands every queued datagram to `body`, oldest first, and empties the outbox (keeping its
     /// storage); the bytes are valid only during the call.
+    @inline(__always)
     func drainOutbox(_ body: (UplinkOutbox.Queued) -> Void) {
         outbox.drain(body)
     }

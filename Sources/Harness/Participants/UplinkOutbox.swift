@@ -66,7 +66,8 @@ final class UplinkOutbox {
     }
 
     /// Hands every queued datagram to `body`, oldest first, then empties the outbox (keeping its
-    /// storage).
+    /// storage). Inlined so that the caller's `body` is too (it runs once per uplink packet).
+    @inline(__always)
     func drain(_ body: (Queued) -> Void) {
         guard !entries.isEmpty else { return }
         let base = UnsafeRawBufferPointer(storage)
