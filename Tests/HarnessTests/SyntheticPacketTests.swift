@@ -3,7 +3,7 @@ import RTP
 import Testing
 @testable import Harness
 
-/// The synthetic senders write their packets in place (PacketScratch); these tests rebuild each
+/// The synthetic senders write their packets in place (into an UplinkOutbox); these tests rebuild each
 /// packet the straightforward way (RTPPacketBuilder, descriptor bytes, probe, filler) and expect
 /// the same bytes, and check the transport-wide slot the participant relies on without parsing.
 @Suite("Synthetic packets")
@@ -16,12 +16,15 @@ struct SyntheticPacketTests {
         var model = TalkSpurtModel()
         var sequence = UInt16(truncatingIfNeeded: check.next())
         var timestamp = UInt32(truncatingIfNeeded: check.next())
-        let scratch = PacketScratch(capacity: 8)  // grows on the first packet
+        let outbox = UplinkOutbox(capacity: 8)  // grows on the first packet
         var sent = 0
         for frame in 0..<500 {
             let now = Instant(nanoseconds: Int64(frame) * 20_000_000 + 7)
             let elapsed = Double(frame) * 0.020
-            let packet = sender.nextFrame(now: now, elapsed: elapsed, random: &random, scratch: scratch)
+            let wrote = sender.nextFrame(now: now, elapsed: elapsed, random: &random, sink: outbox.sink)
+            let packets = outbox.drainedArrays()
+            #expect(wrote == (packets.count == 1))
+            let packet = packets.first
             defer { timestamp &+= 960 }
             guard let expectedFrame = model.frame(at: elapsed, random: &check) else {
                 #expect(packet == nil)
@@ -59,14 +62,14 @@ struct SyntheticPacketTests {
         var pictureID = UInt16(truncatingIfNeeded: check.next()) & 0x7FFF
         let header = try RTPPacketBuilder(marker: false, payloadType: 96, sequenceNumber: SequenceNumber(0), timestamp: 0, ssrc: 0xABCD,
                                           extensions: CongestionExtensions.slots).build(payload: [])
-        let scratch = PacketScratch()
+        let outbox = UplinkOutbox()
         var tl0: UInt8 = 0
         var packetsChecked = 0
         for frame in 0..<40 {
             let now = Instant(nanoseconds: Int64(frame) * 33_333_333)
             let timestamp = UInt32(frame) * 3_000 &+ 0xFFFF_F000
-            var packets: [[UInt8]] = []
-            sender.nextFrame(now: now, timestamp: timestamp, random: &random, scratch: scratch) { packets.append($0) }
+            sender.nextFrame(now: now, timestamp: timestamp, random: &random, sink: outbox.sink)
+            let packets = outbox.drainedArrays()
             // The first frame is a key frame (frame index 0), then L1T3 from index 1 on.
             let isKey = frame == 0
             let temporal = VideoFrameModel.temporalLayer(ofFrame: frame)
@@ -126,5 +129,19 @@ struct SyntheticPacketTests {
             #expect(placed == parsed)
             #expect(placed != packet)
         }
+    }
+}
+
+extension UplinkOutbox {
+    /// A sink queuing each packet here (endpoints and stamp do not matter to these tests).
+    var sink: PacketSink {
+        { count, write in self.append(from: Endpoint(address: 0, port: 0), to: Endpoint(address: 0, port: 0), stamp: nil, count: count, write) }
+    }
+
+    /// The queued packets' bytes, draining the outbox.
+    func drainedArrays() -> [[UInt8]] {
+        var packets: [[UInt8]] = []
+        drain { packets.append(Array($0.bytes)) }
+        return packets
     }
 }

@@ -216,7 +216,7 @@ public final class LiveLoadGenerator {
         for (index, participant) in participants.enumerated() {
             if impairment == .kernel {
                 if let due = participant.nextDeadline(), due <= now { participant.handleTimeout(now: now) }
-                participant.drainOutbox { transmits.append(Transmit($0)) }
+                participant.drainOutbox { transmits.append(Transmit(Datagram($0))) }
                 continue
             }
             let link = links[index]
@@ -231,7 +231,10 @@ public final class LiveLoadGenerator {
                 while let datagram = link.downlinkTCP?.poll(now: now) { deliver(datagram, to: index, now: now) }
             }
             if let due = participant.nextDeadline(), due <= now { participant.handleTimeout(now: now) }
-            participant.drainOutbox { link.uplink.send($0, size: wireSize($0.bytes), now: now) }
+            participant.drainOutbox {
+                let datagram = Datagram($0)
+                link.uplink.send(datagram, size: wireSize(datagram.bytes), now: now)
+            }
             if let due = link.uplink.nextDeadline(), due <= now {
                 while let datagram = link.uplink.poll(now: now) {
                     if link.uplinkTCP != nil { link.uplinkTCP!.arrive(datagram, now: now) } else { transmits.append(Transmit(datagram)) }

@@ -46,24 +46,24 @@ struct AudioSender {
         congestionSlots = CongestionExtensions.SlotOffsets(in: header)
     }
 
-    /// The packet for the 20 ms frame captured at `now`, or nil (DTX silence, or muted).
-    mutating func nextFrame(now: Instant, elapsed: Double, random: inout SeededGenerator, scratch: PacketScratch) -> [UInt8]? {
+    /// Writes the packet for the 20 ms frame captured at `now` into `sink`; false when there is
+    /// none (DTX silence, or muted).
+    mutating func nextFrame(now: Instant, elapsed: Double, random: inout SeededGenerator, sink: PacketSink) -> Bool {
         defer { timestamp &+= 960 }
-        guard !muted, let frame = model.frame(at: elapsed, random: &random), !header.isEmpty else { return nil }
+        guard !muted, let frame = model.frame(at: elapsed, random: &random), !header.isEmpty else { return false }
         let level = AudioLevelExtension(voiceActivity: frame.level < 127, levelDecibelsBelowOverload: frame.level)
-        let packet = buildPacket(level: (level.voiceActivity ? 0x80 : 0) | level.levelDecibelsBelowOverload,
-                                 now: now, payloadLength: max(frame.bytes, ProbeHeader.size), scratch: scratch)
+        let count = writePacket(level: (level.voiceActivity ? 0x80 : 0) | level.levelDecibelsBelowOverload,
+                                now: now, payloadLength: max(frame.bytes, ProbeHeader.size), sink: sink)
         sequence &+= 1
-        bytesSent += packet.count
-        return packet
+        bytesSent += count
+        return true
     }
 
-    /// One packet written in `scratch`, then copied into an array of its exact size: the header
-    /// (sequence number, timestamp and audio level patched in), then the payload: the probe and
-    /// filler bytes.
-    private func buildPacket(level: UInt8, now: Instant, payloadLength: Int, scratch: PacketScratch) -> [UInt8] {
+    /// One packet written into `sink`, returning its length: the header (sequence number,
+    /// timestamp and audio level patched in), then the payload: the probe and filler bytes.
+    private func writePacket(level: UInt8, now: Instant, payloadLength: Int, sink: PacketSink) -> Int {
         let length = header.count + payloadLength
-        return scratch.makePacket(count: length) { bytes in
+        _ = sink(length) { bytes in
             header.withUnsafeBytes { bytes.copyMemory(from: $0) }
             bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
             bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
@@ -72,5 +72,6 @@ struct AudioSender {
             let filler = header.count + ProbeHeader.size
             UnsafeMutableRawBufferPointer(rebasing: bytes[filler..<length]).initializeMemory(as: UInt8.self, repeating: 0x5A)
         }
+        return length
     }
 }

@@ -7,6 +7,7 @@ import RTP
 /// reports, and recording what it experiences. Sans-IO like the engine: `receive`, `handleTimeout`,
 /// `nextDeadline`, and an outbox of datagrams for the uplink.
 final class SimulatedParticipant {
+    /// A datagram with its own bytes, for links that carry byte arrays (the live load generator).
     struct Datagram {
         var from: Endpoint
         var to: Endpoint
@@ -16,6 +17,18 @@ final class SimulatedParticipant {
         /// onto the wire (`CongestionExtensions.apply`), so that a packet kept in the send
         /// history is not copied just to be stamped.
         var stamp: CongestionExtensions.Stamp?
+
+        /// A copy of a datagram drained from the outbox.
+        init(_ queued: UplinkOutbox.Queued) {
+            self.init(from: queued.from, to: queued.to, bytes: Array(queued.bytes), stamp: queued.stamp)
+        }
+
+        init(from: Endpoint, to: Endpoint, bytes: [UInt8], stamp: CongestionExtensions.Stamp? = nil) {
+            self.from = from
+            self.to = to
+            self.bytes = bytes
+            self.stamp = stamp
+        }
     }
 
     let index: Int
@@ -37,10 +50,9 @@ final class SimulatedParticipant {
     private let streamTable = InPlaceArray<StreamReceiver>()
     /// Where an RTX packet is unwrapped (grown to the largest packet seen; freed in `deinit`).
     private var rtxScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2_048, alignment: 16)
-    /// Where the synthetic senders write each outgoing packet before it gets its own array.
-    private let packetScratch = PacketScratch()
     private var streamBySSRC = StreamDirectory()
-    private(set) var outbox: [Datagram] = []
+    /// Datagrams queued for the uplink (`drainOutbox`).
+    private let outbox = UplinkOutbox()
     /// Earliest deadline of the consumed streams; may be stale-early (harmless), never late.
     private var streamsDeadline: Instant?
     private var random: SeededGenerator
@@ -135,11 +147,10 @@ final class SimulatedParticipant {
     }
 
     /// Hands every queued datagram to `body`, oldest first, and empties the outbox (keeping its
-    /// storage).
-    func drainOutbox(_ body: (Datagram) -> Void) {
-        guard !outbox.isEmpty else { return }
-        for datagram in outbox { body(datagram) }
-        outbox.removeAll(keepingCapacity: true)
+    /// storage); the bytes are valid only during the call.
+    @inline(__always)
+    func drainOutbox(_ body: (UplinkOutbox.Queued) -> Void) {
+        outbox.drain(body)
     }
 
     // MARK: Time
@@ -158,9 +169,9 @@ final class SimulatedParticipant {
         while let due = nextAudioAt, due <= now {
             if due < stopAt, audio != nil {
                 // Mutated in place (a copy taken out would be written back on every frame).
-                if let packet = audio!.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random,
-                                                 scratch: packetScratch) {
-                    send(packet, to: engineSendEndpoint, now: due, slots: audio!.congestionSlots)
+                let slots = audio!.congestionSlots
+                _ = audio!.nextFrame(now: due, elapsed: (due - joinAt).secondsDouble, random: &random) { count, write in
+                    sendMedia(count: count, now: due, slots: slots, write)
                 }
                 nextAudioAt = due + .milliseconds(20)
             } else {
@@ -171,8 +182,8 @@ final class SimulatedParticipant {
             if due < stopAt {
                 for index in video.indices where video[index].enabled {
                     let slots = video[index].congestionSlots
-                    video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random, scratch: packetScratch) { packet in
-                        send(packet, to: engineSendEndpoint, now: due, slots: slots)
+                    video[index].nextFrame(now: due, timestamp: videoTimestamp, random: &random) { count, write in
+                        sendMedia(count: count, now: due, slots: slots, write)
                     }
                 }
                 videoTimestamp &+= UInt32(90_000 / framesPerSecond)
@@ -376,17 +387,39 @@ final class SimulatedParticipant {
     /// see whether it has the transport-wide slot, and again to stamp it).
     func send(_ bytes: [UInt8], to destination: Endpoint, now: Instant? = nil, probeCluster: Int? = nil,
               slots: CongestionExtensions.SlotOffsets? = nil) {
-        let from = destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
-        var stamp: CongestionExtensions.Stamp?
-        if let now, destination == engineSendEndpoint {
-            if slots != nil || CongestionExtensions.hasTransportSequenceSlot(bytes) {
-                stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence, offsets: slots)
-                uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: bytes.count, probeCluster: probeCluster, now: now)
-                uplinkSequence &+= 1
-            } else {
-                stamp = CongestionExtensions.Stamp(time: now, sequence: nil)
-            }
+        let stamp = uplinkStamp(count: bytes.count, to: destination, now: now, probeCluster: probeCluster, slots: slots) {
+            CongestionExtensions.hasTransportSequenceSlot(bytes)
         }
-        outbox.append(Datagram(from: from, to: destination, bytes: bytes, stamp: stamp))
+        bytes.withUnsafeBytes { outbox.append(from: source(for: destination), to: destination, stamp: stamp, bytes: $0) }
+    }
+
+    /// Queues an RTP packet of `count` bytes for the engine's send transport, written by `write`
+    /// straight into the outbox (every byte must be set), stamped as `send(_:to:now:probeCluster:slots:)`
+    /// does with the sender's known `slots`. Returns the written bytes (valid until the next send
+    /// or drain).
+    @discardableResult
+    func sendMedia(count: Int, now: Instant, slots: CongestionExtensions.SlotOffsets?,
+                   _ write: (UnsafeMutableRawBufferPointer) -> Void) -> UnsafeRawBufferPointer {
+        let destination = engineSendEndpoint
+        let stamp = uplinkStamp(count: count, to: destination, now: now, probeCluster: nil, slots: slots) { false }
+        return outbox.append(from: sendEndpoint, to: destination, stamp: stamp, count: count, write)
+    }
+
+    /// This client's endpoint on the transport `destination` belongs to.
+    private func source(for destination: Endpoint) -> Endpoint {
+        destination == engineSendEndpoint ? sendEndpoint : receiveEndpoint
+    }
+
+    /// The congestion-control stamp of an uplink datagram of `count` bytes (nil when `now` is nil
+    /// or it goes to the receive transport), taking a transport-wide sequence number and telling
+    /// the estimator when `slots` is set or `hasSlot` says the packet has the transport-wide slot.
+    private func uplinkStamp(count: Int, to destination: Endpoint, now: Instant?, probeCluster: Int?,
+                             slots: CongestionExtensions.SlotOffsets?, hasSlot: () -> Bool) -> CongestionExtensions.Stamp? {
+        guard let now, destination == engineSendEndpoint else { return nil }
+        guard slots != nil || hasSlot() else { return CongestionExtensions.Stamp(time: now, sequence: nil) }
+        let stamp = CongestionExtensions.Stamp(time: now, sequence: uplinkSequence, offsets: slots)
+        uplinkEstimator.packetSent(sequence: uplinkSequence, bytes: count, probeCluster: probeCluster, now: now)
+        uplinkSequence &+= 1
+        return stamp
     }
 }

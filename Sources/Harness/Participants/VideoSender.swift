@@ -70,10 +70,9 @@ struct VideoSender {
         if on { requestKeyFrame() }
     }
 
-    /// Makes the packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock) and
-    /// hands each to `emit`, in order, as soon as it is made (no array of the frame's packets).
-    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator, scratch: PacketScratch,
-                            emit: ([UInt8]) -> Void) {
+    /// Writes the packets of the frame captured at `now` (RTP timestamp in the 90 kHz clock) into
+    /// `sink`, in order, keeping a copy of each in the send history.
+    mutating func nextFrame(now: Instant, timestamp: UInt32, random: inout SeededGenerator, sink: PacketSink) {
         let isKey = keyFrameRequested
         keyFrameRequested = false
         if isKey { frameIndex = 0 }
@@ -94,29 +93,28 @@ struct VideoSender {
             let filler = max(0, chunk - ProbeHeader.size - 1)
             guard !header.isEmpty else { continue }
             // VP8 payload header: P bit (0 = key frame) in the first byte of the frame.
-            let packet = buildPacket(descriptor: descriptorBytes, descriptorLength: descriptorLength, startsPartition: index == 0,
+            let packet = writePacket(descriptor: descriptorBytes, descriptorLength: descriptorLength, startsPartition: index == 0,
                                      vp8Header: index == 0 ? (isKey ? 0x10 : 0x11) : 0x00,
                                      marker: index == count - 1, timestamp: timestamp, now: now,
-                                     filler: UInt8(truncatingIfNeeded: index), fillerCount: filler, scratch: scratch)
+                                     filler: UInt8(truncatingIfNeeded: index), fillerCount: filler, sink: sink)
             history.store(packet, sequence: sequence)
             bytesSent += packet.count
             sequence &+= 1
-            emit(packet)
         }
         if isKey { keyFramesSent += 1 }
         pictureID = (pictureID &+ 1) & 0x7FFF
         frameIndex += 1
     }
 
-    /// One packet of a frame, written in `scratch`, then copied into an array of its exact size:
-    /// the header (marker, sequence number and timestamp patched in), then the payload: the first
+    /// One packet of a frame, written into `sink` (the written bytes are returned): the header (marker, sequence number and timestamp patched in), then the payload: the first
     /// `descriptorLength` bytes of `descriptor` (the frame's first descriptor, its S bit cleared
     /// unless `startsPartition`), the VP8 payload header byte, the probe, and `fillerCount` bytes
     /// of `filler`.
-    private func buildPacket(descriptor: UInt64, descriptorLength: Int, startsPartition: Bool, vp8Header: UInt8, marker: Bool,
-                             timestamp: UInt32, now: Instant, filler: UInt8, fillerCount: Int, scratch: PacketScratch) -> [UInt8] {
+    private func writePacket(descriptor: UInt64, descriptorLength: Int, startsPartition: Bool, vp8Header: UInt8, marker: Bool,
+                             timestamp: UInt32, now: Instant, filler: UInt8, fillerCount: Int,
+                             sink: PacketSink) -> UnsafeRawBufferPointer {
         let length = header.count + descriptorLength + 1 + ProbeHeader.size + fillerCount
-        return scratch.makePacket(count: length) { bytes in
+        return sink(length) { bytes in
             header.withUnsafeBytes { bytes.copyMemory(from: $0) }
             if marker { bytes[1] |= 0x80 }
             bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)

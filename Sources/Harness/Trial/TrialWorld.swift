@@ -146,10 +146,10 @@ final class TrialWorld {
 
     private func flushOutbox(of index: Int, now: Instant) {
         var sent = false
-        withParticipant(index) { $0.drainOutbox { datagram in
-            let slot = store.store(datagram.bytes)
-            if let stamp = datagram.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
-            send(Packet(from: datagram.from, to: datagram.to, slot: slot), size: datagram.bytes.count, on: uplinks, index, now: now)
+        withParticipant(index) { $0.drainOutbox { queued in
+            let slot = store.store(queued.bytes)
+            if let stamp = queued.stamp { CongestionExtensions.apply(stamp, to: store.mutableBytes(slot)) }
+            send(Packet(from: queued.from, to: queued.to, slot: slot), size: queued.bytes.count, on: uplinks, index, now: now)
             sent = true
         } }
         if sent { wake(1 + 3 * index, due: uplinks[index].nextDeadline()) }
