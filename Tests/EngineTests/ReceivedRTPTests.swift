@@ -5,15 +5,15 @@ import Testing
 /// `ReceivedRTP` (one pass over the fixed header and the extension block) against what it
 /// replaced on the receive path: `RTPHeader(parsing:)`, then `ReceivedExtensions(packet:header:)`.
 @Suite struct ReceivedRTPTests {
-    /// A random packet of up to 40 bytes that is mostly well formed: version 2 most of the time,
+    /// A random packet of up to 60 bytes that is mostly well formed: version 2 most of the time,
     /// CSRC counts, extension blocks of the one-byte, two-byte and other profiles with random
     /// lengths and element ids (the negotiated ones come up often), padding counts.
     private static func randomPacket(_ random: inout SeededGenerator) -> [UInt8] {
-        let count = Int(random.next() % 41)
+        let count = Int(random.next() % 61)
         var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         guard count > 0 else { return bytes }
         if random.next() % 8 != 0 { bytes[0] = 0x80 | (bytes[0] & 0x3F) }
-        if random.next() % 2 == 0 { bytes[0] &= 0xF0 | UInt8(random.next() % 3) }
+        if random.next() % 4 != 0 { bytes[0] = (bytes[0] & 0xE0) | 0x10 | UInt8(random.next() % 3) }  // X, few CSRCs
         let extensionAt = 12 + 4 * Int(bytes[0] & 0x0F)
         if extensionAt + 4 <= count {
             switch random.next() % 3 {
@@ -21,7 +21,9 @@ import Testing
             case 1: (bytes[extensionAt], bytes[extensionAt + 1]) = (0x10, UInt8(random.next() % 16))
             default: break
             }
-            if random.next() % 4 != 0 { (bytes[extensionAt + 2], bytes[extensionAt + 3]) = (0, UInt8(random.next() % 7)) }
+            // Mostly a block that fits in the packet (the rest are cut short or rejected).
+            let fitting = UInt64((count - extensionAt - 4) / 4)
+            if random.next() % 4 != 0 { (bytes[extensionAt + 2], bytes[extensionAt + 3]) = (0, UInt8(random.next() % (fitting + 1))) }
             for index in (extensionAt + 4)..<count where random.next() % 3 == 0 {
                 let ids: [UInt8] = [0, 1, 2, 3, 4, 5, 10, 15]  // padding, the negotiated ids, one-byte stop
                 let id = ids[Int(random.next() % 8)]
