@@ -17,7 +17,8 @@ struct ReceivedExtensions {
     /// No extensions found (yet).
     init() {}
 
-    /// Walks the extension block of `packet` (already parsed as `header`) once.
+    /// Walks the extension block of `packet` (already parsed as `header`) once. The receive path
+    /// reads both in one pass (`ReceivedRTP`); this is the model its tests compare with.
     init(packet: UnsafeRawBufferPointer, header: RTPHeader) {
         guard let block = header.extensionBlock else { return }
         walk(block, in: packet)
