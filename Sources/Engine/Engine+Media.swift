@@ -43,14 +43,12 @@ extension Engine {
     }
 
     private func handleRTP(_ bytes: UnsafeRawBufferPointer, on transport: Transport, now: Instant) {
-        let header: RTPHeader
-        do { header = try RTPHeader(parsing: bytes) } catch {
+        // One pass over the fixed header and the extension block, shared by everything below.
+        guard let header = ReceivedRTP(parsing: bytes) else {
             counters.drop(.malformedRTP)
             return
         }
-        // One walk of the extension block, shared by everything below.
-        let extensions = ReceivedExtensions(packet: bytes, header: header)
-        noteIncoming(bytes, extensions: extensions, transport: transport, now: now)
+        noteIncoming(bytes, extensions: header.extensions, transport: transport, now: now)
         // Padding-only packets (probes) only serve bandwidth estimation.
         guard header.payloadLength > 0 else {
             counters.paddingPacketsReceived += 1
@@ -65,14 +63,14 @@ extension Engine {
         // producer, which nothing on this path calls.
         Unmanaged.passUnretained(incoming.producer)._withUnsafeGuaranteedRef { producer in
             Unmanaged.passUnretained(incoming.stream)._withUnsafeGuaranteedRef { stream in
-                handleRTP(bytes, header: header, extensions: extensions, isRTX: incoming.isRTX, producer: producer,
+                handleRTP(bytes, header: header, isRTX: incoming.isRTX, producer: producer,
                           stream: stream, on: transport, now: now)
             }
         }
     }
 
     /// `handleRTP` once the packet's stream is known.
-    private func handleRTP(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, extensions: ReceivedExtensions, isRTX: Bool,
+    private func handleRTP(_ bytes: UnsafeRawBufferPointer, header: ReceivedRTP, isRTX: Bool,
                            producer: Producer, stream: Producer.Stream, on transport: Transport, now: Instant) {
         if isRTX {
             counters.rtxPacketsReceived += 1
@@ -88,20 +86,19 @@ extension Engine {
                 return
             }
             let original = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
-            guard let recovered = try? RTPHeader(parsing: original) else {
+            guard let recovered = ReceivedRTP(parsing: original) else {
                 counters.drop(.malformedRTX)
                 return
             }
             // A retransmission only counts when it repairs a hole: forwarding one whose original
             // already went out would send subscribers the same packet twice.
-            if producer.isVideo, !stream.nack.wantsRetransmission(of: recovered.sequenceNumber.rawValue) {
+            if producer.isVideo, !stream.nack.wantsRetransmission(of: recovered.sequenceNumber) {
                 counters.drop(.unrequestedRetransmission)
                 return
             }
             mediaObserver?(AcceptedMedia(producer: producer.id, transport: transport.id, encodingIndex: stream.index,
                                          isRetransmission: true, bytes: original))
-            receiveMedia(original, header: recovered, extensions: ReceivedExtensions(packet: original, header: recovered),
-                         producer: producer, stream: stream, now: now)
+            receiveMedia(original, header: recovered, producer: producer, stream: stream, now: now)
             return
         }
         guard header.payloadType == producer.inputPayloadType else {
@@ -114,12 +111,12 @@ extension Engine {
         // Only original packets show the encoding is being sent (a paused one still answers NACKs).
         stream.lastOriginalPacketAt = now
         if !stream.isReceiving { noteStreamReceiving(stream, producer: producer, now: now) }
-        receiveMedia(bytes, header: header, extensions: extensions, producer: producer, stream: stream, now: now)
+        receiveMedia(bytes, header: header, producer: producer, stream: stream, now: now)
     }
 
     /// Binds an unknown SSRC to the producer encoding whose `rid` the packet carries (RFC 8852).
-    private func bindByRID(_ header: RTPHeader, _ bytes: UnsafeRawBufferPointer, _ transport: Transport) -> Transport.IncomingStream? {
-        guard header.extensionBlock != nil, let view = try? RTPPacketView(parsing: bytes) else { return nil }
+    private func bindByRID(_ header: ReceivedRTP, _ bytes: UnsafeRawBufferPointer, _ transport: Transport) -> Transport.IncomingStream? {
+        guard header.hasExtensionBlock, let view = try? RTPPacketView(parsing: bytes) else { return nil }
         let ridValue = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.rid)
         let repairedValue = view.extensionValue(id: RouterCapabilities.HeaderExtensionID.repairedRID)
         guard let value = ridValue ?? repairedValue else { return nil }
@@ -137,10 +134,9 @@ extension Engine {
     }
 
     /// A media packet (original or recovered from RTX) of one producer stream, parsed once:
-    /// `header`, its `extensions`, and below its payload descriptor. `stream` is the caller's
+    /// `header` (with its extensions), and below its payload descriptor. `stream` is the caller's
     /// (one reference for the whole path instead of one per function).
-    private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: RTPHeader, extensions: ReceivedExtensions,
-                              producer: Producer, stream: Producer.Stream, now: Instant) {
+    private func receiveMedia(_ bytes: UnsafeRawBufferPointer, header: ReceivedRTP, producer: Producer, stream: Producer.Stream, now: Instant) {
         let streamIndex = stream.index
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange])
         // A VP8 payload is read once, for the frame information and for the offsets every
@@ -158,18 +154,18 @@ extension Engine {
         // A pause of a second or more restarts the stream (compared in nanoseconds: instants are whole ones).
         if stream.lastPacketAt.map({ now.nanoseconds &- $0.nanoseconds >= 1_000_000_000 }) ?? true { stream.startedAt = now }
         stream.lastPacketAt = now
-        stream.statistics.received(sequence: header.sequenceNumber.rawValue, timestamp: header.timestamp,
+        stream.statistics.received(sequence: header.sequenceNumber, timestamp: header.timestamp,
                                    bytes: bytes.count, now: now)
         stream.meter(bytes: bytes.count, spatial: info.spatialLayer, temporal: info.temporalLayer, now: now)
         if info.isKeyFrame { stream.keyFrames.keyFrameReceived() }
         if producer.isVideo {
-            let outcome = stream.nack.received(sequence: header.sequenceNumber.rawValue, isKeyFrame: info.isKeyFrame, now: now)
+            let outcome = stream.nack.received(sequence: header.sequenceNumber, isKeyFrame: info.isKeyFrame, now: now)
             if outcome.hasNack {
                 streamTimersChanged = true
                 sendNack(outcome.nackNow, stream: stream, producer: producer)
             }
             if outcome.requestKeyFrame { requestKeyFrame(producer: producer, stream: stream, now: now) }
-        } else if let range = extensions.audioLevel,
+        } else if let range = header.extensions.audioLevel,
                   let level = AudioLevelExtension(extensionValue: UnsafeRawBufferPointer(rebasing: bytes[range])) {
             producer.audioLevelSum += Int(level.levelDecibelsBelowOverload)
             producer.audioLevelCount += 1
@@ -183,7 +179,7 @@ extension Engine {
             return
         }
         guard !producer.consumers.isEmpty else { return }
-        let layout = ForwardLayout(extensions: extensions, vp8: vp8, payloadStart: header.payloadRange.lowerBound)
+        let layout = ForwardLayout(extensions: header.extensions, vp8: vp8, payloadStart: header.payloadStart)
         // The packet goes into the pool (for the output copies and the retransmission buffers)
         // only when the first consumer forwards it: a simulcast layer nobody takes is not copied.
         var slot: Int32?
@@ -204,7 +200,7 @@ extension Engine {
     /// is the packet's pool slot, stored by the first consumer that sends it (the caller releases
     /// it); `bytes` (possibly `scratch`, for a packet recovered from RTX) stays unchanged until
     /// then: the padding packets are built elsewhere.
-    private func forward(_ bytes: UnsafeRawBufferPointer, storedIn packetSlot: inout Int32?, header: RTPHeader, streamIndex: Int,
+    private func forward(_ bytes: UnsafeRawBufferPointer, storedIn packetSlot: inout Int32?, header: ReceivedRTP, streamIndex: Int,
                          info: MediaFrameInfo, layout: ForwardLayout, to consumer: Consumer, now: Instant) {
         var decision = consumer.decide(streamIndex: streamIndex, info: info)
         // A late packet (recovered by RTX after later ones were forwarded) of a layer the consumer
@@ -213,7 +209,7 @@ extension Engine {
         // padding-only packet in its place: receivers treat those as filler (libwebrtc's packet
         // buffer does), so the stream stays continuous.
         var paddingSlot: Int32?
-        if decision == .drop(skipSequence: true), consumer.sequence.isReserved(header.sequenceNumber.rawValue) {
+        if decision == .drop(skipSequence: true), consumer.sequence.isReserved(header.sequenceNumber) {
             guard let filler = storePaddingPacket(like: header) else { return }
             paddingSlot = filler
             decision = .forward(resync: false)
@@ -223,7 +219,7 @@ extension Engine {
         switch decision {
         case .drop(let skip):
             if skip {
-                consumer.sequence.skip(header.sequenceNumber.rawValue)
+                consumer.sequence.skip(header.sequenceNumber)
                 // A dropped VP8 frame takes its picture id with it (TL0 frames are never dropped).
                 if info.isFrameStart, let pictureID = info.pictureID { consumer.skipPictureID(pictureID) }
             }
@@ -240,7 +236,7 @@ extension Engine {
                     counters.holesFilledWithPadding += 1
                 }
             }
-            guard let outputSequence = consumer.sequence.map(header.sequenceNumber.rawValue) else { return }
+            guard let outputSequence = consumer.sequence.map(header.sequenceNumber) else { return }
             let outputTimestamp = consumer.timestamp.map(header.timestamp, now: now)
             let slot: Int32
             if let paddingSlot {
@@ -334,7 +330,7 @@ extension Engine {
     /// The codec-specific rewriting of a forwarded packet: the SVC marker (end of the picture at
     /// the highest forwarded spatial layer, or where the publisher ended it), or VP8's continuous
     /// picture id and TL0PICIDX.
-    private func payloadRewrite(for consumer: Consumer, header: RTPHeader, info: MediaFrameInfo) -> PayloadRewrite {
+    private func payloadRewrite(for consumer: Consumer, header: ReceivedRTP, info: MediaFrameInfo) -> PayloadRewrite {
         if let marker = consumer.forwardMarker { return .marker(marker || header.marker) }
         guard let pictureID = info.pictureID else { return .none }
         return consumer.vp8Rewrite(pictureID: pictureID, tl0PictureIndex: info.tl0PictureIndex)
@@ -358,14 +354,14 @@ extension Engine {
     /// of padding) with `header`'s numbers, to be rewritten for a consumer like any packet.
     /// Built on the stack, not in `scratch`: the packet it stands in for may be there (recovered
     /// from RTX) and not yet stored in the pool.
-    private func storePaddingPacket(like header: RTPHeader) -> Int32? {
+    private func storePaddingPacket(like header: ReceivedRTP) -> Int32? {
         withUnsafeTemporaryAllocation(byteCount: 16, alignment: 4) { packet in
             packet.initializeMemory(as: UInt8.self, repeating: 0)
             packet[0] = 0xA0  // version 2, padding, no extension, no CSRC
             packet[1] = header.payloadType & 0x7F
             packet[15] = 4  // padding length, counting itself
             guard let view = try? RTPMutablePacketView(parsing: packet) else { return nil }
-            view.setSequenceNumber(header.sequenceNumber)
+            view.setSequenceNumber(SequenceNumber(header.sequenceNumber))
             view.setTimestamp(header.timestamp)
             view.setSSRC(header.ssrc)
             return pool.store(UnsafeRawBufferPointer(packet))

@@ -14,9 +14,19 @@ struct ReceivedExtensions {
     /// Value bytes of the audio level element (RFC 6464).
     var audioLevel: Range<Int>?
 
-    /// Walks the extension block of `packet` (already parsed as `header`) once.
+    /// No extensions found (yet).
+    init() {}
+
+    /// Walks the extension block of `packet` (already parsed as `header`) once. The receive path
+    /// reads both in one pass (`ReceivedRTP`); this is the model its tests compare with.
     init(packet: UnsafeRawBufferPointer, header: RTPHeader) {
         guard let block = header.extensionBlock else { return }
+        walk(block, in: packet)
+    }
+
+    /// Notes the elements of `block`, the extension block of `packet`.
+    @inline(__always)
+    mutating func walk(_ block: RTPHeaderExtensionBlock, in packet: UnsafeRawBufferPointer) {
         if block.form == .oneByte {
             walkOneByteElements(block, in: packet)
             return
