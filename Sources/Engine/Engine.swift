@@ -61,9 +61,10 @@ public final class Engine {
     /// SSRC the engine puts in the sender field of the RTCP it originates.
     let rtcpSenderSSRC: UInt32
     var nextReportAt: Instant?
-    /// Earliest NACK or key-frame timer over all producer streams, recomputed only after
-    /// something that can bring one forward (`streamTimersChanged`). A stale, earlier value
-    /// only causes a harmless extra `handleTimeout`.
+    /// Earliest NACK or key-frame timer over all producer streams, brought up to date only after
+    /// something changed a stream's timers (`streamTimersChanged`; Engine+Timers.swift). It is
+    /// kept exact: a stale, earlier value would add a `handleTimeout` at that instant, and a
+    /// timeout runs the pacer and congestion timers, so results could change.
     var streamTimersDeadline: Instant?
     /// The slot of `streamTimerDeadlines` holding `streamTimersDeadline` (Engine+Timers.swift).
     var streamTimersDeadlineSlot: Int?
