@@ -77,10 +77,7 @@ final class WakeQueue {
     }
 
     private func grow() {
-        let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: heap, count: count)
-        heap.deallocate()
-        heap = bigger
         capacity *= 2
+        heap = heap.reallocated(moving: count, capacity: capacity)
     }
 }

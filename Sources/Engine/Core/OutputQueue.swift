@@ -86,11 +86,8 @@ final class OutputQueue {
     }
 
     private func growRecords() {
-        let grown = UnsafeMutablePointer<Record>.allocate(capacity: recordCapacity * 2)
-        grown.moveInitialize(from: records, count: recordCount)
-        records.deallocate()
-        records = grown
         recordCapacity *= 2
+        records = records.reallocated(moving: recordCount, capacity: recordCapacity)
     }
 
     private func grow(toFit bytes: Int) {

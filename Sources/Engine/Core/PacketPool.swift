@@ -116,10 +116,8 @@ final class PacketPool {
     /// A copy of the first `old` entries of `values` in a new allocation of `new` entries (the
     /// rest zero); `values` is deallocated.
     private static func grown(_ values: UnsafeMutablePointer<Int32>, from old: Int, to new: Int) -> UnsafeMutablePointer<Int32> {
-        let result = UnsafeMutablePointer<Int32>.allocate(capacity: new)
-        result.moveInitialize(from: values, count: old)
+        let result = values.reallocated(moving: old, capacity: new)
         (result + old).initialize(repeating: 0, count: new - old)
-        values.deallocate()
         return result
     }
 }

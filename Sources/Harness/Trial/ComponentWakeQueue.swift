@@ -91,11 +91,8 @@ final class ComponentWakeQueue {
     func addComponent() {
         precondition(count < Self.componentLimit, "too many components")
         if count == componentCapacity {
-            let bigger = UnsafeMutablePointer<Component>.allocate(capacity: componentCapacity * 2)
-            bigger.moveInitialize(from: components, count: count)
-            components.deallocate()
-            components = bigger
             componentCapacity *= 2
+            components = components.reallocated(moving: count, capacity: componentCapacity)
         }
         (components + count).initialize(to: Component())
         count += 1
@@ -195,12 +192,9 @@ final class ComponentWakeQueue {
     private func compactOrGrow(_ state: UnsafeMutablePointer<Component>) {
         _ = currentKey(of: state)
         guard state.pointee.entryCount == state.pointee.entryCapacity else { return }
-        let capacity = state.pointee.entryCapacity * 2
-        let bigger = UnsafeMutablePointer<Key>.allocate(capacity: capacity)
-        bigger.moveInitialize(from: state.pointee.entries, count: state.pointee.entryCount)
-        state.pointee.entries.deallocate()
-        state.pointee.entries = bigger
-        state.pointee.entryCapacity = capacity
+        state.pointee.entryCapacity *= 2
+        state.pointee.entries = state.pointee.entries.reallocated(moving: state.pointee.entryCount,
+                                                                  capacity: state.pointee.entryCapacity)
     }
 
     /// Builds a tree with room for every component (leaves a power of two), keeping the keys.

@@ -1,3 +1,5 @@
+import Engine
+
 /// The bytes of the datagrams travelling through a trial's links, in reusable slots.
 ///
 /// A datagram handed to a link is copied once into a slot; the link carries only the slot number
@@ -119,15 +121,8 @@ final class DatagramStore {
 
     /// Doubles the slot table and the free list (which never holds more than every slot).
     private func grow() {
-        let capacity = slotCapacity * 2
-        let biggerSlots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
-        biggerSlots.moveInitialize(from: slots, count: slotCount)
-        slots.deallocate()
-        slots = biggerSlots
-        let biggerFree = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        biggerFree.moveInitialize(from: free, count: freeCount)
-        free.deallocate()
-        free = biggerFree
-        slotCapacity = capacity
+        slotCapacity *= 2
+        slots = slots.reallocated(moving: slotCount, capacity: slotCapacity)
+        free = free.reallocated(moving: freeCount, capacity: slotCapacity)
     }
 }

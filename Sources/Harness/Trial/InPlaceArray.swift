@@ -1,3 +1,5 @@
+import Engine
+
 /// A growable array of large values that are read and mutated where they live.
 ///
 /// `Array`'s subscript getter hands out a copy of the element: for a struct holding queues and
@@ -26,11 +28,8 @@ final class InPlaceArray<Element> {
     /// Adds an element at the end.
     func append(_ element: Element) {
         if count == capacity {
-            let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
-            bigger.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = bigger
             capacity *= 2
+            base = base.reallocated(moving: count, capacity: capacity)
         }
         (base + count).initialize(to: element)
         count += 1
